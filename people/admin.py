@@ -1,0 +1,104 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from markdownx.admin import MarkdownxModelAdmin
+
+from people.models import Affiliation, NameVariant, Organization, Person
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "url"]
+    list_filter = []
+    search_fields = ["name", "short_name"]
+
+
+class AffiliationInline(admin.TabularInline):
+    model = Affiliation
+    extra = 0
+    autocomplete_fields = ["organization"]
+    ordering = ["position"]
+    fields = ["position", "organization", "department", "title"]
+
+
+class NameVariantInline(admin.TabularInline):
+    model = NameVariant
+    extra = 0
+    fields = ["name"]
+
+
+@admin.register(Person)
+class PersonAdmin(MarkdownxModelAdmin):
+    list_display = [
+        "full_name",
+        "photo_preview",
+        "role",
+        "is_member",
+        "show_on_people_page",
+        "display_order",
+    ]
+    list_display_links = ["full_name"]
+    list_editable = ["display_order"]
+    list_filter = ["is_member", "role", "show_on_people_page"]
+    search_fields = [
+        "full_name",
+        "native_name",
+        "family_name",
+        "given_name",
+        "name_variants__name",
+        "email",
+    ]
+    prepopulated_fields = {"slug": ["full_name"]}
+    inlines = [AffiliationInline, NameVariantInline]
+    readonly_fields = ["photo_preview"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "full_name",
+                    "given_name",
+                    "family_name",
+                    "native_name",
+                    "slug",
+                ]
+            },
+        ),
+        (
+            _("Place in the group"),
+            {
+                "fields": [
+                    "role",
+                    "is_member",
+                    "show_on_people_page",
+                    "start_date",
+                    "end_date",
+                    "current_position",
+                    "display_order",
+                ]
+            },
+        ),
+        (_("Profile"), {"fields": ["photo", "photo_preview", "interests", "bio"]}),
+        (
+            _("Links"),
+            {
+                "fields": [
+                    "email",
+                    "homepage",
+                    "orcid",
+                    "google_scholar_id",
+                    "github_username",
+                ]
+            },
+        ),
+    ]
+
+    @admin.display(description=_("photo"))
+    def photo_preview(self, person):
+        if not person.photo:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" style="height:48px;width:48px;object-fit:cover;'
+            'border-radius:50%">',
+            person.photo.url,
+        )

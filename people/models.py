@@ -1,0 +1,239 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from people.names import split_name
+from site_config.text import unique_slug
+from site_config.uploads import validate_raster_image
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    url = models.URLField(_("URL"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self):
+        return self.name
+
+
+class PersonQuerySet(models.QuerySet):
+    def members(self):
+        return self.filter(is_member=True)
+
+    def current(self):
+        today = timezone.localdate()
+        return (
+            self.members()
+            .exclude(role__in=[Person.Role.ALUMNI, Person.Role.COLLABORATOR])
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        )
+
+    def alumni(self):
+        today = timezone.localdate()
+        return self.members().filter(Q(role=Person.Role.ALUMNI) | Q(end_date__lt=today))
+
+    def listed_collaborators(self):
+        """Outside co-authors an editor chose to show on the people page."""
+        return self.filter(
+            Q(is_member=False) | Q(role=Person.Role.COLLABORATOR),
+            show_on_people_page=True,
+        )
+
+    def with_affiliations(self):
+        ordered = Affiliation.objects.select_related("organization").order_by(
+            "position"
+        )
+        return self.prefetch_related(models.Prefetch("affiliations", queryset=ordered))
+
+
+class Person(models.Model):
+    class Role(models.TextChoices):
+        PI = "pi", _("Principal investigator")
+        POSTDOC = "postdoc", _("Postdoc")
+        PHD = "phd", _("PhD student")
+        MASTER = "master", _("Master's student")
+        UNDERGRADUATE = "undergraduate", _("Undergraduate")
+        STAFF = "staff", _("Staff")
+        ALUMNI = "alumni", _("Alumni")
+        COLLABORATOR = "collaborator", _("Collaborator")
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    given_name = models.CharField(_("given name"), max_length=120, blank=True)
+    family_name = models.CharField(_("family name"), max_length=120, blank=True)
+    native_name = models.CharField(
+        _("native-script name"), max_length=120, blank=True, help_text=_("e.g. 王明泽")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role, default=Role.COLLABORATOR, db_index=True
+    )
+    is_member = models.BooleanField(
+        _("group member"),
+        default=False,
+        db_index=True,
+        help_text=_("Members of the group; others are outside co-authors."),
+    )
+    show_on_people_page = models.BooleanField(
+        _("list on the people page"),
+        default=False,
+        help_text=_("For outside co-authors: show them among the collaborators."),
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="people/",
+        blank=True,
+        validators=[validate_raster_image],
+    )
+    interests = models.CharField(_("interests"), max_length=250, blank=True)
+    current_position = models.CharField(
+        _("now at"),
+        max_length=250,
+        blank=True,
+        help_text=_("For alumni: where they went."),
+    )
+    bio = MarkdownxField(_("biography"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    homepage = models.URLField(_("homepage"), blank=True)
+    orcid = models.CharField(
+        _("ORCID iD"), max_length=19, blank=True, help_text=_("0000-0002-1825-0097")
+    )
+    google_scholar_id = models.CharField(
+        _("Google Scholar id"), max_length=40, blank=True
+    )
+    github_username = models.CharField(_("GitHub username"), max_length=60, blank=True)
+    display_order = models.PositiveIntegerField(_("display order"), default=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_order", "family_name", "full_name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            models.Index(fields=["is_member", "role", "display_order"]),
+            models.Index(fields=["family_name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="person_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        if not (self.given_name or self.family_name) and self.full_name:
+            parts = split_name(self.full_name)
+            self.given_name = parts.given
+            self.family_name = " ".join(p for p in (parts.von, parts.family) if p)
+        if not self.slug:
+            self.slug = unique_slug(Person, self.full_name, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:detail", kwargs={"slug": self.slug})
+
+    @property
+    def initials(self):
+        words = [w for w in (self.given_name, self.family_name) if w] or [
+            self.full_name
+        ]
+        return "".join(w[0] for w in words if w).upper()[:2]
+
+    @property
+    def is_alumni(self):
+        if self.role == self.Role.ALUMNI:
+            return True
+        return bool(self.end_date and self.end_date < timezone.localdate())
+
+    @property
+    def orcid_url(self):
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+    @property
+    def google_scholar_url(self):
+        if not self.google_scholar_id:
+            return ""
+        return f"https://scholar.google.com/citations?user={self.google_scholar_id}"
+
+    @property
+    def github_url(self):
+        return (
+            f"https://github.com/{self.github_username}" if self.github_username else ""
+        )
+
+    def match_keys(self):
+        """Every key this person answers to: their name and each variant."""
+        keys = {split_name(self.full_name).key}
+        keys.update(variant.match_key for variant in self.name_variants.all())
+        return keys
+
+
+class Affiliation(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="affiliations"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="affiliations"
+    )
+    department = models.CharField(_("department"), max_length=200, blank=True)
+    title = models.CharField(_("position held"), max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["person", "position"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "position"], name="unique_affiliation_position"
+            )
+        ]
+
+    def __str__(self):
+        if self.department:
+            return f"{self.department}, {self.organization}"
+        return str(self.organization)
+
+
+class NameVariant(models.Model):
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="name_variants"
+    )
+    name = models.CharField(
+        _("name as printed"), max_length=200, help_text=_('e.g. "E, Weinan" or "W. E"')
+    )
+    match_key = models.CharField(max_length=250, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["person", "name"]
+        verbose_name = _("name variant")
+        verbose_name_plural = _("name variants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "match_key"], name="unique_name_variant_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.match_key = split_name(self.name).key
+        super().save(*args, **kwargs)

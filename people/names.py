@@ -1,0 +1,141 @@
+"""Splitting personal names by BibTeX's rules and building match keys.
+
+Used by the people app (name variants) and by the BibTeX importer, so that
+"E, Weinan", "Weinan E" and "W. E" all reduce to comparable keys.
+"""
+
+from dataclasses import dataclass
+
+from site_config.text import fold
+
+
+@dataclass(frozen=True)
+class NameParts:
+    given: str = ""
+    von: str = ""
+    family: str = ""
+    suffix: str = ""
+
+    @property
+    def display(self):
+        family = " ".join(part for part in (self.von, self.family) if part)
+        name = " ".join(part for part in (self.given, family) if part)
+        return f"{name}, {self.suffix}" if self.suffix else name
+
+    @property
+    def key(self):
+        """Full match key: family and given name, accents and case folded."""
+        return f"{fold(self.von + ' ' + self.family)}|{fold(self.given)}"
+
+    @property
+    def initials_key(self):
+        """Family name plus the initials of the given names ("wang|m")."""
+        initials = "".join(word[0] for word in fold(self.given).split())
+        return f"{fold(self.von + ' ' + self.family)}|{initials}"
+
+    @property
+    def is_initials_only(self):
+        words = [w.strip(".") for w in self.given.replace("-", " ").split()]
+        return bool(words) and all(len(w) <= 1 for w in words)
+
+
+def _split_words(text):
+    """Split on whitespace outside braces, keeping braced groups whole."""
+    words, current, depth = [], [], 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        if char.isspace() and depth == 0:
+            if current:
+                words.append("".join(current))
+                current = []
+        elif char == "~" and depth == 0:
+            if current:
+                words.append("".join(current))
+                current = []
+        else:
+            current.append(char)
+    if current:
+        words.append("".join(current))
+    return words
+
+
+def _split_commas(text):
+    parts, current, depth = [], [], 0
+    for char in text:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth = max(depth - 1, 0)
+        if char == "," and depth == 0:
+            parts.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current).strip())
+    return parts
+
+
+def _is_lower(word):
+    """BibTeX's von test: the first letter at brace depth 0 is lower case."""
+    depth = 0
+    for char in word:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char.isalpha():
+            return depth == 0 and char.islower()
+    return False
+
+
+def _unbrace(text):
+    return text.replace("{", "").replace("}", "").strip()
+
+
+def split_name(text):
+    """Split one name ("von Last, Jr, First", "Last, First" or "First von Last")."""
+    text = " ".join(text.split())
+    parts = _split_commas(text)
+    if len(parts) >= 3:
+        von_last, suffix, given = parts[0], parts[1], ", ".join(parts[2:])
+        von, family = _split_von_last(_split_words(von_last))
+        return NameParts(
+            _unbrace(given), _unbrace(von), _unbrace(family), _unbrace(suffix)
+        )
+    if len(parts) == 2:
+        von, family = _split_von_last(_split_words(parts[0]))
+        return NameParts(_unbrace(parts[1]), _unbrace(von), _unbrace(family))
+    words = _split_words(text)
+    if not words:
+        return NameParts()
+    if len(words) == 1:
+        return NameParts(family=_unbrace(words[0]))
+    von_start = next((i for i, word in enumerate(words[:-1]) if _is_lower(word)), None)
+    if von_start is None:
+        return NameParts(_unbrace(" ".join(words[:-1])), "", _unbrace(words[-1]))
+    von_end = von_start
+    for i in range(von_start, len(words) - 1):
+        if _is_lower(words[i]):
+            von_end = i
+    return NameParts(
+        _unbrace(" ".join(words[:von_start])),
+        _unbrace(" ".join(words[von_start : von_end + 1])),
+        _unbrace(" ".join(words[von_end + 1 :])),
+    )
+
+
+def _split_von_last(words):
+    if not words:
+        return "", ""
+    von_end = -1
+    for i, word in enumerate(words[:-1]):
+        if _is_lower(word):
+            von_end = i
+    return " ".join(words[: von_end + 1]), " ".join(words[von_end + 1 :])
+
+
+def name_key(text):
+    return split_name(text).key

@@ -1,0 +1,79 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from markdownx.admin import MarkdownxModelAdmin
+
+from publications.models import Authorship, Publication
+
+
+class AuthorshipInline(admin.TabularInline):
+    model = Authorship
+    extra = 0
+    autocomplete_fields = ["person"]
+    ordering = ["position"]
+    fields = [
+        "position",
+        "person",
+        "printed_name",
+        "equal_contribution",
+        "corresponding",
+    ]
+
+
+@admin.register(Publication)
+class PublicationAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "year", "kind", "status", "venue_short", "is_selected"]
+    list_filter = ["status", "kind", "is_selected", "year", "themes"]
+    search_fields = [
+        "title",
+        "bibtex_key",
+        "doi",
+        "arxiv_id",
+        "venue",
+        "authorships__person__full_name",
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["themes"]
+    inlines = [AuthorshipInline]
+    show_facets = admin.ShowFacets.NEVER
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "status", "year", "month"]}),
+        (
+            _("Venue"),
+            {
+                "fields": [
+                    "venue",
+                    "venue_short",
+                    "volume",
+                    "number",
+                    "pages",
+                    "publisher",
+                    "note",
+                ]
+            },
+        ),
+        (
+            _("Links"),
+            {
+                "fields": [
+                    "doi",
+                    "arxiv_id",
+                    "url",
+                    "pdf",
+                    "pdf_url",
+                    "code_url",
+                    "slides_url",
+                    "video_url",
+                    "project_url",
+                    "poster_url",
+                ]
+            },
+        ),
+        (_("Content"), {"fields": ["abstract", "keywords", "themes", "is_selected"]}),
+        (
+            _("BibTeX"),
+            {
+                "classes": ["collapse"],
+                "fields": ["bibtex_key", "authors_raw", "bibtex_source"],
+            },
+        ),
+    ]

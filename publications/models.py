@@ -1,0 +1,238 @@
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from site_config.text import unique_slug
+from site_config.uploads import validate_pdf
+
+
+class PublicationQuerySet(models.QuerySet):
+    def published(self):
+        return self.exclude(status=Publication.Status.PREPRINT).exclude(
+            status=Publication.Status.UNDER_REVIEW
+        )
+
+    def preprints(self):
+        return self.filter(
+            status__in=[Publication.Status.PREPRINT, Publication.Status.UNDER_REVIEW]
+        )
+
+    def selected(self):
+        return self.filter(is_selected=True)
+
+    def with_authors(self):
+        ordered = Authorship.objects.select_related("person").order_by("position")
+        return self.prefetch_related(models.Prefetch("authorships", queryset=ordered))
+
+    def with_themes(self):
+        return self.prefetch_related("themes")
+
+    def for_listing(self):
+        """What a publication item on any list page shows: authors and themes."""
+        return self.with_authors().with_themes()
+
+    def by_person(self, person):
+        return self.filter(authorships__person=person).distinct()
+
+
+class Publication(models.Model):
+    class Kind(models.TextChoices):
+        ARTICLE = "article", _("Journal article")
+        CONFERENCE = "conference", _("Conference paper")
+        PREPRINT = "preprint", _("Preprint")
+        THESIS = "thesis", _("Thesis")
+        BOOK = "book", _("Book")
+        CHAPTER = "chapter", _("Book chapter")
+        REPORT = "report", _("Report")
+        TALK = "talk", _("Talk")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        ACCEPTED = "accepted", _("Accepted")
+        PREPRINT = "preprint", _("Preprint")
+        UNDER_REVIEW = "under_review", _("Under review")
+
+    title = models.CharField(_("title"), max_length=500)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    kind = models.CharField(
+        _("type"), max_length=20, choices=Kind, default=Kind.ARTICLE, db_index=True
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=Status,
+        default=Status.PUBLISHED,
+        db_index=True,
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    month = models.PositiveSmallIntegerField(
+        _("month"),
+        null=True,
+        blank=True,
+        choices=[(m, m) for m in range(1, 13)],
+    )
+    venue = models.CharField(_("venue"), max_length=500, blank=True)
+    venue_short = models.CharField(
+        _("venue short name"),
+        max_length=60,
+        blank=True,
+        help_text=_("e.g. NeurIPS 2024"),
+    )
+    volume = models.CharField(_("volume"), max_length=60, blank=True)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    pages = models.CharField(_("pages"), max_length=60, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=300, blank=True)
+    doi = models.CharField(_("DOI"), max_length=200, blank=True)
+    arxiv_id = models.CharField(_("arXiv id"), max_length=60, blank=True, db_index=True)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    pdf = models.FileField(
+        _("PDF file"), upload_to="papers/", blank=True, validators=[validate_pdf]
+    )
+    pdf_url = models.URLField(_("PDF link"), max_length=500, blank=True)
+    code_url = models.URLField(_("code"), max_length=500, blank=True)
+    slides_url = models.URLField(_("slides"), max_length=500, blank=True)
+    video_url = models.URLField(_("video"), max_length=500, blank=True)
+    project_url = models.URLField(_("project page"), max_length=500, blank=True)
+    poster_url = models.URLField(_("poster"), max_length=500, blank=True)
+    abstract = MarkdownxField(_("abstract"), blank=True)
+    bibtex_key = models.CharField(_("BibTeX key"), max_length=250, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=500, blank=True)
+    is_selected = models.BooleanField(_("selected"), default=False, db_index=True)
+    note = models.CharField(
+        _("award or note"), max_length=200, blank=True, help_text=_('e.g. "Oral"')
+    )
+    authors_raw = models.TextField(
+        _("author list as imported"),
+        blank=True,
+        help_text=_("Kept when the author list could not be split into names."),
+    )
+    bibtex_source = models.TextField(_("original BibTeX entry"), blank=True)
+    import_fingerprint = models.JSONField(
+        _("imported values"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Values as last imported, to tell editor changes from file changes."
+        ),
+    )
+    themes = models.ManyToManyField(
+        "research.ResearchTheme",
+        blank=True,
+        related_name="publications",
+        verbose_name=_("research themes"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-month", "title"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        indexes = [
+            models.Index(fields=["year", "month"]),
+            models.Index(fields=["status", "year"]),
+            models.Index(fields=["kind", "year"]),
+            models.Index(fields=["bibtex_key"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("doi"),
+                condition=~Q(doi=""),
+                name="unique_publication_doi",
+                violation_error_message=_("Another publication has this DOI."),
+            ),
+            models.UniqueConstraint(
+                "bibtex_key",
+                condition=~Q(bibtex_key=""),
+                name="unique_publication_bibtex_key",
+                violation_error_message=_("Another publication has this BibTeX key."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Publication, self.title, exclude_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_preprint(self):
+        return self.status in {self.Status.PREPRINT, self.Status.UNDER_REVIEW}
+
+    @property
+    def badge(self):
+        return self.venue_short or self.get_kind_display()
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def arxiv_url(self):
+        return f"https://arxiv.org/abs/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def pdf_link(self):
+        if self.pdf:
+            return self.pdf.url
+        if self.pdf_url:
+            return self.pdf_url
+        if self.arxiv_id:
+            return f"https://arxiv.org/pdf/{self.arxiv_id}"
+        return ""
+
+    @property
+    def pages_display(self):
+        return self.pages.replace("--", "–")
+
+    def ordered_authorships(self):
+        """Authorships in order; uses the prefetch from with_authors() when present."""
+        return sorted(self.authorships.all(), key=lambda a: a.position)
+
+
+class Authorship(models.Model):
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="authorships"
+    )
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="authorships"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    printed_name = models.CharField(
+        _("name as printed"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to print the person's name."),
+    )
+    equal_contribution = models.BooleanField(_("equal contribution"), default=False)
+    corresponding = models.BooleanField(_("corresponding author"), default=False)
+
+    class Meta:
+        ordering = ["publication", "position"]
+        verbose_name = _("authorship")
+        verbose_name_plural = _("authorships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "position"], name="unique_author_position"
+            )
+        ]
+        indexes = [models.Index(fields=["person", "publication"])]
+
+    def __str__(self):
+        return f"{self.display_name} on {self.publication_id}"
+
+    @property
+    def display_name(self):
+        return self.printed_name or self.person.full_name

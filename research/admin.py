@@ -1,0 +1,39 @@
+from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from markdownx.admin import MarkdownxModelAdmin
+
+from research.models import ResearchTheme
+
+
+@admin.register(ResearchTheme)
+class ResearchThemeAdmin(MarkdownxModelAdmin):
+    list_display = ["title", "parent", "order", "is_active", "image_preview"]
+    list_editable = ["order", "is_active"]
+    list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["title", "summary", "description"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parent", "people"]
+    readonly_fields = ["image_preview"]
+    fields = [
+        "title",
+        "slug",
+        "parent",
+        "summary",
+        "description",
+        "image",
+        "image_preview",
+        "image_alt",
+        "people",
+        "order",
+        "is_active",
+    ]
+
+    @admin.display(description=_("image"))
+    def image_preview(self, theme):
+        if not theme.image:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" style="max-height:60px">', theme.image.url
+        )

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from markdownx.admin import MarkdownxModelAdmin
+
+from site_config.models import NavigationLink, SiteProfile
+
+
+@admin.register(SiteProfile)
+class SiteProfileAdmin(MarkdownxModelAdmin):
+    list_display = ["group_name", "tagline", "updated_at"]
+    list_filter = []
+    search_fields = ["group_name"]
+
+    def has_add_permission(self, request):
+        # One profile per site: editors change it, they do not add a second.
+        return not SiteProfile.objects.exists()
+
+
+@admin.register(NavigationLink)
+class NavigationLinkAdmin(admin.ModelAdmin):
+    list_display = ["label", "url", "order", "is_visible"]
+    list_editable = ["order", "is_visible"]
+    list_filter = ["is_visible"]
+    search_fields = ["label", "url"]

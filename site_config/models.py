@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+from site_config.uploads import validate_raster_image
+
+PROFILE_CACHE_KEY = "site_config:profile"
+
+
+class SiteProfile(models.Model):
+    """The group's own words: one row, edited in the admin."""
+
+    group_name = models.CharField(
+        _("group name"), max_length=200, default="Research Group"
+    )
+    tagline = models.CharField(_("tagline"), max_length=300, blank=True)
+    introduction = MarkdownxField(_("introduction"), blank=True)
+    contact = MarkdownxField(_("contact"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    logo = models.ImageField(
+        _("logo"), upload_to="site/", blank=True, validators=[validate_raster_image]
+    )
+    footer_text = models.CharField(_("footer text"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("site profile")
+        verbose_name_plural = _("site profile")
+
+    def __str__(self):
+        return self.group_name
+
+    @classmethod
+    def load(cls):
+        """The profile row, created with defaults on first use."""
+        profile = cls.objects.order_by("pk").first()
+        if profile is None:
+            profile = cls.objects.create()
+        return profile
+
+
+class NavigationLink(models.Model):
+    label = models.CharField(_("label"), max_length=60)
+    url = models.CharField(
+        _("URL or path"),
+        max_length=300,
+        help_text=_("e.g. /publications/ or https://…"),
+    )
+    order = models.PositiveIntegerField(_("order"), default=100)
+    is_visible = models.BooleanField(_("visible"), default=True)
+
+    class Meta:
+        ordering = ["order", "label"]
+        verbose_name = _("navigation link")
+        verbose_name_plural = _("navigation links")
+
+    def __str__(self):
+        return self.label

@@ -1,0 +1,118 @@
+"""Factory fixtures shared by the whole suite."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from people.models import Affiliation, Organization, Person
+from publications.models import Authorship, Publication
+from research.models import ResearchTheme
+
+SHARED_DIR = Path(
+    os.environ.get(
+        "LABSITE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"
+    )
+)
+BIB_CORPUS = SHARED_DIR / "bib-corpus"
+
+
+@pytest.fixture
+def bib_corpus():
+    """The shared real-world BibTeX corpus; skips where it is not checked out."""
+    if not BIB_CORPUS.is_dir():
+        pytest.skip(
+            f"BibTeX corpus not found at {BIB_CORPUS}; set LABSITE_SHARED_DIR to the "
+            "folder holding bib-corpus/ (CI does)."
+        )
+    return BIB_CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_person(db):
+    def make(full_name="Ada Lovelace", **fields):
+        fields.setdefault("is_member", True)
+        fields.setdefault("role", Person.Role.PHD)
+        return Person.objects.create(full_name=full_name, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_organization(db):
+    def make(name="Example University", **fields):
+        return Organization.objects.get_or_create(name=name, defaults=fields)[0]
+
+    return make
+
+
+@pytest.fixture
+def make_affiliation(db, make_organization):
+    def make(person, organization_name, *, position=None, **fields):
+        if position is None:
+            position = person.affiliations.count()
+        return Affiliation.objects.create(
+            person=person,
+            organization=make_organization(organization_name),
+            position=position,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_theme(db):
+    def make(title="Deep Learning Theory", **fields):
+        return ResearchTheme.objects.create(title=title, **fields)
+
+    return make
+
+
+@pytest.fixture
+def make_publication(db):
+    """Create a publication; authors are names or Person objects, in order."""
+
+    def make(title="A Paper", *, authors=(), themes=(), equal=(), **fields):
+        fields.setdefault("year", 2024)
+        publication = Publication.objects.create(title=title, **fields)
+        for position, author in enumerate(authors):
+            if isinstance(author, str):
+                person = Person.objects.filter(full_name=author).first()
+                if person is None:
+                    person = Person.objects.create(full_name=author)
+            else:
+                person = author
+            Authorship.objects.create(
+                publication=publication,
+                person=person,
+                position=position,
+                equal_contribution=position in equal,
+            )
+        if themes:
+            publication.themes.set(themes)
+        return publication
+
+    return make
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="editor", email="editor@example.org", password="correct horse battery"
+    )
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
