@@ -3,11 +3,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
+from people.admin_merge import merge_selected_people
 from people.models import Affiliation, NameVariant, Organization, Person
+from site_config.admin_mixins import ContentAdminMixin
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(ContentAdminMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "url"]
     list_filter = []
     search_fields = ["name", "short_name"]
@@ -28,7 +30,7 @@ class NameVariantInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(MarkdownxModelAdmin):
+class PersonAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     list_display = [
         "full_name",
         "photo_preview",
@@ -40,6 +42,7 @@ class PersonAdmin(MarkdownxModelAdmin):
     list_display_links = ["full_name"]
     list_editable = ["display_order"]
     list_filter = ["is_member", "role", "show_on_people_page"]
+    actions = [merge_selected_people]
     search_fields = [
         "full_name",
         "native_name",
@@ -98,7 +101,6 @@ class PersonAdmin(MarkdownxModelAdmin):
         if not person.photo:
             return "—"
         return format_html(
-            '<img src="{}" alt="" style="height:48px;width:48px;object-fit:cover;'
-            'border-radius:50%">',
+            '<img src="{}" alt="" class="admin-thumb" width="48" height="48">',
             person.photo.url,
         )

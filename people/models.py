@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from people.names import split_name
+from site_config.citations import validate_citations
 from site_config.text import unique_slug
 from site_config.uploads import validate_raster_image
 
@@ -45,6 +46,23 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(
             Q(is_member=False) | Q(role=Person.Role.COLLABORATOR),
             show_on_people_page=True,
+        )
+
+    def coauthors_of(self, person):
+        """Everyone who shares a publication with person, annotated with
+        ``shared`` (how many publications), most frequent first; one query."""
+        return (
+            self.filter(authorships__publication__authorships__person=person)
+            .exclude(pk=person.pk)
+            .annotate(shared=models.Count("authorships__publication", distinct=True))
+            .order_by("-shared", "family_name", "full_name")
+        )
+
+    def for_profile(self):
+        """What a person's page shows: ordered affiliations and active themes."""
+        themes = Person._meta.get_field("research_themes").related_model
+        return self.with_affiliations().prefetch_related(
+            models.Prefetch("research_themes", queryset=themes.objects.active())
         )
 
     def with_affiliations(self):
@@ -124,6 +142,18 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["is_member", "role", "display_order"]),
             models.Index(fields=["family_name"]),
+            # The people page's order, and its current/alumni/collaborator splits.
+            models.Index(
+                fields=["display_order", "family_name", "full_name"],
+                name="person_listing_order_idx",
+            ),
+            models.Index(
+                fields=["is_member", "end_date"], name="person_member_end_idx"
+            ),
+            models.Index(
+                fields=["show_on_people_page", "is_member"],
+                name="person_listed_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -148,6 +178,10 @@ class Person(models.Model):
 
     def get_absolute_url(self):
         return reverse("people:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Cited BibTeX keys must name a publication: never a silent blank citation.
+        validate_citations(self, ["bio"])
 
     @property
     def initials(self):

@@ -1,22 +1,49 @@
-from django.views.generic import DetailView, ListView
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView
 
 from people.models import Person
+from publications.listing import recent_numbered
 from publications.models import Publication
 
+# Publications and preprints a person's page lists; the rest are a link away.
+LISTED_PUBLICATIONS = 60
 
-class PersonListView(ListView):
+ROLE_GROUPS = [
+    (Person.Role.PI, _("Principal investigator")),
+    (Person.Role.POSTDOC, _("Postdocs")),
+    (Person.Role.PHD, _("PhD students")),
+    (Person.Role.MASTER, _("Master's students")),
+    (Person.Role.UNDERGRADUATE, _("Undergraduates")),
+    (Person.Role.STAFF, _("Staff")),
+]
+
+
+def group_by_role(people):
+    """[(heading, [person, ...]), ...] in page order; empty roles left out."""
+    by_role = {}
+    for person in people:
+        by_role.setdefault(person.role, []).append(person)
+    return [(label, by_role[role]) for role, label in ROLE_GROUPS if role in by_role]
+
+
+class PersonListView(TemplateView):
+    """Current members by role, alumni with where they went, listed collaborators."""
+
     template_name = "people/person_list.html"
-    context_object_name = "people"
-
-    def get_queryset(self):
-        return Person.objects.with_affiliations()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        people = Person.objects.with_affiliations()
-        context["current_people"] = list(people.current())
-        context["alumni"] = list(people.alumni())
-        context["collaborators"] = list(people.listed_collaborators())
+        people = Person.objects.all()
+        context["role_groups"] = group_by_role(people.current())
+        context["alumni"] = list(
+            people.alumni().order_by(
+                F("end_date").desc(nulls_last=True), "family_name", "full_name"
+            )
+        )
+        context["collaborators"] = list(
+            people.listed_collaborators().with_affiliations()
+        )
         return context
 
 
@@ -25,11 +52,16 @@ class PersonDetailView(DetailView):
     context_object_name = "person"
 
     def get_queryset(self):
-        return Person.objects.with_affiliations().prefetch_related("research_themes")
+        return Person.objects.for_profile()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["publications"] = list(
-            Publication.objects.by_person(self.object).for_listing()
+        person = self.object
+        # Beyond the limit the page links to the full, year-paged list.
+        publications, preprints, totals = recent_numbered(
+            Publication.objects.with_person(person.pk), limit=LISTED_PUBLICATIONS
         )
+        context.update(publications=publications, preprints=preprints)
+        context["publication_totals"] = totals
+        context["coauthors"] = list(Person.objects.coauthors_of(person))
         return context

@@ -1,8 +1,13 @@
+from functools import partial
+
 from django.contrib import admin
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
+from publications.admin_import import import_view
 from publications.models import Authorship, Publication
+from site_config.admin_mixins import ContentAdminMixin
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -20,7 +25,7 @@ class AuthorshipInline(admin.TabularInline):
 
 
 @admin.register(Publication)
-class PublicationAdmin(MarkdownxModelAdmin):
+class PublicationAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     list_display = ["title", "year", "kind", "status", "venue_short", "is_selected"]
     list_filter = ["status", "kind", "is_selected", "year", "themes"]
     search_fields = [
@@ -35,6 +40,7 @@ class PublicationAdmin(MarkdownxModelAdmin):
     autocomplete_fields = ["themes"]
     inlines = [AuthorshipInline]
     show_facets = admin.ShowFacets.NEVER
+    change_list_template = "admin/publications/publication/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "status", "year", "month"]}),
         (
@@ -73,7 +79,23 @@ class PublicationAdmin(MarkdownxModelAdmin):
             _("BibTeX"),
             {
                 "classes": ["collapse"],
-                "fields": ["bibtex_key", "authors_raw", "bibtex_source"],
+                "fields": [
+                    "bibtex_key",
+                    "authors_raw",
+                    "authors_et_al",
+                    "bibtex_source",
+                ],
             },
         ),
     ]
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(partial(import_view, self))
+        return [
+            path(
+                "import-bibtex/",
+                view,
+                name="publications_publication_import_bibtex",
+            ),
+            *super().get_urls(),
+        ]

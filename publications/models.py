@@ -5,8 +5,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from site_config.citations import cited_keys, validate_citations
 from site_config.text import unique_slug
 from site_config.uploads import validate_pdf
+
+PREPRINT_STATUSES = ["preprint", "under_review"]
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -36,6 +39,69 @@ class PublicationQuerySet(models.QuerySet):
 
     def by_person(self, person):
         return self.filter(authorships__person=person).distinct()
+
+    def for_detail(self):
+        """What a publication's page shows: ordered authors and active themes."""
+        themes = Publication._meta.get_field("themes").related_model
+        return self.with_authors().prefetch_related(
+            models.Prefetch("themes", queryset=themes.objects.active())
+        )
+
+    def newest_first(self):
+        """Newest first with undated rows last on every database backend."""
+        return self.order_by(
+            models.F("year").desc(nulls_last=True),
+            models.F("month").desc(nulls_last=True),
+            "title",
+            "pk",
+        )
+
+    def in_themes(self, theme_ids):
+        """Publications linked to any of theme_ids, each once (no DISTINCT needed)."""
+        links = Publication.themes.through.objects.filter(researchtheme__in=theme_ids)
+        return self.filter(pk__in=links.values("publication"))
+
+    def linked_to_themes(self, themes):
+        """Publications in any of themes or cited (`[@key]`) in their descriptions.
+
+        themes are theme objects (their descriptions are read, not queried);
+        each publication comes once, without DISTINCT.
+        """
+        themes = list(themes)
+        keys = {key for theme in themes for key in cited_keys(theme.description)}
+        links = Publication.themes.through.objects.filter(
+            researchtheme__in=[theme.pk for theme in themes]
+        )
+        linked = Q(pk__in=links.values("publication"))
+        if keys:
+            linked |= Q(bibtex_key__in=keys)
+        return self.filter(linked)
+
+    def with_person(self, person_id):
+        """Publications person_id authored, each once (no DISTINCT needed)."""
+        links = Authorship.objects.filter(person=person_id)
+        return self.filter(pk__in=links.values("publication"))
+
+    def status_totals(self):
+        """{"published": n, "preprints": m} for the queryset, in one query."""
+        preprint = Q(status__in=PREPRINT_STATUSES)
+        return self.order_by().aggregate(
+            published=models.Count("pk", filter=~preprint),
+            preprints=models.Count("pk", filter=preprint),
+        )
+
+    def year_counts(self):
+        """Rows of year, published and preprints counts, newest year first."""
+        preprint = Q(status__in=PREPRINT_STATUSES)
+        return (
+            self.order_by()
+            .values("year")
+            .annotate(
+                published=models.Count("pk", filter=~preprint),
+                preprints=models.Count("pk", filter=preprint),
+            )
+            .order_by(models.F("year").desc(nulls_last=True))
+        )
 
 
 class Publication(models.Model):
@@ -110,6 +176,11 @@ class Publication(models.Model):
         blank=True,
         help_text=_("Kept when the author list could not be split into names."),
     )
+    authors_et_al = models.BooleanField(
+        _("more authors (et al.)"),
+        default=False,
+        help_text=_('The author list ends with "and others".'),
+    )
     bibtex_source = models.TextField(_("original BibTeX entry"), blank=True)
     import_fingerprint = models.JSONField(
         _("imported values"),
@@ -140,6 +211,11 @@ class Publication(models.Model):
             models.Index(fields=["status", "year"]),
             models.Index(fields=["kind", "year"]),
             models.Index(fields=["bibtex_key"]),
+            # Newest-first lists, and per-year counts read from the index alone.
+            models.Index(
+                fields=["-year", "-month", "title"], name="publication_newest_idx"
+            ),
+            models.Index(fields=["year", "status"], name="publication_year_status_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -166,6 +242,10 @@ class Publication(models.Model):
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        # Cited BibTeX keys must name a publication: never a silent blank citation.
+        validate_citations(self, ["abstract"])
 
     @property
     def is_preprint(self):

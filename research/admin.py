@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
 from research.models import ResearchTheme
+from site_config.admin_mixins import ContentAdminMixin
 
 
 @admin.register(ResearchTheme)
-class ResearchThemeAdmin(MarkdownxModelAdmin):
+class ResearchThemeAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     list_display = ["title", "parent", "order", "is_active", "image_preview"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
@@ -35,5 +36,5 @@ class ResearchThemeAdmin(MarkdownxModelAdmin):
         if not theme.image:
             return "—"
         return format_html(
-            '<img src="{}" alt="" style="max-height:60px">', theme.image.url
+            '<img src="{}" alt="" class="admin-thumb-wide">', theme.image.url
         )

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from site_config.citations import validate_citations
 from site_config.text import unique_slug
 from site_config.uploads import validate_raster_image
 
@@ -49,7 +50,10 @@ class ResearchTheme(models.Model):
         ordering = ["order", "title"]
         verbose_name = _("research theme")
         verbose_name_plural = _("research themes")
-        indexes = [models.Index(fields=["parent", "order"])]
+        indexes = [
+            models.Index(fields=["parent", "order"]),
+            models.Index(fields=["order", "title"], name="theme_listing_order_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("pk")),
@@ -80,6 +84,8 @@ class ResearchTheme(models.Model):
                 )
             seen.add(ancestor.pk)
             ancestor = ancestor.parent
+        # Cited BibTeX keys must name a publication: never a silent blank citation.
+        validate_citations(self, ["description"])
 
     def ancestors(self):
         """Parents from the root down, excluding self."""

@@ -1,32 +1,70 @@
-from django.views.generic import DetailView, ListView
+from django.http import Http404
+from django.views.generic import TemplateView
 
+from publications.listing import recent_numbered
+from publications.models import Publication
 from research.models import ResearchTheme, build_tree
 
+# Publications and preprints a theme's page lists; the rest are a link away.
+LISTED_PUBLICATIONS = 60
 
-class ThemeListView(ListView):
+
+class ThemeListView(TemplateView):
+    """The research-interests outline: every active theme, nested."""
+
     template_name = "research/theme_list.html"
-    context_object_name = "themes"
-
-    def get_queryset(self):
-        return ResearchTheme.objects.active()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["theme_tree"] = build_tree(list(context["themes"]))
+        context["theme_tree"] = build_tree(list(ResearchTheme.objects.active()))
         return context
 
 
-class ThemeDetailView(DetailView):
+class ThemeDetailView(TemplateView):
+    """One theme with its place in the tree, people and publications.
+
+    The active themes are read once and the tree is walked in memory, so the
+    breadcrumb and sub-themes cost no query per level.
+    """
+
     template_name = "research/theme_detail.html"
-    context_object_name = "theme"
-
-    def get_queryset(self):
-        return ResearchTheme.objects.active().select_related("parent")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        theme = self.object
-        context["sub_themes"] = list(theme.children.filter(is_active=True))
-        context["people"] = list(theme.people.all())
-        context["publications"] = list(theme.publications.for_listing())
+        themes = list(ResearchTheme.objects.active())
+        by_pk = {theme.pk: theme for theme in themes}
+        theme = next((t for t in themes if t.slug == kwargs["slug"]), None)
+        if theme is None:
+            raise Http404("No research theme here.")
+        ancestors, node, seen = [], by_pk.get(theme.parent_id), {theme.pk}
+        while node is not None and node.pk not in seen:
+            ancestors.insert(0, node)
+            seen.add(node.pk)
+            node = by_pk.get(node.parent_id)
+        subtree = next(
+            (children for t, children in _walk(build_tree(themes)) if t == theme), []
+        )
+        # Publications the descriptions cite count as linked to their themes.
+        themes_here = [theme, *(t for t, _ in _walk(subtree))]
+        publications, preprints, totals = recent_numbered(
+            Publication.objects.linked_to_themes(themes_here),
+            limit=LISTED_PUBLICATIONS,
+        )
+        context.update(
+            theme=theme,
+            ancestors=ancestors,
+            sub_tree=subtree,
+            people=list(theme.people.all()),
+        )
+        context.update(
+            publications=publications,
+            preprints=preprints,
+            publication_totals=totals,
+        )
         return context
+
+
+def _walk(tree):
+    for theme, children in tree:
+        yield theme, children
+        yield from _walk(children)

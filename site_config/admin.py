@@ -1,11 +1,12 @@
 from django.contrib import admin
 from markdownx.admin import MarkdownxModelAdmin
 
+from site_config.admin_mixins import ContentAdminMixin
 from site_config.models import NavigationLink, SiteProfile
 
 
 @admin.register(SiteProfile)
-class SiteProfileAdmin(MarkdownxModelAdmin):
+class SiteProfileAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     list_display = ["group_name", "tagline", "updated_at"]
     list_filter = []
     search_fields = ["group_name"]
@@ -16,7 +17,7 @@ class SiteProfileAdmin(MarkdownxModelAdmin):
 
 
 @admin.register(NavigationLink)
-class NavigationLinkAdmin(admin.ModelAdmin):
+class NavigationLinkAdmin(ContentAdminMixin, admin.ModelAdmin):
     list_display = ["label", "url", "order", "is_visible"]
     list_editable = ["order", "is_visible"]
     list_filter = ["is_visible"]

@@ -4,8 +4,13 @@ Its output passes an allow-list sanitizer (nh3), so editors' text cannot inject
 scripts, event handlers or javascript: URLs into public pages.
 """
 
+import threading
+
 import markdown
 import nh3
+
+from site_config.citations import CitationExtension, CitationScope, active_scope
+from site_config.math import MathExtension
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt",
@@ -34,10 +39,20 @@ ALLOWED_ATTRIBUTES = {
     "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
     "math": {"display", "xmlns"},
     "annotation": {"encoding"},
-    "mo": {"stretchy", "fence", "separator", "lspace", "rspace"},
+    "mo": {"stretchy", "fence", "separator", "lspace", "rspace", "form", "accent",
+           "minsize", "maxsize", "largeop", "movablelimits", "symmetric",
+           "mathvariant"},
     "mstyle": {"displaystyle", "scriptlevel"},
     "mspace": {"width"},
     "mtable": {"columnalign"},
+    # What latex2mathml emits (site_config.math); presentation only, no URLs.
+    "mi": {"mathvariant"}, "mn": {"mathvariant"}, "mtext": {"mathvariant"},
+    "mover": {"accent"}, "munder": {"accentunder"},
+    "munderover": {"accent", "accentunder"},
+    "mtd": {"columnalign", "columnspan", "rowspan"},
+    "mfrac": {"linethickness"},
+    "menclose": {"notation"},
+    "mark": {"class"},
 }  # fmt: skip
 
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -57,9 +72,46 @@ def sanitize_html(html):
     )
 
 
+_converters = threading.local()
+
+
+def _convert(text, scope):
+    # Building a Markdown instance costs more than converting a typical text, so
+    # each thread keeps one and resets it between texts.
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=[*EXTENSIONS, MathExtension(), CitationExtension()],
+            output_format="html",
+        )
+        _converters.md = md
+    md.reset()
+    md.citation_scope = scope
+    try:
+        return sanitize_html(md.convert(text))
+    finally:
+        md.citation_scope = None
+
+
 def render_markdown(text):
-    """Markdown text to sanitized HTML."""
+    """Markdown text to sanitized HTML, with math typeset and citations linked.
+
+    Inside a page's citation scope the citations are left as tokens for the page
+    to number and resolve at once; on its own (live preview, feeds) the text is
+    its own scope and gets its reference list here.
+    """
     if not text:
         return ""
-    html = markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
-    return sanitize_html(html)
+    scope = active_scope()
+    if scope is not None:
+        return _convert(text, scope)
+    scope = CitationScope()
+    return scope.finish(_convert(text, scope))
+
+
+def collect_citations(text):
+    """The citation scope text would fill, without resolving anything."""
+    scope = CitationScope()
+    if text:
+        _convert(text, scope)
+    return scope

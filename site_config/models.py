@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from site_config.citations import validate_citations
 from site_config.uploads import validate_raster_image
 
 PROFILE_CACHE_KEY = "site_config:profile"
@@ -32,6 +33,10 @@ class SiteProfile(models.Model):
     def __str__(self):
         return self.group_name
 
+    def clean(self):
+        # Cited BibTeX keys must name a publication: never a silent blank citation.
+        validate_citations(self, ["introduction", "contact"])
+
     @classmethod
     def load(cls):
         """The profile row, created with defaults on first use."""
@@ -55,6 +60,29 @@ class NavigationLink(models.Model):
         ordering = ["order", "label"]
         verbose_name = _("navigation link")
         verbose_name_plural = _("navigation links")
+        indexes = [
+            models.Index(
+                fields=["is_visible", "order", "label"], name="navigation_visible_idx"
+            )
+        ]
 
     def __str__(self):
         return self.label
+
+
+class ContentVersion(models.Model):
+    """A counter that moves whenever anything a public page shows changes.
+
+    The page cache keys its entries by this value; one row read per request keeps
+    every process in step even when each holds its own local-memory cache.
+    """
+
+    value = models.PositiveBigIntegerField(_("value"), default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("content version")
+        verbose_name_plural = _("content versions")
+
+    def __str__(self):
+        return str(self.value)

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-" + "x" * 40)
+# The test client speaks plain HTTP; production redirects it to HTTPS.
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 
 from site_config.settings import *  # noqa: E402,F403
 
@@ -11,3 +13,5 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+# Page tests measure rendering and its queries; tests/speed turns the cache on.
+PAGE_CACHE_ENABLED = False

@@ -1,15 +1,34 @@
-"""Checks for uploaded files: judged by their content, never by name or browser."""
+"""Checks for uploaded files: judged by their content, never by name or browser.
 
+Images are also re-encoded with Pillow before they are stored: the stored file is
+pixels written by Pillow (no EXIF, GPS or comments, nothing a browser could sniff
+as HTML) under a generated name, so nothing the uploader chose reaches the disk.
+"""
+
+import uuid
 import warnings
+from io import BytesIO
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_PDF_BYTES = 30 * 1024 * 1024
+# Stored images are scaled down to fit this box; larger originals only cost space.
+MAX_STORED_SIDE = 2400
+
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+_CONTENT_TYPES = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+}
 
 
 def _rewind(upload):
@@ -17,6 +36,20 @@ def _rewind(upload):
         upload.seek(0)
     except (AttributeError, OSError, ValueError):
         pass
+
+
+def _too_many_pixels():
+    return ValidationError(
+        _("The image has too many pixels to be processed safely."),
+        code="image_bomb",
+    )
+
+
+def _unreadable():
+    return ValidationError(
+        _("The file is not a readable JPEG, PNG, WebP or GIF image."),
+        code="image_invalid",
+    )
 
 
 def validate_raster_image(upload):
@@ -36,15 +69,9 @@ def validate_raster_image(upload):
                 width, height = image.size
                 image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValidationError(
-            _("The image has too many pixels to be processed safely."),
-            code="image_bomb",
-        ) from None
+        raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(
-            _("The file is not a readable JPEG, PNG, WebP or GIF image."),
-            code="image_invalid",
-        ) from None
+        raise _unreadable() from None
     finally:
         _rewind(upload)
     if image_format not in ALLOWED_IMAGE_FORMATS:
@@ -54,10 +81,7 @@ def validate_raster_image(upload):
             params={"format": image_format or _("an unknown format")},
         )
     if width * height > MAX_IMAGE_PIXELS:
-        raise ValidationError(
-            _("The image has too many pixels to be processed safely."),
-            code="image_bomb",
-        )
+        raise _too_many_pixels()
 
 
 def validate_pdf(upload):
@@ -71,5 +95,125 @@ def validate_pdf(upload):
     _rewind(upload)
     head = upload.read(1024)
     _rewind(upload)
+    # The PDF specification lets the header sit anywhere in the first 1024 bytes.
     if b"%PDF-" not in head:
         raise ValidationError(_("The file is not a PDF document."), code="pdf_invalid")
+
+
+def generated_name(extension):
+    """A fresh file name that tells nothing about the uploader's file."""
+    return f"{uuid.uuid4().hex}.{extension}"
+
+
+def _encodable(image, image_format):
+    if image_format == "JPEG":
+        return image if image.mode in {"RGB", "L", "CMYK"} else image.convert("RGB")
+    if image_format == "GIF":
+        return image if image.mode in {"P", "L"} else image.convert("P")
+    if image_format == "WEBP":
+        return image if image.mode in {"RGB", "RGBA"} else image.convert("RGBA")
+    if image.mode in {"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"}:
+        return image
+    return image.convert("RGBA")
+
+
+def reencode_image(upload, *, max_side=MAX_STORED_SIDE):
+    """Validate upload and return a new file Pillow wrote from its pixels alone.
+
+    Raises ValidationError (never a Pillow error) for anything that is not a
+    JPEG, PNG, WebP or GIF image of a sane size. Orientation from EXIF is applied
+    to the pixels first, then every piece of metadata is left behind. Animated
+    GIFs keep only their first frame.
+    """
+    validate_raster_image(upload)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as original:
+                image_format = original.format
+                original.seek(0)
+                image = ImageOps.exif_transpose(original)
+                image.load()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _too_many_pixels() from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
+        raise _unreadable() from None
+    finally:
+        _rewind(upload)
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side))
+    image = _encodable(image, image_format)
+    # A new image holds the pixels and palette only, so no EXIF, XMP, ICC or text
+    # chunk can ride along into the encoder.
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    if image.mode == "P":
+        clean.putpalette(image.getpalette())
+        if "transparency" in image.info:
+            clean.info["transparency"] = image.info["transparency"]
+    options = {"JPEG": {"quality": 88, "optimize": True}, "WEBP": {"quality": 88}}
+    buffer = BytesIO()
+    try:
+        clean.save(buffer, format=image_format, **options.get(image_format, {}))
+    except (OSError, ValueError):
+        raise _unreadable() from None
+    return SimpleUploadedFile(
+        generated_name(_EXTENSIONS[image_format]),
+        buffer.getvalue(),
+        content_type=_CONTENT_TYPES[image_format],
+    )
+
+
+def renamed_pdf(upload):
+    """Validate upload as a PDF and return it under a generated name."""
+    validate_pdf(upload)
+    upload.name = generated_name("pdf")
+    upload.content_type = "application/pdf"
+    return upload
+
+
+def file_field_names(model):
+    """Names of the model's file fields (images and PDFs) whose files it owns."""
+    from django.db.models import FileField
+
+    return [f.name for f in model._meta.concrete_fields if isinstance(f, FileField)]
+
+
+def _delete_files(storage_and_names):
+    for storage, name in storage_and_names:
+        if name and storage.exists(name):
+            storage.delete(name)
+
+
+def remember_stored_files(sender, instance, **kwargs):
+    """pre_save: note which files the row pointed at before this save."""
+    names = file_field_names(sender)
+    if not names or instance._state.adding or instance.pk is None:
+        instance._stored_files = {}
+        return
+    previous = sender._default_manager.filter(pk=instance.pk).values(*names).first()
+    instance._stored_files = previous or {}
+
+
+def delete_replaced_files(sender, instance, **kwargs):
+    """post_save: once committed, delete files the row no longer points at."""
+    previous = getattr(instance, "_stored_files", {})
+    stale = []
+    for name, old_name in previous.items():
+        field_file = getattr(instance, name)
+        if old_name and old_name != field_file.name:
+            stale.append((field_file.storage, old_name))
+    instance._stored_files = {}
+    if stale:
+        transaction.on_commit(lambda: _delete_files(stale))
+
+
+def delete_owned_files(sender, instance, **kwargs):
+    """post_delete: once committed, delete the deleted row's files."""
+    owned = []
+    for name in file_field_names(sender):
+        field_file = getattr(instance, name)
+        if field_file.name:
+            owned.append((field_file.storage, field_file.name))
+    if owned:
+        transaction.on_commit(lambda: _delete_files(owned))

@@ -1,16 +1,36 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from site_config import views
+from site_config import markdownx_views, search, sitemaps, views
+from site_config.throttle import ThrottledAdminAuthenticationForm
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("research/", include("research.urls")),
     path("people/", include("people.urls")),
     path("publications/", include("publications.urls")),
-    path("markdownx/", include("markdownx.urls")),
+    # markdownx's own views are open to anyone; these keep its URL names for its
+    # widget script but answer staff only and sanitize or re-encode.
+    path(
+        "markdownx/markdownify/",
+        markdownx_views.markdownify,
+        name="markdownx_markdownify",
+    ),
+    path("markdownx/upload/", markdownx_views.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
+    path("search/", search.search_view, name="search"),
+    path("feeds/", include("site_config.feeds")),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", sitemaps.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -1,18 +1,37 @@
 from django.views.generic import TemplateView
 
 from people.models import Person
+from publications.listing import recent_numbered
 from publications.models import Publication
 from research.models import ResearchTheme, build_tree
 
+RECENT_PUBLICATIONS = 8
+RECENT_PREPRINTS = 4
+SELECTED_PUBLICATIONS = 6
+
 
 class HomeView(TemplateView):
+    """The group at a glance, laid out like the seed page."""
+
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        publications = Publication.objects.newest_first().with_authors()
         context["theme_tree"] = build_tree(list(ResearchTheme.objects.active()))
-        listing = Publication.objects.for_listing()
-        context["selected_publications"] = list(listing.selected()[:10])
-        context["recent_publications"] = list(listing[:8])
+        context["selected_publications"] = list(
+            publications.selected()[:SELECTED_PUBLICATIONS]
+        )
+        # Numbers match the publications page: each list counts down from its size.
+        recent, drafts, _ = recent_numbered(
+            Publication.objects.all(),
+            limit=RECENT_PUBLICATIONS,
+            preprint_limit=RECENT_PREPRINTS,
+        )
+        context["recent_publications"] = recent
+        context["recent_preprints"] = drafts
         context["current_people"] = list(Person.objects.current())
+        context["collaborators"] = list(
+            Person.objects.listed_collaborators().with_affiliations()
+        )
         return context

@@ -1,0 +1,162 @@
+"""The admin's "Import BibTeX" page: upload, read the dry-run report, confirm.
+
+The uploaded text waits between the two steps in a private temporary file whose
+random name is kept only in the editor's session, so nobody can confirm (or
+read) an upload that is not theirs, and nothing is written before "Import".
+"""
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from publications.bibtex.importer import (
+    BibtexInputError,
+    decode_bytes,
+    import_bibtex,
+)
+from research.models import ResearchTheme
+
+MAX_UPLOAD_BYTES = 60 * 1024 * 1024
+SESSION_KEY = "publications_bibtex_import"
+UPLOAD_DIR = Path(tempfile.gettempdir()) / "labsite-bibtex-uploads"
+SHOWN_WARNINGS = 300
+
+
+class BibtexUploadForm(forms.Form):
+    file = forms.FileField(label=_("BibTeX file"), help_text=_("A .bib file."))
+    encoding = forms.CharField(
+        label=_("Encoding"), initial="utf-8", max_length=40, required=True
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label=_("Link to research themes"),
+        queryset=ResearchTheme.objects.all(),
+        required=False,
+    )
+    overwrite = forms.BooleanField(
+        label=_("Overwrite fields changed in the admin since the last import"),
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB.")
+                % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and cleaned.get("encoding"):
+            try:
+                cleaned["text"] = decode_bytes(
+                    upload.read(), name=upload.name, encoding=cleaned["encoding"]
+                )
+            except BibtexInputError as error:
+                raise forms.ValidationError(str(error)) from error
+        return cleaned
+
+
+def _pending_path(token):
+    return UPLOAD_DIR / f"{token}.bib"
+
+
+def _store(request, *, name, text, themes, overwrite):
+    _discard(request)
+    UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    token = secrets.token_hex(16)
+    _pending_path(token).write_text(text, encoding="utf-8")
+    request.session[SESSION_KEY] = {
+        "token": token,
+        "name": name,
+        "themes": [theme.pk for theme in themes],
+        "overwrite": overwrite,
+    }
+
+
+def _discard(request):
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending:
+        _pending_path(pending["token"]).unlink(missing_ok=True)
+
+
+def import_view(model_admin, request):
+    """Step 1 (upload, dry run) and step 2 (confirm) of an import."""
+    if not (
+        model_admin.has_add_permission(request)
+        and model_admin.has_change_permission(request)
+    ):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Import BibTeX"),
+        "shown_warnings": SHOWN_WARNINGS,
+    }
+    form = BibtexUploadForm()
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(model_admin, request, context)
+    if request.method == "POST" and "cancel" in request.POST:
+        _discard(request)
+        return redirect(request.path)
+    if request.method == "POST":
+        form = BibtexUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            name = Path(data["file"].name).name
+            report = import_bibtex(
+                sources=[(name, data["text"])],
+                themes=data["themes"],
+                overwrite=data["overwrite"],
+                dry_run=True,
+            )
+            _store(
+                request,
+                name=name,
+                text=data["text"],
+                themes=data["themes"],
+                overwrite=data["overwrite"],
+            )
+            context.update(report=report, file_name=name, step="confirm")
+    context["form"] = form
+    return TemplateResponse(
+        request, "admin/publications/publication/import_bibtex.html", context
+    )
+
+
+def _confirm(model_admin, request, context):
+    pending = request.session.get(SESSION_KEY)
+    path = _pending_path(pending["token"]) if pending else None
+    if path is None or not path.is_file():
+        messages.error(request, _("That upload has expired; please upload it again."))
+        return redirect(request.path)
+    text = path.read_text(encoding="utf-8")
+    themes = ResearchTheme.objects.filter(pk__in=pending["themes"])
+    report = import_bibtex(
+        sources=[(pending["name"], text)],
+        themes=themes,
+        overwrite=pending["overwrite"],
+    )
+    _discard(request)
+    level = messages.WARNING if report.failed else messages.SUCCESS
+    messages.add_message(request, level, report.summary())
+    context.update(
+        report=report,
+        file_name=pending["name"],
+        step="done",
+        changelist_url=reverse("admin:publications_publication_changelist"),
+        form=BibtexUploadForm(),
+    )
+    return TemplateResponse(
+        request, "admin/publications/publication/import_bibtex.html", context
+    )

@@ -1,0 +1,322 @@
+"""LaTeX in BibTeX values to Unicode text.
+
+Accents and special letters become Unicode (``{\\"o}``, ``\\'{e}``, ``{\\ss}``,
+``\\v{s}``, ``{\\aa}``, ``\\l{}``, ``{\\c c}``); math between ``$`` signs is kept as it
+is written so the site can typeset it; case-protecting braces are removed (or kept,
+for name lists, where they group words). Only values holding a backslash, a brace,
+a tilde or a dash pair are decoded at all, and each distinct string is decoded once.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
+    "t": "\u0361",
+}
+LETTERS = {
+    "ss": "ß",
+    "aa": "å",
+    "AA": "Å",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "o": "ø",
+    "O": "Ø",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "dh": "ð",
+    "DH": "Ð",
+    "th": "þ",
+    "TH": "Þ",
+    "ng": "ŋ",
+    "NG": "Ŋ",
+}
+SYMBOLS = {
+    "textendash": "–",
+    "textemdash": "—",
+    "textquoteright": "’",
+    "textquoteleft": "‘",
+    "textquotedblleft": "“",
+    "textquotedblright": "”",
+    "textregistered": "®",
+    "texttrademark": "™",
+    "textcopyright": "©",
+    "copyright": "©",
+    "textdegree": "°",
+    "textbullet": "•",
+    "textellipsis": "…",
+    "ldots": "…",
+    "dots": "…",
+    "textasciitilde": "~",
+    "textbackslash": "\\",
+    "textunderscore": "_",
+    "textbar": "|",
+    "textless": "<",
+    "textgreater": ">",
+    "S": "§",
+    "P": "¶",
+    "dag": "†",
+    "ddag": "‡",
+    "pounds": "£",
+    "euro": "€",
+    "guillemotleft": "«",
+    "guillemotright": "»",
+    "TeX": "TeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2e",
+    "BibTeX": "BibTeX",
+    "AmSTeX": "AmSTeX",
+    "AMSTeX": "AMS-TeX",
+    "METAFONT": "METAFONT",
+    "MF": "METAFONT",
+    "MP": "MetaPost",
+    "ConTeXt": "ConTeXt",
+    "XeTeX": "XeTeX",
+    "LuaTeX": "LuaTeX",
+    "slash": "/",
+    "space": " ",
+    "quad": " ",
+    "qquad": " ",
+    "nobreakspace": "\u00a0",
+    "textsuperscript": "",
+    "relax": "",
+    "protect": "",
+    "ignorespaces": "",
+    "unskip": "",
+    "/": "",
+    "-": "",
+    "@": "",
+}
+# Commands whose argument is kept and the command dropped.
+STYLE_COMMANDS = {
+    "emph", "textit", "textbf", "textsc", "textrm", "textsf", "texttt", "textup",
+    "textsl", "textmd", "textnormal", "mbox", "hbox", "url", "uppercase", "lowercase",
+    "MakeUppercase", "MakeLowercase", "text", "textsubscript", "ensuremath", "bf",
+    "it", "sl", "sc", "em", "rm", "tt", "sf", "small", "large", "Large", "tiny",
+    "footnotesize", "normalsize", "scriptsize", "huge", "Huge", "bfseries",
+    "itshape", "scshape", "upshape", "mdseries", "rmfamily", "sffamily", "ttfamily",
+    "normalfont", "cal", "mathrm", "selectlanguage", "foreignlanguage", "hyphenation",
+}  # fmt: skip
+# Sorting and indexing helpers: their argument is not meant to be printed.
+DROPPED_WITH_ARGUMENT = {"noopsort", "SortNoop", "sortnoop", "index", "label"}
+ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"}
+_NEEDS_DECODING = re.compile(r"[\\{}~]|--")
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_MARKUP = re.compile(r"[{}\\]")
+# Runs of text without anything to decode are copied in one piece.
+_PLAIN = re.compile(r"(?:[^\\{}$~-]|-(?!-))*")
+
+
+def needs_decoding(text):
+    return bool(_NEEDS_DECODING.search(text))
+
+
+def decode(text, *, keep_braces=False):
+    """Unicode text for a BibTeX value; plain values are returned untouched."""
+    if not text or not needs_decoding(text):
+        return " ".join(text.split()) if text else ""
+    return _decode_cached(text, keep_braces)
+
+
+@lru_cache(maxsize=65536)
+def _decode_cached(text, keep_braces):
+    try:
+        out = _Decoder(text, keep_braces).run()
+    except RecursionError:
+        # Hundreds of nested groups are no real markup: keep the bare text.
+        out = _MARKUP.sub("", text)
+    out = unicodedata.normalize("NFC", out)
+    return " ".join(out.split())
+
+
+class _Decoder:
+    def __init__(self, text, keep_braces):
+        self.text = text
+        self.keep_braces = keep_braces
+        self.pos = 0
+
+    def run(self):
+        return self.group(top=True)
+
+    def group(self, *, top=False):
+        """Decode until the closing brace of the current group (or the end)."""
+        out = []
+        text = self.text
+        while self.pos < len(text):
+            plain = _PLAIN.match(text, self.pos)
+            if plain.end() > self.pos:
+                out.append(plain.group())
+                self.pos = plain.end()
+                continue
+            char = text[self.pos]
+            if char == "}":
+                self.pos += 1
+                if top:
+                    continue  # a stray closing brace: drop it
+                return "".join(out)
+            if char == "{":
+                special = text.startswith("\\", self.pos + 1)
+                self.pos += 1
+                inner = self.group()
+                # {\"o} is one letter to BibTeX, not a protected group.
+                keep = self.keep_braces and not special
+                out.append("{" + inner + "}" if keep else inner)
+            elif char == "\\":
+                out.append(self.command())
+            elif char == "$":
+                out.append(self.math())
+            elif char == "~":
+                self.pos += 1
+                out.append("\u00a0")
+            elif text.startswith("---", self.pos):
+                self.pos += 3
+                out.append("—")
+            elif text.startswith("--", self.pos):
+                self.pos += 2
+                out.append("–")
+            else:
+                out.append(char)
+                self.pos += 1
+        return "".join(out)
+
+    def math(self):
+        """Math is kept verbatim, delimiters included, so it stays renderable."""
+        end = math_end(self.text, self.pos)
+        if end == -1:
+            # A lone dollar sign is just a dollar sign.
+            self.pos += 1
+            return "$"
+        math = self.text[self.pos : end]
+        self.pos = end
+        return math
+
+    def argument(self):
+        """The next argument: a braced group, or a single (non-space) character."""
+        text = self.text
+        while self.pos < len(text) and text[self.pos] == " ":
+            self.pos += 1
+        if self.pos >= len(text):
+            return ""
+        if text[self.pos] == "{":
+            self.pos += 1
+            return self.group()
+        if text[self.pos] == "\\":
+            return self.command()
+        char = text[self.pos]
+        self.pos += 1
+        return char
+
+    def command(self):
+        match = _COMMAND.match(self.text, self.pos)
+        if match is None:  # a trailing backslash
+            self.pos += 1
+            return ""
+        name = match.group(1)
+        self.pos = match.end()
+        if name in ACCENTS and (not name.isalpha() or self._argument_follows()):
+            base = self.argument()
+            if base == "ı":
+                base = "i"
+            elif base == "ȷ":
+                base = "j"
+            if not base:
+                return ACCENTS[name]
+            return base[0] + ACCENTS[name] + base[1:]
+        if name.isalpha():
+            self._skip_command_space()
+        if name in LETTERS:
+            self._skip_empty_group()
+            return LETTERS[name]
+        if name in ESCAPES:
+            return ESCAPES[name]
+        if name in SYMBOLS:
+            self._skip_empty_group()
+            return SYMBOLS[name]
+        if name in DROPPED_WITH_ARGUMENT:
+            if self.pos < len(self.text) and self.text[self.pos] == "{":
+                self.argument()
+            return ""
+        if name in STYLE_COMMANDS:
+            if self.pos < len(self.text) and self.text[self.pos] == "{":
+                return self.argument()
+            return ""
+        if name == "\\":
+            return " "
+        if name == " ":
+            return " "
+        if not name.isalpha():
+            return name
+        # An unknown command: its arguments are the text worth keeping.
+        if self.pos < len(self.text) and self.text[self.pos] == "{":
+            return self.argument()
+        return ""
+
+    def _argument_follows(self):
+        """Letter accents (\\v, \\c, \\u...) need an argument: \\c c, \\v{s}."""
+        return self.pos < len(self.text) and self.text[self.pos] in "{ \\"
+
+    def _skip_command_space(self):
+        while self.pos < len(self.text) and self.text[self.pos] == " ":
+            self.pos += 1
+
+    def _skip_empty_group(self):
+        if self.text.startswith("{}", self.pos):
+            self.pos += 2
+
+
+def math_end(text, start):
+    """End of the math starting with the $ or $$ at start, or -1 if it never ends."""
+    delimiter = "$$" if text.startswith("$$", start) else "$"
+    end = start + len(delimiter)
+    while True:
+        end = text.find(delimiter, end)
+        if end == -1:
+            return -1
+        if text[end - 1] != "\\":
+            return end + len(delimiter)
+        end += 1
+
+
+def split_math(text):
+    """(is_math, piece) pairs, finding math exactly as the decoder does."""
+    pieces, pos, start = [], 0, 0
+    while True:
+        pos = text.find("$", pos)
+        if pos == -1:
+            break
+        if pos > 0 and text[pos - 1] == "\\":
+            pos += 1
+            continue
+        end = math_end(text, pos)
+        if end == -1:
+            break
+        if pos > start:
+            pieces.append((False, text[start:pos]))
+        pieces.append((True, text[pos:end]))
+        pos = start = end
+    if start < len(text):
+        pieces.append((False, text[start:]))
+    return pieces
+
+
+def strip_braces(text):
+    return text.replace("{", "").replace("}", "")

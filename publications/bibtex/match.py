@@ -1,0 +1,303 @@
+"""Finding the existing record for an entry: publications and people.
+
+Both indexes are built with one query each and then grow as the import creates
+records, so an author who appears a thousand times is created once and a work
+listed twice (in one file or across files) becomes one publication.
+"""
+
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from functools import lru_cache
+
+from django.utils.text import slugify
+
+from people.models import NameVariant, Person
+from people.names import split_name
+from publications.bibtex.normalise import PUBLISHED_WINS, merge
+from publications.models import Publication
+from site_config.text import fold
+
+
+def unique_slugs(model, *, max_length=120):
+    """A function making slugs unique against model's rows and each other."""
+    taken = set(model._default_manager.values_list("slug", flat=True))
+
+    def make(text):
+        base = slugify(_fold(text))[: max_length - 8].strip("-") or "item"
+        candidate, counter = base, 2
+        while candidate in taken:
+            candidate = f"{base}-{counter}"
+            counter += 1
+        taken.add(candidate)
+        return candidate
+
+    return make
+
+
+@dataclass
+class Target:
+    """One publication an import writes: an existing row or one to create."""
+
+    pk: int | None
+    key: str
+    fingerprint: dict = field(default_factory=dict)
+    identity: dict = field(default_factory=dict)
+    records: list = field(default_factory=list)
+    # Entries whose text is exactly what was imported last time: not re-read.
+    unread: list = field(default_factory=list)
+    outcome: str = ""
+
+    @property
+    def is_new(self):
+        return self.pk is None
+
+    def base_values(self):
+        """What earlier imports said, so a partial entry never clears a field."""
+        skip = {"hash", "first_family", "sources", "title_key"}
+        return {k: v for k, v in self.fingerprint.items() if k not in skip}
+
+    def merged_values(self):
+        values = self.base_values()
+        values.pop("authors", None)
+        for record in self.records:
+            values = merge(values, record)
+        return values
+
+    def merged_authors(self):
+        """The author list of the last record that has one, or None."""
+        for record in reversed(self.records):
+            if record.authors:
+                return record.authors
+        return None
+
+
+def _identity(values, first_family):
+    return {
+        "doi": (values.get("doi") or "").lower(),
+        "arxiv_id": values.get("arxiv_id") or "",
+        "title": _fold(values.get("title") or ""),
+        "year": values.get("year"),
+        "preprint": values.get("status") in {"preprint", "under_review"},
+        "first_family": first_family,
+        "volume": _fold(values.get("volume") or ""),
+        "pages": _fold(values.get("pages") or ""),
+    }
+
+
+def _same_work_by_key(target, identity):
+    """A shared key means the same work unless ids differ or titles are unlike.
+
+    Titles may be corrected between imports, so a close title counts; reference
+    managers give unrelated works keys like "Matias2016", so an unlike one does not.
+    """
+    known = target.identity
+    if any(
+        known[name] and identity[name] and known[name] != identity[name]
+        for name in ("doi", "arxiv_id")
+    ):
+        return False
+    titles = {known["title"], target.fingerprint.get("title_key", "")} - {""}
+    return any(
+        title == identity["title"]
+        or SequenceMatcher(None, title, identity["title"]).ratio() >= 0.75
+        for title in titles
+    )
+
+
+def _conflict(a, b):
+    """Evidence that two descriptions are different works."""
+    return any(
+        a[name] and b[name] and a[name] != b[name]
+        for name in ("doi", "arxiv_id", "first_family", "volume", "pages")
+    )
+
+
+class PublicationIndex:
+    """Existing publications by DOI, arXiv id, key and normalised title."""
+
+    def __init__(self):
+        self.by_doi, self.by_arxiv, self.by_key, self.by_title = {}, {}, {}, {}
+        self.by_source = {}
+        rows = Publication.objects.values_list(
+            "pk",
+            "bibtex_key",
+            "doi",
+            "arxiv_id",
+            "title",
+            "year",
+            "status",
+            "volume",
+            "pages",
+            "import_fingerprint",
+        )
+        for pk, key, doi, arxiv_id, title, year, status, volume, pages, fp in rows:
+            values = fp if fp.get("hash") else {}
+            current = {
+                "doi": doi,
+                "arxiv_id": arxiv_id,
+                "title": title,
+                "year": year,
+                "status": status,
+                "volume": volume,
+                "pages": pages,
+            }
+            family = values.get("first_family", "")
+            target = Target(pk=pk, key=key, fingerprint=values)
+            target.identity = _identity(current, family)
+            if values:
+                values["title_key"] = fold(values.get("title") or "")
+            self.add(target)
+            for digest in values.get("sources", ()):
+                self.by_source.setdefault(digest, target)
+            if values:
+                # Also findable by what was imported, when an editor changed it since.
+                self._register(target, _identity(values, family))
+
+    def add(self, target):
+        if target.key:
+            self.by_key.setdefault(target.key.lower(), target)
+        self._register(target, target.identity)
+
+    def _register(self, target, identity):
+        if identity["doi"]:
+            self.by_doi.setdefault(identity["doi"], target)
+        if identity["arxiv_id"]:
+            self.by_arxiv.setdefault(identity["arxiv_id"], target)
+        if identity["title"]:
+            titles = self.by_title.setdefault(identity["title"], [])
+            if target not in titles:
+                titles.append(target)
+
+    def key_taken(self, key):
+        return key.lower() in self.by_key
+
+    def find(self, record):
+        """(target or None, key_conflict) for a record."""
+        identity = record.identity = _identity(record.values, record.first_family)
+        for found in (
+            self.by_doi.get(identity["doi"]),
+            self.by_arxiv.get(identity["arxiv_id"]),
+        ):
+            if found is not None:
+                return found, False
+        conflict = False
+        if record.key:
+            found = self.by_key.get(record.key.lower())
+            if found is not None:
+                if _same_work_by_key(found, identity):
+                    return found, False
+                conflict = True
+        for candidate in self.by_title.get(identity["title"], ()):
+            other = candidate.identity
+            if _conflict(other, identity):
+                continue
+            if other["year"] == identity["year"]:
+                return candidate, conflict
+            if other["preprint"] != identity["preprint"] and _close_years(
+                other["year"], identity["year"]
+            ):
+                return candidate, conflict
+        return None, conflict
+
+    def attach(self, target, record):
+        """Record joins target; the target becomes findable by its details too."""
+        target.records.append(record)
+        identity = record.identity
+        if not target.records[:-1] and target.is_new:
+            target.identity = identity
+        else:
+            merged = dict(target.identity)
+            for name, value in identity.items():
+                if name in PUBLISHED_WINS and not record.is_preprint:
+                    merged[name] = value or merged[name]
+                elif not merged.get(name):
+                    merged[name] = value
+            merged["preprint"] = target.identity["preprint"] and identity["preprint"]
+            target.identity = merged
+        self._register(target, identity)
+
+
+def _close_years(a, b):
+    return a is None or b is None or abs(a - b) <= 2
+
+
+@dataclass(eq=False)
+class NewPerson:
+    """An outside co-author to create: the columns of Person that differ."""
+
+    full_name: str
+    given_name: str
+    family_name: str
+    slug: str
+    is_member: bool = False
+    role: str = Person.Role.COLLABORATOR
+    show_on_people_page: bool = False
+    pk: int | None = None
+
+
+class PeopleIndex:
+    """People by their name keys and name variants; creates outside co-authors."""
+
+    def __init__(self):
+        self.by_key, self.by_initials = {}, {}
+        self.created = []
+        self._slug = unique_slugs(Person)
+        for pk, full_name in Person.objects.values_list("pk", "full_name"):
+            self._register(pk, split_name(full_name))
+        for person_id, name in NameVariant.objects.values_list("person_id", "name"):
+            self._register(person_id, split_name(name))
+
+    def _register(self, ref, parts):
+        key, initials_key, initials_only = _keys(parts)
+        self.by_key.setdefault(key, []).append(ref)
+        if not initials_only:
+            refs = self.by_initials.setdefault(initials_key, [])
+            if ref not in refs:
+                refs.append(ref)
+
+    def resolve(self, author, warnings):
+        """A person's pk, or a new unsaved Person (the same one for the same name)."""
+        parts = author.parts
+        key, initials_key, initials_only = _keys(parts)
+        if initials_only:
+            fits = self.by_initials.get(initials_key, [])
+            if len(fits) == 1:
+                return fits[0]
+            if len(fits) > 1:
+                warnings.append(
+                    f"author {author.display!r} fits {len(fits)} people; "
+                    "not linked to any of them (add a name variant to decide)"
+                )
+        found = self.by_key.get(key)
+        if found:
+            if len(set(map(_ref_id, found))) > 1:
+                warnings.append(
+                    f"author {author.display!r} matches {len(found)} people "
+                    "with that name; linked to the first"
+                )
+            return found[0]
+        person = NewPerson(
+            full_name=author.display[:200],
+            given_name=parts.given[:120],
+            family_name=" ".join(p for p in (parts.von, parts.family) if p)[:120],
+            slug=self._slug(author.display),
+        )
+        self.created.append(person)
+        self._register(person, parts)
+        return person
+
+
+# Name components recur across a library ("Wang", "Chen"): each is folded once.
+_fold = lru_cache(maxsize=262144)(fold)
+
+
+def _keys(parts):
+    """NameParts.key, .initials_key and .is_initials_only, with fold memoised."""
+    family = _fold(parts.von + " " + parts.family)
+    given = _fold(parts.given)
+    initials = "".join(word[0] for word in given.split())
+    return f"{family}|{given}", f"{family}|{initials}", parts.is_initials_only
+
+
+def _ref_id(ref):
+    return ref if isinstance(ref, int) else id(ref)

@@ -1,0 +1,157 @@
+"""Author and editor lists: BibTeX's "and" separated names, split by its rules.
+
+The name splitting itself is ``people.names.split_name`` (shared with name variants,
+so that keys agree); this module handles the list around it: LaTeX decoding that
+keeps the grouping braces, ``and others`` as et al., braced corporate names, and
+lists written as prose ("M. Halle, J. Bresnan, and G. Miller"), which cannot be
+split by the rules and are kept whole instead.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from people.names import NameParts, split_name
+from publications.bibtex.latex import decode
+
+_AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
+_BRACED_OR_WORD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\S*|[^\s{]+\S*")
+_INITIAL = re.compile(r"^[A-Z]\.?(-[A-Z]\.?)?$")
+
+
+@dataclass(frozen=True)
+class Author:
+    """One name of a list, decoded to Unicode."""
+
+    parts: NameParts
+    literal: bool = False
+    # Read for every comparison and fingerprint: worked out once, when split.
+    display: str = field(default="", compare=False)
+
+    def __post_init__(self):
+        if not self.display:
+            object.__setattr__(self, "display", self.parts.display)
+
+    @property
+    def bibtex(self):
+        """The name written back as "von Last, Jr, First" (braced when corporate)."""
+        if self.literal:
+            return "{" + self.parts.family + "}"
+        family = " ".join(p for p in (self.parts.von, self.parts.family) if p)
+        if " " in self.parts.family and not self.parts.von:
+            family = "{" + family + "}"
+        pieces = [family]
+        if self.parts.suffix:
+            pieces.append(self.parts.suffix)
+        if self.parts.given:
+            pieces.append(self.parts.given)
+        return ", ".join(pieces)
+
+
+@dataclass
+class NameList:
+    authors: list = field(default_factory=list)
+    et_al: bool = False
+    raw: str = ""
+    warnings: list = field(default_factory=list)
+
+
+def _split_and(text):
+    """Split on " and " outside braces."""
+    if "{" not in text:
+        return [" ".join(name.split()) for name in _AND.split(text)]
+    names, depth, start = [], 0, 0
+    chunks = []
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and char in "aA" and text[index - 1 : index].isspace():
+            chunks.append(index)
+    for index in chunks:
+        match = _AND.match(text, index - 1)
+        if match and match.start() >= start:
+            names.append(text[start : match.start()])
+            start = match.end()
+    names.append(text[start:])
+    return [" ".join(name.split()) for name in names]
+
+
+def _looks_like_prose(name):
+    """Commas used between whole names rather than BibTeX's "Last, First"."""
+    if "," not in name:
+        return False
+    parts = _top_level_commas(name)
+    if len(parts) == 1:
+        return False
+    if len(parts) > 3 or any(not part.strip() for part in parts):
+        return True
+    if len(parts) == 3 and parts[1].strip().lower() not in _SUFFIXES:
+        return True
+    # A braced group is one word: "{a. M. Versteegh}, Marijn" is Last, First.
+    before = _BRACED_OR_WORD.findall(parts[0])
+    return len(before) > 1 and any(_INITIAL.match(word) for word in before)
+
+
+def _top_level_commas(text):
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def parse_names(value):
+    """A NameList for a raw (undecoded) BibTeX author or editor value."""
+    result = NameList()
+    if not value or not value.strip():
+        return result
+    text = decode(value, keep_braces=True)
+    names = _split_and(text)
+    if names and names[-1].lower() == "others":
+        result.et_al = True
+        names = names[:-1]
+    if any(_looks_like_prose(name) for name in names) or any(
+        not name for name in names
+    ):
+        result.raw = decode(value)
+        result.warnings.append(
+            f"author list {result.raw!r} does not follow BibTeX's rules "
+            "(names separated by 'and'); kept as written"
+        )
+        return result
+    for name in names:
+        literal = name.startswith("{") and name.endswith("}") and _one_group(name)
+        parts = _split_name(name)
+        if literal:
+            parts = NameParts(family=name[1:-1].replace("{", "").replace("}", ""))
+        if not (parts.family or parts.given):
+            continue
+        result.authors.append(Author(parts=parts, literal=literal))
+    return result
+
+
+@lru_cache(maxsize=65536)
+def _split_name(name):
+    # Authors recur across a bibliography; each distinct spelling is split once.
+    return split_name(name)
+
+
+def _one_group(text):
+    depth = 0
+    for index, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0 and index != len(text) - 1:
+                return False
+    return True

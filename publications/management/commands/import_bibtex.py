@@ -1,0 +1,96 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from publications.bibtex.importer import BibtexInputError, import_bibtex
+from research.models import ResearchTheme
+
+
+class Command(BaseCommand):
+    help = (
+        "Import publications from BibTeX files: creates or updates publications and "
+        "their authors, never overwriting what an editor changed (see docs/bibtex.md)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would change and write nothing.",
+        )
+        parser.add_argument(
+            "--theme",
+            action="append",
+            default=[],
+            dest="themes",
+            metavar="SLUG",
+            help="Link every imported publication to this research theme (repeatable).",
+        )
+        parser.add_argument(
+            "--encoding", default="utf-8", help="Encoding of the files (UTF-8)."
+        )
+        parser.add_argument(
+            "--atomic",
+            action="store_true",
+            help="All or nothing: write nothing if any entry fails.",
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Let the file win over fields changed in the admin since the "
+            "last import.",
+        )
+
+    def handle(self, *args, paths, dry_run, themes, encoding, atomic, overwrite, **o):
+        missing = [path for path in paths if not path.is_file()]
+        if missing:
+            raise CommandError(f"No such file: {missing[0]}")
+        theme_objects = list(ResearchTheme.objects.filter(slug__in=themes))
+        unknown = sorted(set(themes) - {theme.slug for theme in theme_objects})
+        if unknown:
+            raise CommandError(f"No research theme with slug {unknown[0]!r}.")
+        progress = self._progress if self.stdout.isatty() else None
+        try:
+            report = import_bibtex(
+                sources=paths,
+                themes=theme_objects,
+                dry_run=dry_run,
+                atomic=atomic,
+                overwrite=overwrite,
+                encoding=encoding,
+                progress=progress,
+            )
+        except BibtexInputError as error:
+            raise CommandError(str(error)) from error
+        if progress:
+            self.stdout.write("")
+        verbosity = o.get("verbosity", 1)
+        if verbosity >= 2 or len(report.files) > 1:
+            for name, counts in report.files.items():
+                self.stdout.write(
+                    f"{name}: {counts.created} created, {counts.updated} updated, "
+                    f"{counts.unchanged} unchanged, {counts.skipped} skipped, "
+                    f"{counts.failed} failed"
+                )
+        if report.warnings:
+            if verbosity >= 2:
+                for warning in report.warnings:
+                    self.stdout.write(self.style.WARNING(f"warning: {warning}"))
+            else:
+                self.stdout.write(
+                    f"{len(report.warnings)} warnings (run with -v 2 to list them)."
+                )
+        for failure in report.failures:
+            self.stdout.write(self.style.ERROR(f"failed: {failure}"))
+        style = self.style.ERROR if report.failed else self.style.SUCCESS
+        self.stdout.write(style(report.summary()))
+        if report.failed:
+            raise CommandError(f"{report.failed} entries failed; see above.")
+
+    def _progress(self, name, done, total):
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        self.stdout.write(f"\r{Path(name).name} [{bar}] {done}/{total}", ending="")
+        self.stdout.flush()

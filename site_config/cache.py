@@ -1,0 +1,311 @@
+"""Whole-page cache for anonymous visitors, kept exact by a content version stamp.
+
+Every change to what public pages show moves one shared version stamp: the signal
+receivers in ``site_config.invalidation`` do it for saves, deletes and m2m changes,
+and code that writes around signals (``bulk_create``, ``QuerySet.update``) calls
+``bump_content_version()`` itself. A cached page remembers the stamp it was rendered
+under and is served only while the stamp is unchanged, so the request after an edit
+renders fresh in every worker process.
+
+Where the stamp lives depends on the cache backend. A per-process cache
+(local memory, the default) cannot carry it, so it is the one row of
+``ContentVersion``, read with one indexed query per request. A shared cache (Redis,
+Memcached) holds it next to the pages, and one ``get_many`` fetches both.
+"""
+
+import hashlib
+import os
+import secrets
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
+from django.db.models import F
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.regex_helper import _lazy_re_compile
+from django.utils.text import compress_string
+
+from site_config.models import ContentVersion
+
+VERSION_KEY = "labsite:content-version"
+PAGE_KEY_PREFIX = "labsite:page:"
+# URL namespaces (and un-namespaced URL names) whose pages are the public site.
+PUBLIC_NAMESPACES = frozenset({"people", "research", "publications"})
+PUBLIC_URL_NAMES = frozenset({"home"})
+# Entries go stale by version long before this; the timeout only frees memory.
+DEFAULT_TIMEOUT = 24 * 60 * 60
+# Browsers may keep the page but must ask again; the ETag makes asking cheap.
+CACHE_CONTROL = "no-cache"
+VERSION_ROW = 1
+# Cookies that mean this visitor may see something personal on the page.
+PERSONAL_COOKIES = ("messages",)
+
+_accepts_gzip = _lazy_re_compile(r"\bgzip\b")
+_skipped_headers = frozenset(
+    {"content-length", "content-encoding", "etag", "last-modified", "set-cookie"}
+)
+
+
+def page_cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def uses_shared_store(backend):
+    """True when every process sees the same entries in ``backend``."""
+    return not isinstance(backend, LocMemCache | DummyCache)
+
+
+def read_db_version(*, using=DEFAULT_DB_ALIAS):
+    """The stamp row's value; 0 before the first change ever recorded."""
+    connection = connections[using]
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    query = f"SELECT value FROM {table} WHERE id = %s"
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        return _read_sqlite_file(connection.settings_dict["NAME"], query)
+    with connection.cursor() as cursor:
+        cursor.execute(query, [VERSION_ROW])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+_readers = threading.local()
+
+
+def _read_sqlite_file(name, query):
+    """Read the stamp over a kept-open read-only connection to the SQLite file.
+
+    Django opens and configures a new SQLite connection for every request
+    (CONN_MAX_AGE is 0 for SQLite), which costs more than serving the whole
+    cached page; a plain connection kept per thread answers in microseconds and,
+    in autocommit, sees every commit. It is reopened when the file is replaced
+    (a restore), since an open handle would keep reading the old file.
+    """
+    name = str(name)
+    try:
+        stat = os.stat(name)
+    except FileNotFoundError:
+        return 0
+    identity = (stat.st_dev, stat.st_ino)
+    readers = _readers.__dict__.setdefault("by_name", {})
+    reader = readers.get(name)
+    if reader is None or reader[0] != identity:
+        if reader is not None:
+            reader[1].close()
+        readers.pop(name, None)
+    try:
+        if name not in readers:
+            uri = f"{Path(name).resolve().as_uri()}?mode=ro"
+            readers[name] = (identity, sqlite3.connect(uri, uri=True))
+        # fetchall() finishes the statement, so no read transaction stays open.
+        rows = readers[name][1].execute(query.replace("%s", "?"), [VERSION_ROW])
+        rows = rows.fetchall()
+    except sqlite3.OperationalError:
+        return 0  # not created or not migrated yet
+    return rows[0][0] if rows else 0
+
+
+def current_content_version(backend=None):
+    """The stamp pages are cached under right now."""
+    backend = backend or page_cache()
+    if not uses_shared_store(backend):
+        return read_db_version()
+    version = backend.get(VERSION_KEY)
+    if version is None:
+        version = _start_shared_version(backend)
+    return version
+
+
+def _start_shared_version(backend):
+    # A fresh random token cannot equal any stamp an older entry was stored with,
+    # so an evicted or flushed stamp never revives stale pages.
+    backend.add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+    return backend.get(VERSION_KEY)
+
+
+def _bump_now(using):
+    updated = (
+        ContentVersion.objects.using(using)
+        .filter(pk=VERSION_ROW)
+        .update(value=F("value") + 1)
+    )
+    if not updated:
+        # Start from the clock, not from 1, so a recreated table cannot repeat a
+        # value that pages in a long-lived cache were stored under.
+        try:
+            with transaction.atomic(using=using):
+                ContentVersion.objects.using(using).create(
+                    pk=VERSION_ROW, value=time.time_ns() // 1000
+                )
+        except IntegrityError:
+            ContentVersion.objects.using(using).filter(pk=VERSION_ROW).update(
+                value=F("value") + 1
+            )
+    backend = page_cache()
+    if uses_shared_store(backend):
+        backend.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def bump_content_version(*, using=DEFAULT_DB_ALIAS):
+    """Make every cached page stale: call after writes that send no signals.
+
+    Inside a transaction the stamp moves when it commits (once, however many
+    changes it holds); a rollback leaves it alone. Outside one it moves at once.
+    """
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        _bump_now(using)
+        return
+    pending = getattr(connection, "_labsite_pending_bump", None)
+    # A callback registered inside a savepoint that was rolled back is gone from
+    # run_on_commit, so look there rather than trusting a flag.
+    if pending is not None and any(
+        entry[1] is pending for entry in connection.run_on_commit
+    ):
+        return
+
+    def bump():
+        _bump_now(using)
+
+    connection._labsite_pending_bump = bump
+    transaction.on_commit(bump, using=using)
+
+
+def page_key(request):
+    """One entry per scheme, host, path and query string."""
+    meta = request.META
+    url = "{}://{}{}?{}".format(
+        request.scheme,
+        meta.get("HTTP_HOST", meta.get("SERVER_NAME", "")),
+        meta.get("PATH_INFO", ""),
+        meta.get("QUERY_STRING", ""),
+    )
+    return (
+        PAGE_KEY_PREFIX + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+    )
+
+
+def is_public_page(request):
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    if match.namespace:
+        return match.namespaces[0] in PUBLIC_NAMESPACES
+    return match.url_name in PUBLIC_URL_NAMES
+
+
+def is_storable(request, response):
+    """A complete, impersonal 200 answer from a public page."""
+    if response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # The page carries a token or cookie meant for this visitor alone.
+        return False
+    if getattr(request, "_csp_nonce", None):
+        # A CSP nonce in the HTML is valid for this response's header only; a
+        # stored copy would be sent with a fresh header that no longer matches.
+        return False
+    if response.has_header("Content-Encoding"):
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    return is_public_page(request)
+
+
+def make_entry(version, response):
+    """What is stored: both encodings, validators and headers, ready to send."""
+    body = response.content
+    patch_vary_headers(response, ("Accept-Encoding",))
+    headers = tuple(
+        (name, value)
+        for name, value in response.items()
+        if name.lower() not in _skipped_headers
+    )
+    if not response.has_header("Cache-Control"):
+        headers += (("Cache-Control", CACHE_CONTROL),)
+    compressed = compress_string(body) if len(body) >= 200 else b""
+    if len(compressed) >= len(body):
+        compressed = b""
+    etag = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    modified = int(time.time())
+    return (version, headers, body, compressed, etag, modified, http_date(modified))
+
+
+def respond_from_entry(request, entry, *, source):
+    _version, headers, body, compressed, etag, modified, last_modified = entry
+    gzip = bool(compressed) and bool(
+        _accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    )
+    response = HttpResponse(compressed if gzip else body, headers=headers)
+    if gzip:
+        response.headers["Content-Encoding"] = "gzip"
+        # Weak, so the compressed and plain forms still validate each other.
+        response.headers["ETag"] = f'W/"{etag}"'
+    else:
+        response.headers["ETag"] = f'"{etag}"'
+    response.headers["Last-Modified"] = last_modified
+    response.headers["Content-Length"] = str(len(response.content))
+    response.headers["X-Page-Cache"] = source
+    meta = request.META
+    if "HTTP_IF_NONE_MATCH" in meta or "HTTP_IF_MODIFIED_SINCE" in meta:
+        return get_conditional_response(
+            request,
+            etag=response.headers["ETag"],
+            last_modified=modified,
+            response=response,
+        )
+    return response
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache, as stored bytes.
+
+    Sits right after WhiteNoise so a hit skips sessions, auth and the view. A
+    request with a session cookie (an editor, or anyone who logged in) always
+    gets a fresh page and never fills the cache.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self.may_use_cache(request):
+            return self.get_response(request)
+        backend = page_cache()
+        key = page_key(request)
+        if uses_shared_store(backend):
+            found = backend.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY)
+            if version is None:
+                version = _start_shared_version(backend)
+            entry = found.get(key)
+        else:
+            version = read_db_version()
+            entry = backend.get(key)
+        if entry is not None and entry[0] == version:
+            return respond_from_entry(request, entry, source="hit")
+        response = self.get_response(request)
+        if not is_storable(request, response):
+            return response
+        entry = make_entry(version, response)
+        backend.set(
+            key, entry, getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT)
+        )
+        return respond_from_entry(request, entry, source="miss")
+
+    @staticmethod
+    def may_use_cache(request):
+        if request.method != "GET" or not getattr(settings, "PAGE_CACHE_ENABLED", True):
+            return False
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies:
+            return False
+        return not any(name in cookies for name in PERSONAL_COOKIES)

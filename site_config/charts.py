@@ -1,0 +1,152 @@
+"""Server-drawn SVG charts: publications per year, and who a person publishes with.
+
+No chart library and no request elsewhere: the geometry is computed here and a
+template (`includes/_chart_years.html`) writes the SVG, with a title and a
+description for screen readers and a table-like text alternative.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from publications.filters import theme_with_descendants
+from publications.models import Publication
+
+CHART_WIDTH = 640
+CHART_HEIGHT = 200
+MARGIN_LEFT = 32
+MARGIN_RIGHT = 8
+MARGIN_TOP = 16
+MARGIN_BOTTOM = 28
+MAX_COAUTHORS = 24
+
+
+@dataclass
+class Bar:
+    year: int
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    label_x: float
+    show_label: bool
+
+
+@dataclass
+class YearChart:
+    title: str
+    description: str
+    bars: list
+    ticks: list  # (value, y) for the horizontal grid lines
+    width: int = CHART_WIDTH
+    height: int = CHART_HEIGHT
+    baseline: float = CHART_HEIGHT - MARGIN_BOTTOM
+    left: int = MARGIN_LEFT
+    right: int = CHART_WIDTH - MARGIN_RIGHT
+
+    @property
+    def total(self):
+        return sum(bar.count for bar in self.bars)
+
+
+def year_counts(queryset):
+    """[(year, count), ...] oldest first, years without publications filled with 0."""
+    rows = (
+        queryset.order_by()
+        .filter(year__isnull=False)
+        .values("year")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    counts = {row["year"]: row["n"] for row in rows}
+    if not counts:
+        return []
+    return [(year, counts.get(year, 0)) for year in range(min(counts), max(counts) + 1)]
+
+
+def _nice_step(top):
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500):
+        if top / step <= 4:
+            return step
+    return 1000
+
+
+def year_chart(counts, *, title, subject=""):
+    """Geometry of a bar chart for [(year, count), ...]; None when there is nothing."""
+    if not counts:
+        return None
+    top = max(count for _year, count in counts) or 1
+    step = _nice_step(top)
+    top = ((top + step - 1) // step) * step
+    plot_width = CHART_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+    plot_height = CHART_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
+    slot = plot_width / len(counts)
+    bar_width = max(min(slot * 0.7, 48), 2)
+    label_every = max(1, round(len(counts) / 12 + 0.49))
+    bars = []
+    for index, (year, count) in enumerate(counts):
+        height = plot_height * count / top
+        x = MARGIN_LEFT + slot * index + (slot - bar_width) / 2
+        bars.append(
+            Bar(
+                year=year,
+                count=count,
+                x=round(x, 2),
+                y=round(CHART_HEIGHT - MARGIN_BOTTOM - height, 2),
+                width=round(bar_width, 2),
+                height=round(height, 2),
+                label_x=round(x + bar_width / 2, 2),
+                show_label=(len(counts) - 1 - index) % label_every == 0,
+            )
+        )
+    ticks = [
+        (value, round(CHART_HEIGHT - MARGIN_BOTTOM - plot_height * value / top, 2))
+        for value in range(0, top + 1, step)
+    ]
+    busiest = max(counts, key=lambda pair: pair[1])
+    total = sum(count for _year, count in counts)
+    description = (
+        f"{total} publication{'s' if total != 1 else ''}"
+        f"{' of ' + subject if subject else ''} from {counts[0][0]} to "
+        f"{counts[-1][0]}; most in {busiest[0]} ({busiest[1]})."
+    )
+    return YearChart(title=title, description=description, bars=bars, ticks=ticks)
+
+
+def publications_for(subject):
+    """The publications a chart about subject (None, a person or a theme) counts."""
+    from people.models import Person
+    from research.models import ResearchTheme
+
+    if isinstance(subject, Person):
+        return Publication.objects.with_person(subject.pk)
+    if isinstance(subject, ResearchTheme):
+        return Publication.objects.linked_to_themes(theme_with_descendants(subject))
+    return Publication.objects.all()
+
+
+@dataclass
+class Coauthor:
+    person: object
+    shared: int
+    share: int  # percent of the most frequent co-author's count, for the bar
+
+
+def coauthors(person, *, limit=MAX_COAUTHORS, rows=None):
+    """Who person publishes with and how often, most frequent first; one query.
+
+    rows, when the view already read `Person.objects.coauthors_of(person)`,
+    are used as they are instead of asking again.
+    """
+    from people.models import Person
+
+    if rows is None:
+        rows = Person.objects.coauthors_of(person)[:limit]
+    rows = list(rows)
+    if not rows:
+        return []
+    most = rows[0].shared or 1
+    return [
+        Coauthor(person=row, shared=row.shared, share=round(100 * row.shared / most))
+        for row in rows
+    ]

@@ -1,0 +1,278 @@
+"""Citations by BibTeX key inside Markdown: `[@key]` and `[@a; @b]`.
+
+A page renders its Markdown fields inside one citation scope (the `{% citations %}`
+tag in base.html). While the fields render, each citation leaves a token in the
+HTML and its keys are noted; when the page body is done, every key is resolved in
+one query, numbered in page order and the tokens become links, followed by a short
+reference list. Outside a page (the admin's live preview, feeds) a single text is
+its own scope.
+
+When the page shows a numbered publication list (`publication_numbers`), a
+citation of a listed publication shows the item's number and links to it.
+"""
+
+import contextvars
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+# A BibTeX key: anything but spaces, separators and brackets.
+KEY = r"[^\s;,\[\]@{}]+"
+CITATION_RE = re.compile(rf"\[\s*@({KEY}(?:\s*;\s*@{KEY})*)\s*\]")
+KEY_RE = re.compile(rf"@({KEY})")
+
+_active_scope = contextvars.ContextVar("labsite_citation_scope", default=None)
+
+
+@dataclass
+class _Citation:
+    token: str
+    keys: list
+
+
+@dataclass
+class CitationScope:
+    """Citations of one rendered page: collected first, resolved once."""
+
+    nonce: str = field(default_factory=lambda: secrets.token_hex(6))
+    citations: list = field(default_factory=list)
+    list_numbers: dict = field(default_factory=dict)
+
+    def cite(self, keys):
+        """Note a citation of keys; returns the token standing in for it."""
+        token = f"LSCITE{self.nonce}N{len(self.citations)}E"
+        self.citations.append(_Citation(token=token, keys=list(keys)))
+        return token
+
+    def use_numbers(self, numbers):
+        """Numbers (publication pk to number) of the list the page shows."""
+        self.list_numbers.update(numbers)
+
+    @property
+    def keys(self):
+        seen = {}
+        for citation in self.citations:
+            for key in citation.keys:
+                seen.setdefault(key, None)
+        return list(seen)
+
+    def finish(self, html, *, with_references=True):
+        """html with the tokens replaced by numbered links, plus the references."""
+        if not self.citations:
+            return html
+        from publications.models import Publication
+
+        by_token = {c.token: c for c in self.citations}
+        found = {
+            p.bibtex_key: p
+            for p in Publication.objects.filter(bibtex_key__in=self.keys).only(
+                "pk", "slug", "title", "venue", "venue_short", "year", "bibtex_key"
+            )
+        }
+        next_number = max(self.list_numbers.values(), default=0) + 1
+        numbers = {}
+        referenced = []
+
+        def link(publication):
+            nonlocal next_number
+            if publication.pk in self.list_numbers:
+                return self.list_numbers[publication.pk], f"#pub-{publication.pk}"
+            if publication.pk not in numbers:
+                numbers[publication.pk] = next_number
+                referenced.append((next_number, publication))
+                next_number += 1
+            return numbers[publication.pk], publication.get_absolute_url()
+
+        token_re = re.compile(rf"LSCITE{self.nonce}N\d+E")
+
+        def replace(match):
+            citation = by_token.get(match.group(0))
+            if citation is None:
+                return match.group(0)
+            return _citation_html(citation.keys, found, link)
+
+        html = token_re.sub(replace, html)
+        if with_references and referenced:
+            html += references_html(referenced)
+        return html
+
+
+def _citation_html(keys, found, link):
+    parts = []
+    for key in keys:
+        publication = found.get(key)
+        if publication is None:
+            parts.append(
+                format_html(
+                    '<mark class="cite-error">@{} ({})</mark>',
+                    key,
+                    _("unknown citation key"),
+                )
+            )
+            continue
+        number, href = link(publication)
+        parts.append(
+            format_html(
+                '<a href="{}" title="{}">{}</a>',
+                href,
+                _plain(publication.title),
+                number,
+            )
+        )
+    return format_html(
+        '<span class="cite">[{}]</span>',
+        mark_safe(", ".join(parts)),  # noqa: S308
+    )
+
+
+def _plain(title):
+    from site_config.math import plain_math_text
+
+    return plain_math_text(title)
+
+
+def references_html(referenced):
+    """The short reference list: number, linked title, venue and year."""
+    from site_config.math import math_text_html
+
+    items = format_html_join(
+        "\n",
+        '<li value="{}" id="ref-{}"><a href="{}">{}</a>{}</li>',
+        (
+            (
+                number,
+                number,
+                publication.get_absolute_url(),
+                mark_safe(math_text_html(publication.title)),  # noqa: S308 - sanitized
+                _venue_year(publication),
+            )
+            for number, publication in referenced
+        ),
+    )
+    return format_html(
+        '<section class="references" aria-labelledby="references-heading">'
+        '<h2 id="references-heading">{}</h2><ol>{}</ol></section>',
+        _("References"),
+        items,
+    )
+
+
+def _venue_year(publication):
+    parts = [p for p in (publication.venue_short or publication.venue,) if p]
+    if publication.year and not any(str(publication.year) in p for p in parts):
+        parts.append(str(publication.year))
+    return (". " + escape(", ".join(parts))) if parts else ""
+
+
+def active_scope():
+    """The citation scope of the page being rendered, if any."""
+    return _active_scope.get()
+
+
+class page_scope:  # noqa: N801 - used like a function: `with page_scope() as s`
+    """Make one CitationScope active for everything rendered inside the block."""
+
+    def __init__(self, scope=None):
+        self.scope = scope or CitationScope()
+
+    def __enter__(self):
+        self._token = _active_scope.set(self.scope)
+        return self.scope
+
+    def __exit__(self, *exc):
+        _active_scope.reset(self._token)
+
+
+def number_publications(*lists, start=1):
+    """Numbers for a page's ordered publication lists: {pk: number}.
+
+    Items that already carry a ``number`` (set by publications.listing) keep
+    it; others are numbered one after the other across the lists. Inside a
+    citation scope these are also the numbers citations of them show.
+    """
+    numbers = {}
+    number = start
+    for publications in lists:
+        for publication in publications or ():
+            if publication.pk in numbers:
+                continue
+            # A list the view numbered itself (publications.listing counts down)
+            # keeps its numbers; citations then show what the list shows.
+            given = getattr(publication, "number", None)
+            numbers[publication.pk] = given if given is not None else number
+            number += 1
+    scope = active_scope()
+    if scope is not None:
+        scope.use_numbers(numbers)
+    return numbers
+
+
+def cited_keys(text):
+    """BibTeX keys cited in Markdown text, in order (code and escapes ignored)."""
+    if not text:
+        return []
+    from site_config.markdown import collect_citations
+
+    return collect_citations(text).keys
+
+
+def unknown_keys(text):
+    keys = cited_keys(text)
+    if not keys:
+        return []
+    from publications.models import Publication
+
+    known = set(
+        Publication.objects.filter(bibtex_key__in=keys).values_list(
+            "bibtex_key", flat=True
+        )
+    )
+    return [key for key in keys if key not in known]
+
+
+def validate_citations(instance, field_names):
+    """Raise a ValidationError naming every unknown key, per Markdown field."""
+    errors = {}
+    for name in field_names:
+        missing = unknown_keys(getattr(instance, name, ""))
+        if missing:
+            errors[name] = _(
+                "No publication has the BibTeX key %(keys)s. Check the spelling "
+                "or add the publication first."
+            ) % {"keys": ", ".join(f"“{key}”" for key in missing)}
+    if errors:
+        raise ValidationError(errors)
+
+
+class CitationInlineProcessor(InlineProcessor):
+    """Leaves a token per citation in the scope set on the Markdown instance."""
+
+    def handleMatch(self, m, data):  # noqa: N802 - Markdown's API name
+        keys = KEY_RE.findall("@" + m.group(1))
+        return self.md.citation_scope.cite(keys), m.start(0), m.end(0)
+
+
+class CitationExtension(Extension):
+    """`[@key]` citations; set `md.citation_scope` before each conversion."""
+
+    def __init__(self, scope=None, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
+        md.citation_scope = self.scope
+        # Below the backslash escapes (180), so `\[@key]` stays literal; above
+        # links (160) so `[@key]` is not read as a reference link. Code spans
+        # and blocks are never inline-processed, so citations there stay text.
+        md.inlinePatterns.register(
+            CitationInlineProcessor(CITATION_RE.pattern, md),
+            "labsite_citation",
+            175,
+        )

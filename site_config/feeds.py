@@ -1,0 +1,153 @@
+"""Atom and RSS feeds of new publications: the group's, a theme's, a person's.
+
+Newest additions first (by when they were added to the site), so a reader sees
+a paper when the group adds it, whatever year it carries. Titles are plain text
+with math as TeX source; descriptions are the rendered, sanitized abstract.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
+
+from people.models import Person
+from publications.filters import theme_with_descendants
+from publications.models import Publication
+from research.models import ResearchTheme
+from site_config.markdown import render_markdown
+from site_config.math import plain_math_text
+from site_config.models import SiteProfile
+
+FEED_ITEMS = 30
+
+
+class PublicationFeed(Feed):
+    """The group's new publications (RSS 2.0)."""
+
+    feed_type = Rss201rev2Feed
+    kind = "rss"
+
+    def title(self, obj=None):
+        return f"{SiteProfile.load().group_name}: new publications"
+
+    def description(self, obj=None):
+        return self.title(obj)
+
+    subtitle = description
+
+    def link(self, obj=None):
+        return reverse("publications:list")
+
+    def feed_url(self, obj=None):
+        return reverse(f"feeds:publications_{self.kind}")
+
+    def publications(self, obj):
+        return Publication.objects.all()
+
+    def items(self, obj=None):
+        return (
+            self.publications(obj)
+            .with_authors()
+            .order_by("-created_at", "-pk")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item):
+        return plain_math_text(item.title)
+
+    def item_description(self, item):
+        parts = []
+        venue = item.venue or item.venue_short
+        authors = ", ".join(a.display_name for a in item.ordered_authorships())
+        if authors:
+            parts.append(f"<p>{escape(authors)}</p>")
+        if venue or item.year:
+            line = ", ".join(str(x) for x in (venue, item.year) if x)
+            parts.append(f"<p><em>{escape(line)}</em></p>")
+        parts.append(render_markdown(item.abstract))
+        return "".join(parts)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return item.get_absolute_url()
+
+    def item_author_name(self, item):
+        names = [a.display_name for a in item.ordered_authorships()]
+        return ", ".join(names) or None
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [item.get_kind_display()]
+
+
+class PublicationAtomFeed(PublicationFeed):
+    """The group's new publications (Atom)."""
+
+    feed_type = Atom1Feed
+    kind = "atom"
+
+
+class ThemeFeed(PublicationFeed):
+    """New publications of one research theme and its sub-themes (RSS 2.0)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(ResearchTheme.objects.active(), slug=slug)
+
+    def title(self, obj=None):
+        return f"{SiteProfile.load().group_name}: {obj.title}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj=None):
+        return reverse(f"feeds:theme_{self.kind}", kwargs={"slug": obj.slug})
+
+    def publications(self, obj):
+        return Publication.objects.linked_to_themes(theme_with_descendants(obj))
+
+
+class ThemeAtomFeed(ThemeFeed):
+    feed_type = Atom1Feed
+    kind = "atom"
+
+
+class PersonFeed(PublicationFeed):
+    """New publications of one person (RSS 2.0)."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Person, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.full_name}: new publications"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def feed_url(self, obj=None):
+        return reverse(f"feeds:person_{self.kind}", kwargs={"slug": obj.slug})
+
+    def publications(self, obj):
+        return Publication.objects.with_person(obj.pk)
+
+
+class PersonAtomFeed(PersonFeed):
+    feed_type = Atom1Feed
+    kind = "atom"
+
+
+app_name = "feeds"
+urlpatterns = [
+    path("publications.rss", PublicationFeed(), name="publications_rss"),
+    path("publications.atom", PublicationAtomFeed(), name="publications_atom"),
+    path("research/<slug:slug>.rss", ThemeFeed(), name="theme_rss"),
+    path("research/<slug:slug>.atom", ThemeAtomFeed(), name="theme_atom"),
+    path("people/<slug:slug>.rss", PersonFeed(), name="person_rss"),
+    path("people/<slug:slug>.atom", PersonAtomFeed(), name="person_atom"),
+]

@@ -1,0 +1,100 @@
+"""TeX math in titles and Markdown, typeset on the server as MathML.
+
+Browsers render MathML natively, so pages need no JavaScript engine and make no
+request to a CDN. Text outside math is escaped; the MathML goes through the same
+nh3 allow-list as Markdown output (see site_config.markdown).
+"""
+
+import re
+import xml.etree.ElementTree as ET
+
+from django.utils.html import escape
+from latex2mathml.converter import convert
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+# $$display$$ or $inline$. An unescaped dollar opens; inline math may not start
+# or end with a space and may not be followed by a digit, so "costs $5 and $6"
+# stays prose (the rule pandoc uses).
+MATH_RE = re.compile(
+    r"(?<![\\$])(?:\$\$(?P<display>.+?)\$\$"
+    r"|\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d))",
+    re.DOTALL,
+)
+
+
+def tex_to_mathml(tex, *, display=False):
+    """One TeX formula as a MathML element string; unparsable TeX stays as code."""
+    tex = tex.strip()
+    try:
+        mathml = convert(tex, display="block" if display else "inline")
+        ET.fromstring(mathml)
+    except Exception:  # latex2mathml raises many kinds for malformed input
+        return (
+            f'<code class="math-error" title="Unreadable formula">{escape(tex)}</code>'
+        )
+    # The TeX source rides along as an annotation: copy-paste and screen readers
+    # that do not speak MathML still get the formula.
+    annotation = f'<annotation encoding="application/x-tex">{escape(tex)}</annotation>'
+    head, _sep, tail = mathml.partition(">")
+    body = tail.rsplit("</math>", 1)[0]
+    return f"{head}><semantics>{body}{annotation}</semantics></math>"
+
+
+def has_math(text):
+    return bool(text) and MATH_RE.search(text) is not None
+
+
+def math_text_html(text):
+    """Plain text with $...$ math (a title) as safe HTML: text escaped, math typeset."""
+    from site_config.markdown import sanitize_html
+
+    if not text:
+        return ""
+    parts = []
+    position = 0
+    for match in MATH_RE.finditer(text):
+        parts.append(escape(_unescape_dollars(text[position : match.start()])))
+        display = match.group("display") is not None
+        tex = match.group("display") if display else match.group("inline")
+        parts.append(tex_to_mathml(tex, display=display))
+        position = match.end()
+    parts.append(escape(_unescape_dollars(text[position:])))
+    return sanitize_html("".join(parts))
+
+
+def plain_math_text(text):
+    """Text with math as its TeX source without the dollars: feeds, meta tags."""
+    if not text:
+        return ""
+
+    def source(match):
+        tex = match.group("display") or match.group("inline")
+        return " ".join(tex.split())
+
+    return _unescape_dollars(MATH_RE.sub(source, text))
+
+
+def _unescape_dollars(text):
+    return text.replace(r"\$", "$")
+
+
+class MathInlineProcessor(InlineProcessor):
+    """Typesets math before emphasis runs, so `$a_1 b_2$` keeps its underscores."""
+
+    def handleMatch(self, m, data):  # noqa: N802 - Markdown's API name
+        display = m.group("display") is not None
+        tex = m.group("display") if display else m.group("inline")
+        html = tex_to_mathml(tex, display=display)
+        return self.md.htmlStash.store(html), m.start(0), m.end(0)
+
+
+class MathExtension(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 - Markdown's API name
+        if "$" not in md.ESCAPED_CHARS:
+            md.ESCAPED_CHARS.append("$")
+        # Above the backslash escapes (180) so TeX's backslashes reach the
+        # converter untouched; below code spans (190) so `$x$` in code stays code.
+        md.inlinePatterns.register(
+            MathInlineProcessor(MATH_RE.pattern, md), "labsite_math", 185
+        )

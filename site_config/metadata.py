@@ -1,0 +1,284 @@
+"""What search engines and reference managers read from a page's head.
+
+Google Scholar's Highwire Press `citation_*` tags, schema.org JSON-LD
+(ScholarlyArticle, Person, ResearchOrganization) and OpenGraph. Titles go out as
+plain text with math as TeX source (see site_config.math).
+"""
+
+import json
+import re
+
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from site_config.markdown import render_markdown
+from site_config.math import plain_math_text
+
+DESCRIPTION_WORDS = 45
+# Escapes that keep JSON inside <script> from closing the tag or opening a comment.
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def plain_text(markdown_text, *, words=DESCRIPTION_WORDS):
+    """Markdown as one line of plain text, math as TeX, cut after some words."""
+    if not markdown_text:
+        return ""
+    text = re.sub(r"\s*\[\s*@[^\]]*\]", "", markdown_text)
+    text = strip_tags(render_markdown(plain_math_text(text)))
+    text = " ".join(text.split())
+    return Truncator(text).words(words, truncate="…") if words else text
+
+
+def json_ld(data):
+    """A <script type="application/ld+json"> element, safe inside HTML."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    payload = payload.translate(_JSON_ESCAPES)
+    return mark_safe(  # noqa: S308 - the only markup-significant characters are escaped
+        f'<script type="application/ld+json">{payload}</script>'
+    )
+
+
+def _absolute(request, url):
+    if not url:
+        return ""
+    return request.build_absolute_uri(url) if request is not None else url
+
+
+def _page_range(pages):
+    parts = [p.strip() for p in re.split(r"\s*(?:--|–|—|-)\s*", pages or "") if p]
+    if not parts:
+        return "", ""
+    return parts[0], parts[-1] if len(parts) > 1 else ""
+
+
+def publication_date(publication, *, separator="/"):
+    if not publication.year:
+        return ""
+    if publication.month:
+        return f"{publication.year:04d}{separator}{publication.month:02d}"
+    return f"{publication.year:04d}"
+
+
+def highwire_tags(publication, request=None):
+    """[(name, content), ...] of Google Scholar's citation_* tags, authors in order."""
+    kinds = type(publication).Kind
+    tags = [("citation_title", plain_math_text(publication.title))]
+    tags += [
+        ("citation_author", authorship.display_name)
+        for authorship in publication.ordered_authorships()
+    ]
+    date = publication_date(publication)
+    if date:
+        tags.append(("citation_publication_date", date))
+    venue = publication.venue or publication.venue_short
+    if venue:
+        if publication.kind == kinds.CONFERENCE:
+            tags.append(("citation_conference_title", venue))
+        elif publication.kind == kinds.THESIS:
+            tags.append(("citation_dissertation_institution", venue))
+        elif publication.kind == kinds.REPORT:
+            tags.append(("citation_technical_report_institution", venue))
+        elif publication.kind in {kinds.BOOK, kinds.CHAPTER}:
+            tags.append(("citation_inbook_title", venue))
+        else:
+            tags.append(("citation_journal_title", venue))
+    if publication.publisher:
+        tags.append(("citation_publisher", publication.publisher))
+    if publication.volume:
+        tags.append(("citation_volume", publication.volume))
+    if publication.number:
+        tags.append(("citation_issue", publication.number))
+    first, last = _page_range(publication.pages)
+    if first:
+        tags.append(("citation_firstpage", first))
+    if last:
+        tags.append(("citation_lastpage", last))
+    if publication.doi:
+        tags.append(("citation_doi", publication.doi))
+    if publication.arxiv_id:
+        tags.append(("citation_arxiv_id", publication.arxiv_id))
+    if publication.pdf_link:
+        tags.append(("citation_pdf_url", _absolute(request, publication.pdf_link)))
+    tags.append(
+        (
+            "citation_abstract_html_url",
+            _absolute(request, publication.get_absolute_url()),
+        )
+    )
+    if publication.keywords:
+        tags.append(("citation_keywords", publication.keywords))
+    return tags
+
+
+def _person_ref(person, request):
+    ref = {"@type": "Person", "name": person.full_name}
+    if person.is_member:
+        ref["url"] = _absolute(request, person.get_absolute_url())
+    if person.orcid:
+        ref["identifier"] = person.orcid_url
+    return ref
+
+
+def scholarly_article(publication, request=None):
+    """schema.org ScholarlyArticle for a publication page."""
+    url = _absolute(request, publication.get_absolute_url())
+    title = plain_math_text(publication.title)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "@id": url,
+        "url": url,
+        "name": title,
+        "headline": Truncator(title).chars(110),
+        "author": [
+            _person_ref(authorship.person, request) | {"name": authorship.display_name}
+            for authorship in publication.ordered_authorships()
+        ],
+    }
+    date = publication_date(publication, separator="-")
+    if date:
+        data["datePublished"] = date
+    if publication.abstract:
+        data["abstract"] = plain_text(publication.abstract, words=0)
+    venue = publication.venue or publication.venue_short
+    if venue:
+        data["isPartOf"] = {"@type": "PublicationVolume", "name": venue}
+        if publication.volume:
+            data["isPartOf"]["volumeNumber"] = publication.volume
+    if publication.publisher:
+        data["publisher"] = {"@type": "Organization", "name": publication.publisher}
+    if publication.pages:
+        data["pagination"] = publication.pages_display
+    if publication.keywords:
+        data["keywords"] = publication.keywords
+    same_as = [u for u in (publication.doi_url, publication.arxiv_url) if u]
+    if same_as:
+        data["sameAs"] = same_as
+    if publication.doi:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "DOI",
+            "value": publication.doi,
+        }
+    if publication.pdf_link:
+        data["encoding"] = {
+            "@type": "MediaObject",
+            "contentUrl": _absolute(request, publication.pdf_link),
+            "encodingFormat": "application/pdf",
+        }
+    return data
+
+
+def person_data(person, request=None):
+    """schema.org Person: name, role, affiliations, ORCID and profile links."""
+    url = _absolute(request, person.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "@id": url,
+        "url": url,
+        "name": person.full_name,
+    }
+    if person.given_name:
+        data["givenName"] = person.given_name
+    if person.family_name:
+        data["familyName"] = person.family_name
+    if person.native_name:
+        data["alternateName"] = person.native_name
+    data["jobTitle"] = str(person.get_role_display())
+    affiliations = [
+        {"@type": "Organization", "name": a.organization.name}
+        | ({"url": a.organization.url} if a.organization.url else {})
+        for a in person.affiliations.all()
+    ]
+    if affiliations:
+        data["affiliation"] = affiliations
+    if person.interests:
+        data["knowsAbout"] = person.interests
+    if person.photo:
+        data["image"] = _absolute(request, person.photo.url)
+    if person.orcid:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "propertyID": "ORCID",
+            "value": person.orcid,
+        }
+    same_as = [
+        u
+        for u in (
+            person.orcid_url,
+            person.google_scholar_url,
+            person.github_url,
+            person.homepage,
+        )
+        if u
+    ]
+    if same_as:
+        data["sameAs"] = same_as
+    return data
+
+
+def research_organization(profile, request=None, *, members=()):
+    """schema.org ResearchOrganization for the home page."""
+    url = _absolute(request, "/")
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ResearchOrganization",
+        "@id": url,
+        "url": url,
+        "name": profile.group_name,
+    }
+    description = profile.tagline or plain_text(profile.introduction)
+    if description:
+        data["description"] = description
+    if profile.logo:
+        data["logo"] = _absolute(request, profile.logo.url)
+    if profile.email:
+        data["email"] = profile.email
+    if profile.address:
+        data["address"] = profile.address
+    people = [
+        {
+            "@type": "Person",
+            "name": person.full_name,
+            "url": _absolute(request, person.get_absolute_url()),
+        }
+        for person in members
+    ]
+    if people:
+        data["member"] = people
+    return data
+
+
+def citation_text(publication):
+    """A formatted reference: authors (year). Title. Venue, vol(no), pages. DOI."""
+    names = [a.display_name for a in publication.ordered_authorships()]
+    authors = ", ".join(names) or publication.authors_raw
+    head = authors
+    if publication.year:
+        head = f"{head} ({publication.year})" if head else f"({publication.year})"
+    title = plain_math_text(publication.title).rstrip(".")
+    parts = [f"{head}." if head else "", f"{title}."]
+    venue = publication.venue or publication.venue_short
+    details = venue
+    if publication.volume:
+        details = ", ".join(p for p in (details, publication.volume) if p)
+        if publication.number:
+            details += f"({publication.number})"
+    if publication.pages:
+        details = ", ".join(p for p in (details, publication.pages_display) if p)
+    if details:
+        parts.append(f"{details}.")
+    if publication.doi:
+        parts.append(publication.doi_url)
+    elif publication.arxiv_id:
+        parts.append(f"arXiv:{publication.arxiv_id}")
+    return " ".join(p for p in parts if p)
+
+
+def bibtex_text(publication):
+    """The publication's BibTeX entry, as the BibTeX download gives it."""
+    from publications.bibtex.export import to_bibtex
+
+    return to_bibtex(publication).strip()

@@ -1,0 +1,250 @@
+"""One search over publications, people and research themes.
+
+Hits whose title (or a person's name) holds the words come first, then the rest
+by relevance. PostgreSQL ranks with its full-text search (stemming: "transformers"
+finds "Transformer"); other databases match words with `icontains` and rank by
+where the words occur. Either way a query costs a fixed number of queries.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Person
+from publications.models import Authorship, Publication
+from research.models import ResearchTheme
+from site_config.math import plain_math_text
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+MAX_HITS_PER_KIND = 50
+SNIPPET_CHARS = 180
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one model is searched: its title field and weighted text fields."""
+
+    kind: str
+    label: str
+    title_field: str
+    fields: tuple  # (field name, weight) pairs; weight 10 is the title's
+
+
+SOURCES = {
+    "publication": Source(
+        "publication",
+        _("Publication"),
+        "title",
+        (
+            ("title", 10),
+            ("keywords", 4),
+            ("venue", 3),
+            ("venue_short", 3),
+            ("abstract", 1),
+        ),
+    ),
+    "person": Source(
+        "person",
+        _("Person"),
+        "full_name",
+        (
+            ("full_name", 10),
+            ("native_name", 10),
+            ("interests", 4),
+            ("current_position", 2),
+            ("bio", 1),
+        ),
+    ),
+    "theme": Source(
+        "theme",
+        _("Research theme"),
+        "title",
+        (("title", 10), ("summary", 4), ("description", 1)),
+    ),
+}
+AUTHOR_WEIGHT = 6
+PG_WEIGHTS = {10: "A", 6: "B", 4: "B", 3: "C", 2: "C", 1: "D"}
+
+
+@dataclass
+class Hit:
+    kind: str
+    label: str
+    object: object
+    title: str
+    snippet: str
+    tier: int  # 2: every word in the title or name, 1: some, 0: none
+    score: float
+
+    @property
+    def url(self):
+        return self.object.get_absolute_url()
+
+
+def terms_of(query):
+    """The words of a query, at most MAX_TERMS, quotes and operators dropped."""
+    words = re.findall(r"[\w][\w.+'’-]*", (query or "")[:MAX_QUERY_LENGTH])
+    seen = []
+    for word in words:
+        if word.casefold() not in (w.casefold() for w in seen):
+            seen.append(word)
+    return seen[:MAX_TERMS]
+
+
+def search(query):
+    """Ranked hits over every source for query; [] for an empty query."""
+    terms = terms_of(query)
+    if not terms:
+        return []
+    use_postgres = connection.vendor == "postgresql"
+    hits = []
+    for source, queryset in (
+        (SOURCES["publication"], Publication.objects.with_authors()),
+        (SOURCES["person"], Person.objects.all()),
+        (SOURCES["theme"], ResearchTheme.objects.active()),
+    ):
+        hits.extend(_search_source(source, queryset, query, terms, use_postgres))
+    hits.sort(key=lambda hit: (-hit.tier, -hit.score, hit.title.casefold()))
+    return hits
+
+
+def _word_match(source, term):
+    condition = Q()
+    for name, _weight in source.fields:
+        condition |= Q(**{f"{name}__icontains": term})
+    if source.kind == "publication":
+        authored = Authorship.objects.filter(person__full_name__icontains=term)
+        condition |= Q(pk__in=authored.values("publication"))
+    return condition
+
+
+def _search_source(source, queryset, query, terms, use_postgres):
+    every_word = Q()
+    for term in terms:
+        every_word &= _word_match(source, term)
+    if use_postgres:
+        vector = _pg_vector(source)
+        text_query = SearchQuery(" ".join(terms), search_type="plain", config="simple")
+        stemmed = SearchQuery(" ".join(terms), search_type="plain", config="english")
+        queryset = queryset.annotate(
+            search_rank=SearchRank(vector, text_query) + SearchRank(vector, stemmed),
+            title_rank=SearchRank(
+                SearchVector(source.title_field, config="english"), stemmed
+            ),
+            search_vector=vector,
+        ).filter(every_word | Q(search_vector=text_query) | Q(search_vector=stemmed))
+    else:
+        queryset = queryset.filter(every_word)
+    rows = list(queryset[:MAX_HITS_PER_KIND])
+    return [_hit(source, row, terms) for row in rows]
+
+
+def _pg_vector(source):
+    vector = None
+    for name, weight in source.fields:
+        for config in ("simple", "english"):
+            part = SearchVector(name, weight=PG_WEIGHTS[weight], config=config)
+            vector = part if vector is None else vector + part
+    return vector
+
+
+def _hit(source, row, terms):
+    title = getattr(row, source.title_field)
+    folded_terms = [term.casefold() for term in terms]
+    in_title = [term in title.casefold() for term in folded_terms]
+    title_rank = getattr(row, "title_rank", 0) or 0
+    if all(in_title) or title_rank > 0 and any(in_title):
+        tier = 2
+    elif any(in_title) or title_rank > 0:
+        tier = 1
+    else:
+        tier = 0
+    score = 0.0
+    texts = {name: (getattr(row, name) or "") for name, _weight in source.fields}
+    if source.kind == "publication":
+        texts["authors"] = " ".join(a.display_name for a in row.ordered_authorships())
+    weights = dict(source.fields) | {"authors": AUTHOR_WEIGHT}
+    for term in folded_terms:
+        for name, text in texts.items():
+            if term in text.casefold():
+                score += weights[name]
+    score += float(getattr(row, "search_rank", 0) or 0)
+    snippet_source = next(
+        (
+            texts[name]
+            for name, _weight in source.fields
+            if name != source.title_field
+            and any(t in texts[name].casefold() for t in folded_terms)
+        ),
+        "",
+    )
+    if source.kind == "publication" and not snippet_source:
+        snippet_source = texts["authors"]
+    return Hit(
+        kind=source.kind,
+        label=source.label,
+        object=row,
+        title=title,
+        snippet=snippet(snippet_source, terms),
+        tier=tier,
+        score=score,
+    )
+
+
+def snippet(text, terms):
+    """About SNIPPET_CHARS of plain text around the first matched word, marked."""
+    text = " ".join(plain_math_text(_strip_markdown(text)).split())
+    if not text:
+        return ""
+    folded = text.casefold()
+    positions = [folded.find(t.casefold()) for t in terms if t.casefold() in folded]
+    first = min(positions, default=0)
+    start = max(0, first - SNIPPET_CHARS // 3)
+    piece = text[start : start + SNIPPET_CHARS]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
+    pattern = re.compile(
+        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)),
+        re.IGNORECASE,
+    )
+    marked = []
+    position = 0
+    for match in pattern.finditer(piece):
+        marked.append(escape(piece[position : match.start()]))
+        marked.append(f"<mark>{escape(match.group(0))}</mark>")
+        position = match.end()
+    marked.append(escape(piece[position:]))
+    return mark_safe(prefix + "".join(marked) + suffix)  # noqa: S308 - escaped
+
+
+def _strip_markdown(text):
+    text = re.sub(r"\s*\[@[^\]]*\]", "", text)
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    return re.sub(r"[*_`#>]+", "", text)
+
+
+def search_view(request):
+    """`/search/?q=`: the one search box's results page."""
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    hits = search(query) if query else []
+    counts = {}
+    for hit in hits:
+        counts[hit.label] = counts.get(hit.label, 0) + 1
+    return render(
+        request,
+        "search.html",
+        {
+            "query": query,
+            "hits": hits,
+            "counts": counts,
+            "too_short": bool(query) and not terms_of(query),
+        },
+    )

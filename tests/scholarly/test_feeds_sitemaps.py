@@ -1,0 +1,108 @@
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture
+def site(make_publication, make_person, make_theme):
+    theme = make_theme("Expressivity", description="Builds on [@old2019].")
+    child = make_theme("State-space models", parent=theme)
+    ada = make_person("Ada Lovelace")
+    old = make_publication("Old paper", bibtex_key="old2019", year=2019)
+    new = make_publication(
+        "New $\\mathcal{O}(n)$ bound",
+        authors=[ada, "Zed"],
+        themes=[child],
+        abstract="Shows *it*.",
+        year=2025,
+    )
+    other = make_publication("Unrelated", year=2023)
+    return {"theme": theme, "ada": ada, "old": old, "new": new, "other": other}
+
+
+def test_group_atom_feed_is_valid_and_lists_every_publication(client, site):
+    response = client.get(reverse("feeds:publications_atom"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    root = ET.fromstring(response.content)
+    assert root.tag == f"{ATOM}feed"
+    assert root.find(f"{ATOM}id").text
+    assert root.find(f"{ATOM}updated").text
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == 3
+    for entry in entries:
+        assert entry.find(f"{ATOM}title").text
+        assert entry.find(f"{ATOM}id").text
+        assert entry.find(f"{ATOM}updated").text
+        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/")
+    titles = [entry.find(f"{ATOM}title").text for entry in entries]
+    # Newest additions first; math goes out as its TeX source.
+    assert titles == ["Unrelated", "New \\mathcal{O}(n) bound", "Old paper"]
+    new_entry = entries[1]
+    assert new_entry.find(f"{ATOM}author/{ATOM}name").text == "Ada Lovelace, Zed"
+    assert "<em>it</em>" in new_entry.find(f"{ATOM}summary").text
+
+
+def test_group_rss_feed_is_valid(client, site):
+    response = client.get(reverse("feeds:publications_rss"))
+    root = ET.fromstring(response.content)
+    assert root.tag == "rss"
+    items = root.findall("channel/item")
+    assert len(items) == 3
+    for item in items:
+        assert item.findtext("title")
+        assert item.findtext("link").startswith("http://testserver/publications/")
+        assert item.findtext("guid")
+        assert item.findtext("pubDate")
+
+
+def test_theme_feed_has_subtheme_and_cited_publications(client, site):
+    response = client.get(reverse("feeds:theme_atom", kwargs={"slug": "expressivity"}))
+    titles = {
+        entry.find(f"{ATOM}title").text
+        for entry in ET.fromstring(response.content).findall(f"{ATOM}entry")
+    }
+    assert titles == {"New \\mathcal{O}(n) bound", "Old paper"}
+
+
+def test_person_feed_has_only_their_publications(client, site):
+    url = reverse("feeds:person_rss", kwargs={"slug": site["ada"].slug})
+    items = ET.fromstring(client.get(url).content).findall("channel/item")
+    assert [item.findtext("title") for item in items] == ["New \\mathcal{O}(n) bound"]
+    assert (
+        client.get(reverse("feeds:person_rss", kwargs={"slug": "nobody"})).status_code
+        == 404
+    )
+
+
+def test_sitemap_lists_every_public_page_with_lastmod(client, site):
+    response = client.get(reverse("sitemap"))
+    root = ET.fromstring(response.content)
+    urls = {
+        url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod")
+        for url in root.findall(f"{SITEMAP}url")
+    }
+    expected = [
+        reverse("home"),
+        reverse("research:list"),
+        reverse("people:list"),
+        reverse("publications:list"),
+        site["theme"].get_absolute_url(),
+        site["ada"].get_absolute_url(),
+        *(site[key].get_absolute_url() for key in ("old", "new", "other")),
+    ]
+    for path in expected:
+        assert urls[f"http://testserver{path}"], path
+    assert all(lastmod for lastmod in urls.values())
+
+
+def test_robots_txt_points_at_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    lines = response.text.splitlines()
+    assert "User-agent: *" in lines
+    assert "Disallow: /admin/" in lines
+    assert "Sitemap: http://testserver/sitemap.xml" in lines

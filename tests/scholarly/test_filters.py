@@ -1,0 +1,60 @@
+import pytest
+
+from publications.filters import apply_filters, facet_counts
+from publications.models import Publication
+from research.models import ResearchTheme, build_tree
+
+
+@pytest.fixture
+def shelf(make_publication, make_person, make_theme):
+    ada = make_person("Ada Lovelace")
+    bob = make_person("Bob Babbage")
+    theory = make_theme("Theory", description="Classic: [@classic].")
+    bias = make_theme("Implicit bias", parent=theory)
+    make_publication("A", year=2024, kind="article", authors=[ada], themes=[bias])
+    make_publication(
+        "B", year=2024, kind="conference", status="preprint", authors=[ada, bob]
+    )
+    make_publication("C", year=2023, kind="conference", authors=[bob], themes=[theory])
+    make_publication("Classic", year=2019, bibtex_key="classic", is_selected=True)
+    tree = build_tree(list(ResearchTheme.objects.active()))
+    return {"ada": ada, "bob": bob, "tree": tree}
+
+
+def titles(queryset):
+    return sorted(queryset.values_list("title", flat=True))
+
+
+def test_filters_combine(shelf):
+    values = {"year": 2024, "person": shelf["ada"].slug, "type": "conference"}
+    result = apply_filters(Publication.objects.all(), values, theme_tree=shelf["tree"])
+    assert titles(result) == ["B"]
+
+
+def test_theme_filter_covers_subthemes_and_cited_publications(shelf):
+    result = apply_filters(
+        Publication.objects.all(), {"theme": "theory"}, theme_tree=shelf["tree"]
+    )
+    assert titles(result) == ["A", "C", "Classic"]
+
+
+def test_facet_counts_keep_the_other_filters(shelf, django_assert_max_num_queries):
+    values = {"year": 2024}
+    with django_assert_max_num_queries(8):
+        facets = facet_counts(values, theme_tree=shelf["tree"])
+    # Year counts ignore the year filter itself: picking 2023 would show one.
+    assert facets.year == {2024: 2, 2023: 1, 2019: 1}
+    assert facets.type == {"article": 1, "conference": 1}
+    assert facets.status == {"published": 1, "preprint": 1}
+    assert facets.person == {shelf["ada"].slug: 2, shelf["bob"].slug: 1}
+    assert facets.theme == {"theory": 1, "implicit-bias": 1}
+    assert facets.selected == 0
+    assert facets.of("year", 2023) == 1
+    assert facets.of("type", "thesis") == 0
+
+
+def test_facet_counts_without_filters(shelf):
+    facets = facet_counts({}, theme_tree=shelf["tree"])
+    assert facets.theme == {"theory": 3, "implicit-bias": 1}
+    assert facets.selected == 1
+    assert sum(facets.year.values()) == 4

@@ -1,0 +1,81 @@
+from django.template import Context, Template
+
+from site_config.markdown import render_markdown
+from site_config.math import math_text_html, plain_math_text, tex_to_mathml
+
+
+def test_inline_math_in_title_becomes_mathml_and_text_is_escaped():
+    html = math_text_html("Bounds <b>for</b> $\\mathcal{O}(n^2)$ nets")
+    assert html.startswith("Bounds &lt;b&gt;for&lt;/b&gt; <math ")
+    assert 'display="inline"' in html
+    assert "<msup><mi>n</mi><mn>2</mn></msup>" in html
+    assert html.endswith("</math> nets")
+
+
+def test_display_math_uses_block_display():
+    html = math_text_html("$$\\sum_i x_i$$")
+    assert 'display="block"' in html
+    assert "<msub>" in html
+
+
+def test_tex_source_is_kept_as_annotation():
+    html = math_text_html("$a<b$")
+    assert '<annotation encoding="application/x-tex">a&lt;b</annotation>' in html
+
+
+def test_dollar_amounts_and_escaped_dollars_stay_text():
+    assert math_text_html("costs $5 and $6") == "costs $5 and $6"
+    assert math_text_html(r"price \$x\$ here") == "price $x$ here"
+
+
+def test_unreadable_tex_is_shown_as_code_not_an_error():
+    html = tex_to_mathml("\\frac{1}{")
+    assert 'class="math-error"' in html or "<math" in html
+
+
+def test_plain_title_keeps_tex_without_dollars():
+    assert plain_math_text("On $\\ell_p$  norms and $$x^2 +  y$$") == (
+        "On \\ell_p  norms and x^2 + y"
+    )
+    assert plain_math_text(r"Save \$5") == "Save $5"
+
+
+def test_template_filters():
+    html = Template("{{ t|math_title }}|{{ t|plain_title }}").render(
+        Context({"t": "Nets & $x_1$"})
+    )
+    math, plain = html.split("|")
+    assert math.startswith("Nets &amp; <math")
+    assert plain == "Nets &amp; x_1"
+
+
+def test_markdown_math_is_protected_from_emphasis():
+    html = render_markdown("Let $a_1 b_2$ and $c*d*e$ be _words_.")
+    assert "<em>words</em>" in html
+    assert html.count("<em>") == 1
+    assert "<msub><mi>a</mi><mn>1</mn></msub>" in html
+    assert "<mi>d</mi>" in html
+
+
+def test_markdown_math_in_code_stays_code():
+    html = render_markdown("Type `$x$` for math.")
+    assert "<code>$x$</code>" in html
+    assert "<math" not in html
+
+
+def test_sanitiser_keeps_mathml_but_drops_dangerous_markup():
+    html = render_markdown(
+        '$x$ <math><mi href="javascript:alert(1)" onclick="x()">y</mi>'
+        '<maction actiontype="statusline">z</maction></math><script>bad()</script>'
+    )
+    assert "<math" in html
+    assert "javascript:" not in html
+    assert "onclick" not in html
+    assert "maction" not in html
+    assert "<script" not in html
+
+
+def test_mathml_attributes_from_converter_survive_sanitising():
+    html = render_markdown("$\\left( \\hat{x} \\right) \\mathbf{v}$")
+    assert 'stretchy="true"' in html
+    assert 'accent="true"' in html

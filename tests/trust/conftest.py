@@ -1,0 +1,67 @@
+"""Fixtures for the trust tests: throwaway media folders and hostile files."""
+
+from io import BytesIO
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+GPS_LATITUDE_REF = 1
+
+
+def image_bytes(fmt="JPEG", size=(40, 30), *, gps=False, color=(200, 30, 30)):
+    """Encoded image bytes; with gps=True a JPEG carries camera and GPS EXIF."""
+    image = Image.new("RGB", size, color)
+    buffer = BytesIO()
+    options = {}
+    if gps:
+        exif = Image.Exif()
+        exif[0x010F] = "SpyCam"  # Make
+        gps_ifd = exif.get_ifd(0x8825)
+        gps_ifd[GPS_LATITUDE_REF] = "N"
+        gps_ifd[2] = (48.0, 51.0, 29.0)
+        options["exif"] = exif.tobytes()
+    if fmt == "GIF":
+        image = image.convert("P")
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def bomb_png():
+    """A tiny PNG that claims 12000x12000 pixels: a decompression bomb."""
+    buffer = BytesIO()
+    Image.new("1", (12000, 12000)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+HTML_AS_GIF = b"GIF89a<html><body><script>alert(document.cookie)</script></body></html>"
+SVG_WITH_SCRIPT = (
+    b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
+    b'<script>alert(1)</script><rect width="10" height="10"/></svg>'
+)
+
+
+def upload(name, content, content_type):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        username="staffer", password="correct horse battery", is_staff=True
+    )
+    client.force_login(user)
+    return client
+
+
+def stored_files(root):
+    return sorted(
+        p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()
+    )
