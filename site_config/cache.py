@@ -164,17 +164,20 @@ def bump_content_version(*, using=DEFAULT_DB_ALIAS):
         _bump_now(using)
         return
     pending = getattr(connection, "_labsite_pending_bump", None)
-    # A callback registered inside a savepoint that was rolled back is gone from
-    # run_on_commit, so look there rather than trusting a flag.
-    if pending is not None and any(
-        entry[1] is pending for entry in connection.run_on_commit
-    ):
-        return
+    # Look the callback up where it was queued rather than trusting a flag: a
+    # savepoint rollback drops it from run_on_commit (and may shift the list, at
+    # worst costing one extra bump), and a commit empties the list. An import
+    # saving thousands of rows thus queues one bump, checked in constant time.
+    if pending is not None:
+        callback, index = pending
+        queued = connection.run_on_commit
+        if index < len(queued) and queued[index][1] is callback:
+            return
 
     def bump():
         _bump_now(using)
 
-    connection._labsite_pending_bump = bump
+    connection._labsite_pending_bump = (bump, len(connection.run_on_commit))
     transaction.on_commit(bump, using=using)
 
 

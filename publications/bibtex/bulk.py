@@ -24,9 +24,17 @@ _PLAIN = (
 
 
 def bulk_insert(model, rows):
-    """Insert rows (dicts of attname -> value) into model's table."""
+    """Insert rows (dicts of attname -> value); returns {slug: pk} for sluggish models.
+
+    The new rows are found again by their unique slugs among the rows above the
+    highest primary key before the insert: one query, whatever the batch size.
+    """
     if not rows:
-        return
+        return {}
+    has_slug = any(f.name == "slug" for f in model._meta.concrete_fields)
+    manager = model._default_manager
+    if has_slug:
+        last = manager.order_by("-pk").values_list("pk", flat=True).first() or 0
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     now = timezone.now()
     defaults, prepare = {}, []
@@ -60,16 +68,8 @@ def bulk_insert(model, rows):
     with connection.cursor() as cursor:
         for start in range(0, len(values), 2000):
             cursor.executemany(sql, values[start : start + 2000])
-
-
-def pks_by_slug(model, slugs):
-    """{slug: pk} for the given slugs, in batches small enough for any backend."""
-    slugs = list(slugs)
-    found = {}
-    for start in range(0, len(slugs), 500):
-        found.update(
-            model._default_manager.filter(slug__in=slugs[start : start + 500])
-            .order_by()
-            .values_list("slug", "pk")
-        )
-    return found
+    if not has_slug:
+        return {}
+    wanted = {row["slug"] for row in rows}
+    created = manager.filter(pk__gt=last).order_by().values_list("slug", "pk")
+    return {slug: pk for slug, pk in created.iterator() if slug in wanted}

@@ -89,7 +89,8 @@ _ESCAPES = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
-_KEY_UNSAFE = re.compile(r"[\s,{}()\"#%'=\\]")
+# What would end a key for a parser; everything else BibTeX keys may hold.
+_KEY_UNSAFE = re.compile(r"[\s,{}()]")
 
 
 def exportable(queryset=None):
@@ -107,13 +108,18 @@ def author_names(publication):
     for authorship in publication.ordered_authorships():
         person = authorship.person
         printed = authorship.printed_name or person.full_name
-        name, suffix = printed, ""
-        head, _, tail = printed.rpartition(", ")
-        if head and tail.strip(".").lower() in {"jr", "sr", "ii", "iii", "iv"}:
-            name, suffix = head, tail
         if printed == person.full_name and person.family_name:
             family, given = person.family_name, person.given_name
+            plain = " ".join(p for p in (given, family) if p)
+            # A suffix is what the printed name has beyond given and family.
+            suffix = (
+                printed[len(plain) + 2 :] if printed.startswith(plain + ", ") else ""
+            )
         else:
+            name, suffix = printed, ""
+            head, _, tail = printed.rpartition(", ")
+            if head and tail.strip(".").lower() in {"jr", "sr", "ii", "iii", "iv"}:
+                name, suffix = head, tail
             parts = split_name(name)
             family = " ".join(p for p in (parts.von, parts.family) if p)
             given = parts.given
@@ -143,7 +149,9 @@ def _escape(text):
         if is_math and _balanced(piece):
             out.append(piece)
         else:
-            out.append(_SPECIAL.sub(lambda m: _ESCAPES[m.group()], piece))
+            piece = _SPECIAL.sub(lambda m: _ESCAPES[m.group()], piece)
+            # "--" would come back as an en dash.
+            out.append(piece.replace("--", "-{}-").replace("--", "-{}-"))
     return "".join(out)
 
 

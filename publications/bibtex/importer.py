@@ -22,7 +22,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 
 from people.models import Person
-from publications.bibtex.bulk import bulk_insert, pks_by_slug
+from publications.bibtex.bulk import bulk_insert
 from publications.bibtex.match import (
     PeopleIndex,
     PublicationIndex,
@@ -34,6 +34,7 @@ from publications.bibtex.normalise import (
     SKIPPED_TYPES,
     fingerprint_of,
     generated_key,
+    macros_digest,
     normalise,
     resolve_crossrefs,
     source_digest,
@@ -241,6 +242,7 @@ class _Run:
                 self.problem(name, failure.line, failure.key, failure.message)
             )
         resolve_crossrefs(parsed.entries)
+        shared = macros_digest(parsed.macros)
         targets = []
         total = len(parsed.entries)
         for done, entry in enumerate(parsed.entries, start=1):
@@ -254,7 +256,7 @@ class _Run:
                     )
                 )
                 continue
-            digest = source_digest(entry, parsed.macros)
+            digest = source_digest(entry, shared)
             known = self.publications.by_source.get(digest)
             if known is not None and not self.overwrite:
                 known.unread.append((entry, digest))
@@ -370,8 +372,7 @@ class _Run:
             rows.append(row)
             target.outcome = "created"
             target.fingerprint = fingerprint
-        bulk_insert(Publication, rows)
-        pks = pks_by_slug(Publication, [row["slug"] for row in rows])
+        pks = bulk_insert(Publication, rows)
         for target, row in zip(targets, rows, strict=True):
             target.pk = pks[row["slug"]]
             authors = target.merged_authors()
@@ -484,8 +485,7 @@ class _Run:
             resolved.append((target, authors, people))
         created = [p for p in self.people.created if p.pk is None]
         if created:
-            bulk_insert(Person, [vars(person) for person in created])
-            pks = pks_by_slug(Person, [person.slug for person in created])
+            pks = bulk_insert(Person, [vars(person) for person in created])
             for person in created:
                 person.pk = pks[person.slug]
             self.report.people_created += len(created)

@@ -67,6 +67,7 @@ SYMBOLS = {
     "ldots": "…",
     "dots": "…",
     "textasciitilde": "~",
+    "textasciicircum": "^",
     "textbackslash": "\\",
     "textunderscore": "_",
     "textbar": "|",
@@ -132,8 +133,13 @@ def needs_decoding(text):
 
 def decode(text, *, keep_braces=False):
     """Unicode text for a BibTeX value; plain values are returned untouched."""
-    if not text or not needs_decoding(text):
-        return " ".join(text.split()) if text else ""
+    if not text:
+        return ""
+    if not needs_decoding(text):
+        if not unicodedata.is_normalized("NFC", text):
+            # Some exports write "é" as e + combining accent: store one form.
+            text = unicodedata.normalize("NFC", text)
+        return " ".join(text.split())
     return _decode_cached(text, keep_braces)
 
 

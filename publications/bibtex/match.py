@@ -5,11 +5,10 @@ records, so an author who appears a thousand times is created once and a work
 listed twice (in one file or across files) becomes one publication.
 """
 
+import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
-
-from django.utils.text import slugify
 
 from people.models import NameVariant, Person
 from people.names import split_name
@@ -17,13 +16,15 @@ from publications.bibtex.normalise import PUBLISHED_WINS, merge
 from publications.models import Publication
 from site_config.text import fold
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
 
 def unique_slugs(model, *, max_length=120):
     """A function making slugs unique against model's rows and each other."""
     taken = set(model._default_manager.values_list("slug", flat=True))
 
     def make(text):
-        base = slugify(_fold(text))[: max_length - 8].strip("-") or "item"
+        base = _NOT_SLUG.sub("-", _fold(text))[: max_length - 8].strip("-") or "item"
         candidate, counter = base, 2
         while candidate in taken:
             candidate = f"{base}-{counter}"
@@ -291,6 +292,7 @@ class PeopleIndex:
 _fold = lru_cache(maxsize=262144)(fold)
 
 
+@lru_cache(maxsize=131072)
 def _keys(parts):
     """NameParts.key, .initials_key and .is_initials_only, with fold memoised."""
     family = _fold(parts.von + " " + parts.family)

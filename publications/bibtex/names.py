@@ -96,6 +96,8 @@ def _looks_like_prose(name):
 
 
 def _top_level_commas(text):
+    if "{" not in text:
+        return text.split(",")
     parts, depth, start = [], 0, 0
     for index, char in enumerate(text):
         if char == "{":
@@ -114,35 +116,38 @@ def parse_names(value):
     result = NameList()
     if not value or not value.strip():
         return result
-    text = decode(value, keep_braces=True)
-    names = _split_and(text)
+    names = _split_and(decode(value, keep_braces=True))
     if names and names[-1].lower() == "others":
         result.et_al = True
         names = names[:-1]
-    if any(_looks_like_prose(name) for name in names) or any(
-        not name for name in names
-    ):
+    authors = [_one_name(name) for name in names]
+    if any(author is None for author in authors):
         result.raw = decode(value)
         result.warnings.append(
             f"author list {result.raw!r} does not follow BibTeX's rules "
             "(names separated by 'and'); kept as written"
         )
         return result
-    for name in names:
-        literal = name.startswith("{") and name.endswith("}") and _one_group(name)
-        parts = _split_name(name)
-        if literal:
-            parts = NameParts(family=name[1:-1].replace("{", "").replace("}", ""))
-        if not (parts.family or parts.given):
-            continue
-        result.authors.append(Author(parts=parts, literal=literal))
+    result.authors = [author for author in authors if author is not _NOBODY]
     return result
 
 
-@lru_cache(maxsize=65536)
-def _split_name(name):
-    # Authors recur across a bibliography; each distinct spelling is split once.
-    return split_name(name)
+_NOBODY = object()
+
+
+@lru_cache(maxsize=131072)
+def _one_name(name):
+    """An Author for one name, None if it is prose; each spelling is split once."""
+    if not name or _looks_like_prose(name):
+        return None
+    literal = name.startswith("{") and name.endswith("}") and _one_group(name)
+    if literal:
+        parts = NameParts(family=name[1:-1].replace("{", "").replace("}", ""))
+    else:
+        parts = split_name(name)
+    if not (parts.family or parts.given):
+        return _NOBODY
+    return Author(parts=parts, literal=literal)
 
 
 def _one_group(text):

@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from publications.bibtex.latex import decode
 from publications.bibtex.names import parse_names
@@ -179,15 +180,21 @@ class Record:
     def title_key(self):
         return fold(self.values["title"])
 
-    @property
+    @cached_property
     def first_family(self):
         return fold(self.authors[0].parts.family) if self.authors else ""
 
 
-def source_digest(entry, macros):
-    """A hash of everything an entry's values are read from, and of these rules."""
+def macros_digest(macros):
+    """What every entry of a file shares: its @string macros and these rules."""
     digest = hashlib.sha1(RULES_VERSION.encode())
     digest.update(json.dumps(macros, sort_keys=True).encode())
+    return digest.digest()
+
+
+def source_digest(entry, shared):
+    """A hash of everything an entry's values are read from."""
+    digest = hashlib.sha1(shared)
     digest.update(entry.source.encode())
     digest.update(entry.parent_source.encode())
     return digest.hexdigest()

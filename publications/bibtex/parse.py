@@ -28,6 +28,8 @@ _SPACE = re.compile(r"[ \t\r\n]*")
 _KEY = re.compile(r"[ \t\r\n]*([^,\s{}()]*)[ \t\r\n]*")
 _BARE = re.compile(r"[^\s,#{}()\"=]+")
 _BRACES = re.compile(r"[{}]")
+# Most values hold no inner braces: one regex match reads them.
+_FLAT_GROUP = re.compile(r"\{([^{}]*)\}")
 _QUOTE_OR_BRACE = re.compile(r'[{}"]')
 
 MONTH_MACROS = {
@@ -136,7 +138,11 @@ class _Reader:
                 )
             char = self.text[pos]
             if char == "{":
-                value, pos = self.read_braced(pos, end)
+                flat = _FLAT_GROUP.match(self.text, pos, end)
+                if flat:
+                    value, pos = flat.group(1), flat.end()
+                else:
+                    value, pos = self.read_braced(pos, end)
             elif char == '"':
                 value, pos = self.read_quoted(pos, end)
             else:

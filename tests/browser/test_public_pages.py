@@ -72,7 +72,13 @@ def test_main_pages_have_no_serious_accessibility_violations(page):
 
     axe = Axe()
     found = {}
-    for name, path in main_pages():
+    pages = [
+        (scheme, name, path)
+        for scheme in ("light", "dark")
+        for name, path in main_pages()
+    ]
+    for scheme, name, path in pages:
+        page.emulate_media(color_scheme=scheme)
         page.goto(path, wait_until="load")
         violations = axe.run(page).response["violations"]
         serious = [
@@ -82,7 +88,7 @@ def test_main_pages_have_no_serious_accessibility_violations(page):
             if v["impact"] in SERIOUS
         ]
         if serious:
-            found[name] = serious
+            found[f"{name} ({scheme})"] = serious
     assert found == {}
 
 

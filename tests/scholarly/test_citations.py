@@ -180,3 +180,17 @@ def test_models_keep_working_without_citations(make_person):
     person.full_clean()
     assert Person.objects.get(pk=person.pk).bio.startswith("Plain")
     assert ResearchTheme.objects.count() == 0
+
+
+def test_live_preview_shows_citation_math_and_unknown_key(editor_client, papers):
+    from django.urls import reverse
+
+    response = editor_client.post(
+        reverse("markdownx_markdownify"),
+        {"content": "See [@wang2024] and [@nobody]; $x^2$."},
+    )
+    html = response.text
+    assert numbers_in(html) == [1]
+    assert '<mark class="cite-error">@nobody (unknown citation key)</mark>' in html
+    assert "<msup><mi>x</mi><mn>2</mn></msup>" in html
+    assert 'id="ref-1"' in html

@@ -1,4 +1,6 @@
 from django.template import Context, Template
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from site_config.markdown import render_markdown
 from site_config.math import math_text_html, plain_math_text, tex_to_mathml
@@ -79,3 +81,24 @@ def test_mathml_attributes_from_converter_survive_sanitising():
     html = render_markdown("$\\left( \\hat{x} \\right) \\mathbf{v}$")
     assert 'stretchy="true"' in html
     assert 'accent="true"' in html
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(
+        st.sampled_from(
+            [*"ab x_^{}\\$[]@;*`<>&\"'\n", "\\frac", "<script>", "[@k]", "$$"]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_any_text_renders_without_error_or_leftover_tokens(db, text):
+    html = render_markdown(text)
+    assert "LSCITE" not in html
+    assert "<script" not in html
+    assert "<script" not in math_text_html(text)
+    assert "LSCITE" not in plain_math_text(text)
