@@ -5,8 +5,10 @@ random name is kept only in the editor's session, so nobody can confirm (or
 read) an upload that is not theirs, and nothing is written before "Import".
 """
 
+import contextlib
 import secrets
 import tempfile
+import time
 from pathlib import Path
 
 from django import forms
@@ -28,6 +30,7 @@ MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 SESSION_KEY = "publications_bibtex_import"
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "labsite-bibtex-uploads"
 SHOWN_WARNINGS = 300
+STALE_AFTER_SECONDS = 24 * 3600
 
 
 class BibtexUploadForm(forms.Form):
@@ -74,6 +77,12 @@ def _pending_path(token):
 def _store(request, *, name, text, themes, overwrite):
     _discard(request)
     UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Uploads never confirmed or cancelled are not kept beyond a day.
+    cutoff = time.time() - STALE_AFTER_SECONDS
+    for stale in UPLOAD_DIR.glob("*.bib"):
+        with contextlib.suppress(OSError):
+            if stale.stat().st_mtime < cutoff:
+                stale.unlink()
     token = secrets.token_hex(16)
     _pending_path(token).write_text(text, encoding="utf-8")
     request.session[SESSION_KEY] = {

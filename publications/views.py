@@ -17,6 +17,22 @@ def _invalid(message):
     return {"invalid_choice": message}
 
 
+class FlagCheckbox(forms.CheckboxInput):
+    """A checkbox for GET links: "0", "false", "off", "no" and "" mean unchecked.
+
+    Django's CheckboxInput treats any value but "false" as checked, so a
+    hand-written `?selected=0` would otherwise turn the filter on.
+    """
+
+    OFF = frozenset({"", "0", "false", "off", "no"})
+
+    def value_from_datadict(self, data, files, name):
+        value = data.get(name)
+        if value is None:
+            return False
+        return str(value).strip().lower() not in self.OFF
+
+
 class PublicationFilterForm(forms.Form):
     """The GET filter bar; every value is optional and the values combine."""
 
@@ -57,7 +73,9 @@ class PublicationFilterForm(forms.Form):
             _("“%(value)s” is not a publication status; showing every status.")
         ),
     )
-    selected = forms.BooleanField(label=_("Selected only"), required=False)
+    selected = forms.BooleanField(
+        label=_("Selected only"), required=False, widget=FlagCheckbox
+    )
 
     def __init__(self, data, *, years, theme_tree, people):
         super().__init__(data)
@@ -139,7 +157,7 @@ class PublicationListView(TemplateView):
         matching = apply_filters(
             Publication.objects.all(), values, theme_tree=theme_tree
         )
-        form.add_counts(facet_counts(values, theme_tree=theme_tree))
+        form.add_counts(facet_counts(values, theme_tree=theme_tree, people=people))
 
         year_rows = list(matching.year_counts())
         pages = year_pages(year_rows, target=PAGE_TARGET) or [[]]

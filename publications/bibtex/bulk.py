@@ -53,21 +53,26 @@ def bulk_insert(model, rows):
     }
     prepare = [(index, field) for index, field in prepare if index not in stamps]
     pick = itemgetter(*(field.attname for field in fields))
-    values = []
-    for row in rows:
-        row_values = list(pick({**defaults, **row}))
-        for index, field in prepare:
-            row_values[index] = field.get_db_prep_save(row_values[index], connection)
-        for index, stamp in stamps.items():
-            row_values[index] = stamp
-        values.append(row_values)
+
+    def prepared(batch):
+        for row in batch:
+            row_values = list(pick({**defaults, **row}))
+            for index, field in prepare:
+                value = row_values[index]
+                row_values[index] = field.get_db_prep_save(value, connection)
+            for index, stamp in stamps.items():
+                row_values[index] = stamp
+            yield row_values
+
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"
     with connection.cursor() as cursor:
-        for start in range(0, len(values), 2000):
-            cursor.executemany(sql, values[start : start + 2000])
+        # Prepared a batch at a time, so the JSON and text of all rows never
+        # sit in memory at once.
+        for start in range(0, len(rows), 2000):
+            cursor.executemany(sql, list(prepared(rows[start : start + 2000])))
     if not has_slug:
         return {}
     wanted = {row["slug"] for row in rows}

@@ -41,6 +41,7 @@ from publications.bibtex.normalise import (
 )
 from publications.bibtex.parse import parse_bibtex
 from publications.models import Authorship, Publication
+from site_config.cache import bump_content_version
 from site_config.text import fold
 
 BATCH_SIZE = 500
@@ -285,6 +286,7 @@ class _Run:
             return None
         record.file = name
         record.source_hash = digest
+        entry.fields = {}  # the record holds what is needed from here on
         return record
 
     def _place(self, record, name):
@@ -339,6 +341,9 @@ class _Run:
         self._update(existing, author_jobs)
         self._write_authors(author_jobs)
         self._link_themes(ordered)
+        if any(target.outcome in {"created", "updated"} for target in ordered):
+            # Batched writes send no signals: cached pages must be told here.
+            bump_content_version()
         for target in ordered:
             outcome = target.outcome
             setattr(counts, outcome, getattr(counts, outcome) + 1)
@@ -411,7 +416,8 @@ class _Run:
             pending.append((target, values, authors, fingerprint))
         for target in resourced:
             Publication.objects.filter(pk=target.pk).update(
-                import_fingerprint=target.fingerprint
+                import_fingerprint=target.fingerprint,
+                bibtex_source=target.records[-1].source,
             )
         if not pending:
             return
@@ -449,13 +455,14 @@ class _Run:
                     elif imported != before.get("authors"):
                         self._kept(target, "kept the editor's author list")
             row.import_fingerprint = fingerprint
+            row.bibtex_source = target.records[-1].source
             target.fingerprint = fingerprint
             changed_fields.update(n for n in changed if n != "authors")
             target.outcome = "updated" if changed else "unchanged"
             changed_rows.append(row)
         Publication.objects.bulk_update(
             changed_rows,
-            sorted(changed_fields | {"import_fingerprint"}),
+            sorted(changed_fields | {"import_fingerprint", "bibtex_source"}),
             batch_size=BATCH_SIZE,
         )
 

@@ -288,8 +288,16 @@ class PeopleIndex:
         return person
 
 
-# Name components recur across a library ("Wang", "Chen"): each is folded once.
-_fold = lru_cache(maxsize=262144)(fold)
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+@lru_cache(maxsize=262144)
+def _fold(text):
+    """site_config.text.fold, memoised (names recur: "Wang", "Chen"), and with a
+    shortcut for ASCII text, which Unicode decomposition leaves as it is."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
+    return fold(text)
 
 
 @lru_cache(maxsize=131072)

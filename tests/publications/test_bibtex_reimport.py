@@ -1,5 +1,6 @@
 """Re-imports, editor protection, dry runs, atomic runs and the import command."""
 
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.management import CommandError, call_command
 from people.models import Person
 from publications.bibtex.importer import import_bibtex
 from publications.models import Authorship, Publication
+from site_config.cache import current_content_version
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bibtex"
 
@@ -164,3 +166,37 @@ def test_unknown_encoding_gets_a_clear_message(db, tmp_path):
     path.write_text(ENTRY, encoding="utf-8")
     with pytest.raises(CommandError, match="Unknown encoding 'klingon'"):
         call_command("import_bibtex", str(path), "--encoding", "klingon")
+
+
+def test_editing_one_copy_of_a_duplicated_entry_rereads_both(db):
+    copies = ENTRY + ENTRY.replace("{3}", "{3}")
+    first = run(copies)
+    assert (first.created, first.skipped) == (1, 1)
+    assert (run(copies).unchanged, Publication.objects.count()) == (2, 1)
+    edited = ENTRY + ENTRY.replace("  pages", "  number = {7},\n  pages")
+    report = run(edited)
+    assert (report.updated, report.skipped, report.created) == (1, 1, 0)
+    assert Publication.objects.get().number == "7"
+
+
+def test_command_draws_no_progress_bar_when_not_on_a_terminal(db, tmp_path):
+    path = tmp_path / "notes.bib"
+    path.write_text(ENTRY, encoding="utf-8")
+    out = StringIO()
+    call_command("import_bibtex", str(path), stdout=out)
+    assert "\r" not in out.getvalue()
+    assert "1 entries: 1 created" in out.getvalue()
+
+
+def test_an_import_that_writes_makes_cached_pages_stale(
+    db, django_capture_on_commit_callbacks
+):
+    before = current_content_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        run(ENTRY)
+    written = current_content_version()
+    assert written != before
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run(ENTRY)
+    assert callbacks == []
+    assert current_content_version() == written

@@ -3,11 +3,14 @@
 import pytest
 
 from people.models import NameVariant, Person
+from people.names import split_name
 from publications.bibtex.importer import import_bibtex
 from publications.bibtex.latex import decode
+from publications.bibtex.match import _fold, _keys
 from publications.bibtex.names import parse_names
 from publications.bibtex.parse import parse_bibtex
 from publications.models import Publication
+from site_config.text import fold
 
 
 def run(text, **options):
@@ -391,3 +394,18 @@ def test_themes_are_linked(db, make_theme):
     theme = make_theme("Optimisation")
     run("@misc{a, title = {A}}", themes=[theme])
     assert list(Publication.objects.get().themes.all()) == [theme]
+
+
+@pytest.mark.parametrize(
+    "name", ["Weinan E", "M. Wang", "van der Berg, Jr, Hans", "Jörg Töpfer", "Plato"]
+)
+def test_memoised_name_keys_equal_the_people_app_keys(name):
+    parts = split_name(name)
+    assert _keys(parts) == (parts.key, parts.initials_key, parts.is_initials_only)
+
+
+@pytest.mark.parametrize(
+    "text", ["O'Neil-Smith, Jr.", "  Weinan   E ", "Töpfer", "ŁÓDŹ", "x_y", "Straße"]
+)
+def test_memoised_fold_equals_the_site_fold(text):
+    assert _fold(text) == fold(text)

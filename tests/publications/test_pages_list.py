@@ -118,6 +118,13 @@ def test_item_shows_buttons_for_every_link_and_an_abstract_without_js(
     ]:
         assert f'<a class="btn" href="{href}">{label}</a>' in html
     assert '<span class="pub-note">Oral</span>' in html
+    # BibTeX leads to the page's "Cite" block, where it can be read and copied.
+    cite = re.search(r'<a class="btn" href="([^"]+)"[^>]*>BibTeX</a>', html)
+    assert cite
+    assert cite.group(1).endswith("/#cite-heading")
+    detail = client.get(cite.group(1).split("#")[0]).text
+    assert 'id="cite-heading"' in detail
+    assert re.search(r"class=\"cite-block__bibtex\"[^>]*>@\w+\{", detail)
 
 
 @pytest.mark.parametrize(
@@ -215,3 +222,18 @@ def test_undated_publications_come_last(client, make_publication):
 
 def test_empty_list_says_so(client, db):
     assert "No publications match." in _get(client)
+
+
+@pytest.mark.parametrize("value", ["0", "false", "False", "off", "no", ""])
+def test_selected_zero_false_or_empty_means_every_publication(client, catalogue, value):
+    html = _get(client, selected=value)
+    assert len(_titles(html)) == 4
+    assert not re.search(r'name="selected"[^>]*checked', html)
+    assert "Clear</a>" not in html
+
+
+@pytest.mark.parametrize("value", ["1", "on", "true", "yes"])
+def test_selected_one_or_on_shows_only_selected_publications(client, catalogue, value):
+    html = _get(client, selected=value)
+    assert _titles(html) == ["Flat Minima"]
+    assert re.search(r'name="selected"[^>]*checked', html)

@@ -58,3 +58,15 @@ def test_facet_counts_without_filters(shelf):
     assert facets.theme == {"theory": 3, "implicit-bias": 1}
     assert facets.selected == 1
     assert sum(facets.year.values()) == 4
+
+
+def test_person_facet_counts_only_the_people_offered(shelf, django_assert_num_queries):
+    with django_assert_num_queries(7) as everyone:
+        facet_counts({"year": 2024}, theme_tree=shelf["tree"])
+    with django_assert_num_queries(len(everyone.captured_queries)):
+        facets = facet_counts(
+            {"year": 2024}, theme_tree=shelf["tree"], people=[shelf["bob"]]
+        )
+    assert facets.person == {shelf["bob"].slug: 1}
+    # The other facets are untouched by the restriction.
+    assert facets.year == {2024: 2, 2023: 1, 2019: 1}
