@@ -23,6 +23,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
@@ -41,7 +42,7 @@ PAGE_KEY_PREFIX = "labsite:page:"
 PUBLIC_NAMESPACES = frozenset({"people", "research", "publications"})
 PUBLIC_URL_NAMES = frozenset({"home"})
 # Entries go stale by version long before this; the timeout only frees memory.
-DEFAULT_TIMEOUT = 24 * 60 * 60
+PAGE_TIMEOUT = 24 * 60 * 60
 # Browsers may keep the page but must ask again; the ETag makes asking cheap.
 CACHE_CONTROL = "no-cache"
 VERSION_ROW = 1
@@ -56,6 +57,46 @@ _skipped_headers = frozenset(
 
 def page_cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+class PageMemoryCache(LocMemCache):
+    """Local-memory cache that keeps values as given instead of pickling them.
+
+    Page entries are immutable tuples of bytes and strings, so sharing them is
+    safe; unpickling would copy a large page on every hit, which costs more than
+    the rest of the cached path.
+    """
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._set(key, value, timeout)
+                return True
+            return False
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return default
+            self._cache.move_to_end(key, last=False)
+            return self._cache[key]
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                raise ValueError(f"Key {key!r} not found")
+            self._cache[key] = value = self._cache[key] + delta
+        return value
 
 
 def uses_shared_store(backend):
@@ -299,9 +340,7 @@ class PageCacheMiddleware:
         if not is_storable(request, response):
             return response
         entry = make_entry(version, response)
-        backend.set(
-            key, entry, getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_TIMEOUT)
-        )
+        backend.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", PAGE_TIMEOUT))
         return respond_from_entry(request, entry, source="miss")
 
     @staticmethod

@@ -176,12 +176,21 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "labsite",
-            # Room for every public page of a large site in each process.
-            "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
 # Whole public pages for anonymous visitors (site_config.cache); on unless turned off.
+# They sit beside the default cache in Redis or Memcached; in local memory they are
+# kept as the stored bytes, not pickled copies, with room for every public page.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = "pages"
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["pages"] = {
+        "BACKEND": "site_config.cache.PageMemoryCache",
+        "LOCATION": "labsite-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+else:
+    CACHES["pages"] = CACHES["default"]
 
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND",

@@ -123,24 +123,80 @@ ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"}
 _NEEDS_DECODING = re.compile(r"[\\{}~]|--")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _MARKUP = re.compile(r"[{}\\]")
+_BRACE = re.compile(r"[{}]")
 # Runs of text without anything to decode are copied in one piece.
 _PLAIN = re.compile(r"(?:[^\\{}$~-]|-(?!-))*")
+_COMMAND_OR_MATH = re.compile(r"[\\$~]")
+# Deeper brace nesting than this goes to the decoder, whose own limit (recursion)
+# decides what such a value becomes.
+_SHALLOW = 64
 
 
 def needs_decoding(text):
     return bool(_NEEDS_DECODING.search(text))
 
 
+class TooDeep(ValueError):
+    """A value nested deeper than the decoder reads (hundreds of groups)."""
+
+
 def decode(text, *, keep_braces=False):
     """Unicode text for a BibTeX value; plain values are returned untouched."""
+    try:
+        return decode_strict(text, keep_braces=keep_braces)
+    except TooDeep:
+        # Hundreds of nested groups are no real markup: keep the bare text.
+        return _tidy(_MARKUP.sub("", text))
+
+
+def decode_strict(text, *, keep_braces=False):
+    """decode, but raising TooDeep where decode falls back to the bare text."""
     if not text:
         return ""
     if not needs_decoding(text):
-        if not unicodedata.is_normalized("NFC", text):
-            # Some exports write "é" as e + combining accent: store one form.
-            text = unicodedata.normalize("NFC", text)
-        return " ".join(text.split())
-    return _decode_cached(text, keep_braces)
+        return _tidy(text)
+    if not _COMMAND_OR_MATH.search(text):
+        # Only braces and dashes (a title in {{...}}, pages 12--19): the decoder
+        # would just drop or keep the braces and turn the dashes, so do that here
+        # without walking the text character by character.
+        text = _dashes(text)
+        if not keep_braces:
+            return _tidy(text.replace("{", "").replace("}", ""))
+        if _balanced(text):
+            return _tidy(text)
+    out = _decode_cached(text, keep_braces)
+    if out is None:
+        raise TooDeep(text[:40])
+    return out
+
+
+def _tidy(text):
+    if not unicodedata.is_normalized("NFC", text):
+        # Some exports write "é" as e + combining accent: store one form.
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+def _dashes(text):
+    if "--" not in text:
+        return text
+    # Left to right, longest first, as the decoder reads them: "-----" is "—–".
+    return text.replace("---", "—").replace("--", "–")
+
+
+def _balanced(text):
+    """Every brace closed in order, and not nested too deep to copy as it is."""
+    depth = 0
+    for match in _BRACE.finditer(text):
+        if match.group() == "{":
+            depth += 1
+            if depth > _SHALLOW:
+                return False
+        else:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 @lru_cache(maxsize=65536)
@@ -148,8 +204,7 @@ def _decode_cached(text, keep_braces):
     try:
         out = _Decoder(text, keep_braces).run()
     except RecursionError:
-        # Hundreds of nested groups are no real markup: keep the bare text.
-        out = _MARKUP.sub("", text)
+        return None
     out = unicodedata.normalize("NFC", out)
     return " ".join(out.split())
 

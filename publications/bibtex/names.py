@@ -12,9 +12,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from people.names import NameParts, split_name
-from publications.bibtex.latex import decode
+from publications.bibtex.latex import TooDeep, decode, decode_strict
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
+_BRACE_OR_AND = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
+# A command (or a lone backslash) whose argument could be the "and" after it.
+_ENDS_IN_COMMAND = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z])?$")
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
 _BRACED_OR_WORD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\S*|[^\s{]+\S*")
 _INITIAL = re.compile(r"^[A-Z]\.?(-[A-Z]\.?)?$")
@@ -79,6 +82,66 @@ def _split_and(text):
     return [" ".join(name.split()) for name in names]
 
 
+def _decoded_names(value):
+    """_split_and(decode(value, keep_braces=True)), decoding name by name.
+
+    Lists are rarely repeated but the names in them are, so each distinct name
+    is decoded once. Splitting before decoding gives the same names unless LaTeX
+    reaches across an "and" (math, a command just before it, a stray brace) or
+    decoding makes a new one (``\\emph{and}``); such lists are decoded whole.
+    """
+    pieces = _raw_names(value)
+    if pieces is None:
+        return _split_and(decode(value, keep_braces=True))
+    try:
+        names = [decode_strict(piece, keep_braces=True) for piece in pieces]
+    except TooDeep:
+        return _split_and(decode(value, keep_braces=True))
+    if all(_stands_alone(name) for name in names):
+        return names
+    return _split_and(decode(value, keep_braces=True))
+
+
+def _raw_names(value):
+    """The undecoded names between top-level "and"s, or None if unsafe to split."""
+    if "$" in value:
+        return None
+    if "{" not in value and "}" not in value:
+        pieces = _AND.split(value)
+    else:
+        pieces, depth, start = [], 0, 0
+        for match in _BRACE_OR_AND.finditer(value):
+            char = match.group()
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+                if depth < 0:
+                    return None
+            elif depth == 0:
+                pieces.append(value[start : match.start()])
+                start = match.end()
+        pieces.append(value[start:])
+    if any(_ENDS_IN_COMMAND.search(piece) for piece in pieces[:-1]):
+        return None
+    return pieces
+
+
+def _stands_alone(name):
+    """A decoded name that joins its neighbours as it would have been split."""
+    if not name or _AND.search(f" {name} "):
+        return False
+    depth = 0
+    for char in name:
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 def _looks_like_prose(name):
     """Commas used between whole names rather than BibTeX's "Last, First"."""
     if "," not in name:
@@ -116,7 +179,7 @@ def parse_names(value):
     result = NameList()
     if not value or not value.strip():
         return result
-    names = _split_and(decode(value, keep_braces=True))
+    names = _decoded_names(value)
     if names and names[-1].lower() == "others":
         result.et_al = True
         names = names[:-1]

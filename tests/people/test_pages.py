@@ -148,5 +148,5 @@ def test_person_page_lists_the_newest_and_links_to_the_rest(
     assert "Paper 2022" in html
     assert "Paper 2021" not in html
     assert "[3]" in html
-    assert "All 3 publications and 0 preprints</a>" in html
+    assert "All 3 publications</a>" in html
     assert f'href="{reverse("publications:list")}?person={ada.slug}"' in html

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from publications import views
 from publications.models import Authorship
+from site_config.templatetags.labsite import count_phrase
 
 
 def _titles(html):
@@ -237,3 +238,38 @@ def test_selected_one_or_on_shows_only_selected_publications(client, catalogue, 
     html = _get(client, selected=value)
     assert _titles(html) == ["Flat Minima"]
     assert re.search(r'name="selected"[^>]*checked', html)
+
+
+@pytest.mark.parametrize(
+    ("params", "summary"),
+    [
+        ({}, "3 publications and 1 preprint."),
+        ({"type": "conference"}, "1 publication matches the filter."),
+        ({"year": "2024"}, "1 publication and 1 preprint match the filter."),
+        ({"status": "preprint"}, "1 preprint matches the filter."),
+    ],
+)
+def test_summary_counts_read_as_a_sentence(client, catalogue, params, summary):
+    html = _get(client, **params)
+    assert f'<p class="result-summary">{summary}</p>' in html
+
+
+def test_summary_is_left_out_when_nothing_matches(client, catalogue):
+    html = _get(client, year="2019", type="talk")
+    assert "result-summary" not in html
+    assert "No publications match." in html
+
+
+@pytest.mark.parametrize(
+    ("published", "preprints", "phrase"),
+    [
+        (0, 0, "no publications"),
+        (1, 0, "1 publication"),
+        (0, 2, "2 preprints"),
+        (2, 1, "2 publications and 1 preprint"),
+    ],
+)
+def test_count_phrase_names_only_the_counts_that_are_not_zero(
+    published, preprints, phrase
+):
+    assert count_phrase(published, preprints) == phrase

@@ -85,4 +85,4 @@ def test_theme_page_lists_the_newest_and_links_to_the_rest(
     assert "Newer" in html
     assert "Older" not in html
     assert f"?theme={theme.slug}" in html
-    assert "All 2 publications and 0 preprints</a>" in html
+    assert "All 2 publications</a>" in html

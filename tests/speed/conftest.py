@@ -17,6 +17,15 @@ from django.test import Client
 BASE_DIR = Path(django_settings.BASE_DIR)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    from site_config.cache import page_cache
+
+    page_cache().clear()
+    yield
+    page_cache().clear()
+
+
 @pytest.fixture
 def page_cache_on(settings):
     settings.PAGE_CACHE_ENABLED = True

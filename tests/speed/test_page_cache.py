@@ -261,14 +261,13 @@ def redis_cache(settings, page_cache_on):
     url = os.environ.get("LABSITE_TEST_REDIS_URL")
     if not url:
         pytest.skip("LABSITE_TEST_REDIS_URL is not set; Redis cache tests need it.")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": url,
-            # A prefix per test keeps parallel runs on one Redis apart.
-            "KEY_PREFIX": f"labsite-test-{uuid.uuid4().hex}",
-        }
+    shared = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        # A prefix per test keeps parallel runs on one Redis apart.
+        "KEY_PREFIX": f"labsite-test-{uuid.uuid4().hex}",
     }
+    settings.CACHES = {"default": shared, "pages": shared}
     return settings
 
 
@@ -290,3 +289,20 @@ def test_shared_cache_holds_the_stamp_and_pages(
     response = visitor.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "Renamed Redis Paper" in response.text
+
+
+def test_local_page_store_hands_back_the_stored_entry_without_copying(
+    visitor, make_publication
+):
+    from site_config.cache import PageMemoryCache, page_cache
+
+    store = page_cache()
+    assert isinstance(store, PageMemoryCache)
+    make_publication("Paper")
+    visitor.get(reverse("publications:list"))
+    (key,) = [k for k in store._cache if "labsite:page:" in k]
+    entry = store._cache[key]
+    assert store.get(key.split(":", 2)[2]) is entry
+    store.set("counter", 1)
+    assert store.incr("counter", 2) == 3
+    assert store.add("counter", 9) is False
