@@ -8,19 +8,20 @@ under and is served only while the stamp is unchanged, so the request after an e
 renders fresh in every worker process.
 
 Where the stamp lives depends on the cache backend. A per-process cache
-(local memory, the default) cannot carry it, so it is the one row of
-``ContentVersion``, read with one indexed query per request. A shared cache (Redis,
-Memcached) holds it next to the pages, and one ``get_many`` fetches both.
+(local memory, the default) cannot carry it, so it lives with the database: the
+one row of ``ContentVersion``, read with one query per request, and for a SQLite
+file also a sidecar file beside it that two ``stat`` calls check. A shared cache
+(Redis, Memcached) holds it next to the pages, and one ``get_many`` fetches both.
 """
 
+import functools
 import hashlib
 import os
 import secrets
-import sqlite3
-import threading
 import time
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -105,52 +106,55 @@ def uses_shared_store(backend):
 
 
 def read_db_version(*, using=DEFAULT_DB_ALIAS):
-    """The stamp row's value; 0 before the first change ever recorded."""
+    """The stamp as this database's processes share it.
+
+    A SQLite file's stamp is its sidecar file (see ``stamp_path``), checked with
+    two ``stat`` calls; other databases read the one ``ContentVersion`` row.
+    """
     connection = connections[using]
+    path = stamp_path(connection)
+    if path is not None:
+        return _stamp_file_version(connection.settings_dict["NAME"], path)
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
-    query = f"SELECT value FROM {table} WHERE id = %s"
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
-        return _read_sqlite_file(connection.settings_dict["NAME"], query)
     with connection.cursor() as cursor:
-        cursor.execute(query, [VERSION_ROW])
+        cursor.execute(f"SELECT value FROM {table} WHERE id = %s", [VERSION_ROW])
         row = cursor.fetchone()
     return row[0] if row else 0
 
 
-_readers = threading.local()
+def stamp_path(connection):
+    """The sidecar stamp of a SQLite database file; None for other databases.
 
-
-def _read_sqlite_file(name, query):
-    """Read the stamp over a kept-open read-only connection to the SQLite file.
-
-    Django opens and configures a new SQLite connection for every request
-    (CONN_MAX_AGE is 0 for SQLite), which costs more than serving the whole
-    cached page; a plain connection kept per thread answers in microseconds and,
-    in autocommit, sees every commit. It is reopened when the file is replaced
-    (a restore), since an open handle would keep reading the old file.
+    Every process using a SQLite file runs on the host that holds it, so a file
+    beside it is as shared as the database. Reading it costs two ``stat`` calls,
+    where a query costs a SQLite lock round and, with CONN_MAX_AGE 0, a new
+    connection: more than serving the whole cached page.
     """
-    name = str(name)
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return None
+    return f"{connection.settings_dict['NAME']}.content-version"
+
+
+def _stamp_file_version(database, path):
+    # Each bump appends a byte, so the size alone tells every bump apart (a
+    # timestamp's granularity could not); the database file's identity is part
+    # of the stamp so that replacing the file wholesale also counts as a change.
     try:
-        stat = os.stat(name)
+        stamp = os.stat(path)
+        stamp = (stamp.st_ino, stamp.st_size, stamp.st_mtime_ns)
     except FileNotFoundError:
-        return 0
-    identity = (stat.st_dev, stat.st_ino)
-    readers = _readers.__dict__.setdefault("by_name", {})
-    reader = readers.get(name)
-    if reader is None or reader[0] != identity:
-        if reader is not None:
-            reader[1].close()
-        readers.pop(name, None)
+        stamp = None
     try:
-        if name not in readers:
-            uri = f"{Path(name).resolve().as_uri()}?mode=ro"
-            readers[name] = (identity, sqlite3.connect(uri, uri=True))
-        # fetchall() finishes the statement, so no read transaction stays open.
-        rows = readers[name][1].execute(query.replace("%s", "?"), [VERSION_ROW])
-        rows = rows.fetchall()
-    except sqlite3.OperationalError:
-        return 0  # not created or not migrated yet
-    return rows[0][0] if rows else 0
+        database = os.stat(database)
+        database = (database.st_dev, database.st_ino)
+    except FileNotFoundError:
+        database = None
+    return (stamp, database)
+
+
+def _touch_stamp_file(path):
+    with open(path, "ab") as stamp:
+        stamp.write(b".")
 
 
 def current_content_version(backend=None):
@@ -189,6 +193,9 @@ def _bump_now(using):
             ContentVersion.objects.using(using).filter(pk=VERSION_ROW).update(
                 value=F("value") + 1
             )
+    path = stamp_path(connections[using])
+    if path is not None:
+        _touch_stamp_file(path)
     backend = page_cache()
     if uses_shared_store(backend):
         backend.set(VERSION_KEY, secrets.token_hex(8), timeout=None)
@@ -222,8 +229,40 @@ def bump_content_version(*, using=DEFAULT_DB_ALIAS):
     transaction.on_commit(bump, using=using)
 
 
+@functools.cache
+def release():
+    """A fingerprint of the code and settings pages are rendered with.
+
+    Part of every page key, so after a deploy a shared cache (Redis, Memcached)
+    cannot serve pages rendered by the previous templates or under the previous
+    Content-Security-Policy. ``DJANGO_RELEASE`` (e.g. the commit id) names it;
+    otherwise the newest modification time of the project's code and templates.
+    """
+    named = getattr(settings, "PAGE_CACHE_RELEASE", "")
+    if not named:
+        base = Path(settings.BASE_DIR)
+        folders = [Path(config.path) for config in apps.get_app_configs()]
+        folders += [
+            Path(folder)
+            for engine in settings.TEMPLATES
+            for folder in engine.get("DIRS", [])
+        ]
+        newest = 0
+        for folder in folders:
+            if not folder.is_relative_to(base) or "site-packages" in folder.parts:
+                continue
+            for path in folder.rglob("*"):
+                if path.suffix in {".py", ".html"}:
+                    try:
+                        newest = max(newest, path.stat().st_mtime_ns)
+                    except OSError:
+                        continue  # removed while we looked
+        named = f"{newest}:{getattr(settings, 'SECURE_CSP', '')}"
+    return hashlib.md5(str(named).encode(), usedforsecurity=False).hexdigest()[:12]
+
+
 def page_key(request):
-    """One entry per scheme, host, path and query string."""
+    """One entry per release, scheme, host, path and query string."""
     meta = request.META
     url = "{}://{}{}?{}".format(
         request.scheme,
@@ -231,9 +270,8 @@ def page_key(request):
         meta.get("PATH_INFO", ""),
         meta.get("QUERY_STRING", ""),
     )
-    return (
-        PAGE_KEY_PREFIX + hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-    )
+    digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+    return f"{PAGE_KEY_PREFIX}{release()}:{digest}"
 
 
 def is_public_page(request):

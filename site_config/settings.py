@@ -183,6 +183,8 @@ else:
 # kept as the stored bytes, not pickled copies, with room for every public page.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
 PAGE_CACHE_ALIAS = "pages"
+# Names the deployed code (e.g. the commit id) so cached pages never outlive it.
+PAGE_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["pages"] = {
         "BACKEND": "site_config.cache.PageMemoryCache",

@@ -22,7 +22,7 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 
 from people.models import Person
-from publications.bibtex.bulk import bulk_insert
+from publications.bibtex.bulk import EncodedJSON, bulk_insert
 from publications.bibtex.match import (
     PeopleIndex,
     PublicationIndex,
@@ -32,12 +32,14 @@ from publications.bibtex.match import (
 from publications.bibtex.normalise import (
     MANAGED_FIELDS,
     SKIPPED_TYPES,
+    encoded_fingerprint,
     fingerprint_of,
     generated_key,
     macros_digest,
     normalise,
     resolve_crossrefs,
     source_digest,
+    stored_fingerprint,
 )
 from publications.bibtex.parse import parse_bibtex
 from publications.models import Authorship, Publication
@@ -45,6 +47,22 @@ from site_config.cache import bump_content_version
 from site_config.text import fold
 
 BATCH_SIZE = 500
+_PUBLICATION_COLUMNS = [
+    *MANAGED_FIELDS,
+    "slug",
+    "bibtex_key",
+    "bibtex_source",
+    "import_fingerprint",
+]
+_PERSON_COLUMNS = [
+    "full_name",
+    "given_name",
+    "family_name",
+    "slug",
+    "is_member",
+    "role",
+    "show_on_people_page",
+]
 
 
 class BibtexInputError(ValueError):
@@ -360,26 +378,33 @@ class _Run:
             target.outcome = ""
 
     def _create(self, targets, author_jobs):
-        rows = []
-        for target in targets:
-            values = target.merged_values()
-            authors = target.merged_authors() or []
-            fingerprint = fingerprint_of(values, [a.display for a in authors])
-            fingerprint["first_family"] = target.records[0].first_family
-            fingerprint["sources"] = [r.source_hash for r in target.records]
-            row = dict(values)
-            row.update(
-                slug=self.pub_slug(values["title"]),
-                bibtex_key=target.key,
-                bibtex_source=target.records[0].source,
-                import_fingerprint=fingerprint,
-            )
-            rows.append(row)
-            target.outcome = "created"
-            target.fingerprint = fingerprint
-        pks = bulk_insert(Publication, rows)
-        for target, row in zip(targets, rows, strict=True):
-            target.pk = pks[row["slug"]]
+        slugs = []
+
+        def rows():
+            # Generated while inserting: one batch of rows is in memory at a time.
+            for target in targets:
+                values = target.merged_values()
+                authors = target.merged_authors() or []
+                fingerprint, encoded = encoded_fingerprint(
+                    values, [a.display for a in authors]
+                )
+                fingerprint["first_family"] = target.records[0].first_family
+                fingerprint["sources"] = [r.source_hash for r in target.records]
+                slug = self.pub_slug(values["title"])
+                slugs.append(slug)
+                target.outcome = "created"
+                target.fingerprint = fingerprint
+                yield (
+                    *[values[name] for name in MANAGED_FIELDS],
+                    slug,
+                    target.key,
+                    target.records[0].source,
+                    EncodedJSON(stored_fingerprint(fingerprint, encoded)),
+                )
+
+        pks = bulk_insert(Publication, _PUBLICATION_COLUMNS, rows())
+        for target, slug in zip(targets, slugs, strict=True):
+            target.pk = pks[slug]
             authors = target.merged_authors()
             if authors:
                 author_jobs.append((target, authors, False))
@@ -492,7 +517,11 @@ class _Run:
             resolved.append((target, authors, people))
         created = [p for p in self.people.created if p.pk is None]
         if created:
-            pks = bulk_insert(Person, [vars(person) for person in created])
+            pks = bulk_insert(
+                Person,
+                _PERSON_COLUMNS,
+                (tuple(getattr(p, name) for name in _PERSON_COLUMNS) for p in created),
+            )
             for person in created:
                 person.pk = pks[person.slug]
             self.report.people_created += len(created)
@@ -501,20 +530,23 @@ class _Run:
             Authorship.objects.filter(
                 publication_id__in=replaced[start : start + BATCH_SIZE]
             ).delete()
-        rows = []
-        for target, authors, people in resolved:
+        rows = (
+            (
+                target.pk,
+                person if isinstance(person, int) else person.pk,
+                position,
+                author.display[:200],
+            )
+            for target, authors, people in resolved
             for position, (author, person) in enumerate(
                 zip(authors, people, strict=True)
-            ):
-                rows.append(
-                    {
-                        "publication_id": target.pk,
-                        "person_id": person if isinstance(person, int) else person.pk,
-                        "position": position,
-                        "printed_name": author.display[:200],
-                    }
-                )
-        bulk_insert(Authorship, rows)
+            )
+        )
+        bulk_insert(
+            Authorship,
+            ["publication_id", "person_id", "position", "printed_name"],
+            rows,
+        )
 
     def _link_themes(self, targets):
         if not self.themes:

@@ -15,9 +15,6 @@ from people.names import NameParts, split_name
 from publications.bibtex.latex import TooDeep, decode, decode_strict
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
-_BRACE_OR_AND = re.compile(r"[{}]|\s+and\s+", re.IGNORECASE)
-# A command (or a lone backslash) whose argument could be the "and" after it.
-_ENDS_IN_COMMAND = re.compile(r"\\(?:[A-Za-z]+|[^A-Za-z])?$")
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
 _BRACED_OR_WORD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\S*|[^\s{]+\S*")
 _INITIAL = re.compile(r"^[A-Z]\.?(-[A-Z]\.?)?$")
@@ -87,52 +84,41 @@ def _decoded_names(value):
 
     Lists are rarely repeated but the names in them are, so each distinct name
     is decoded once. Splitting before decoding gives the same names unless LaTeX
-    reaches across an "and" (math, a command just before it, a stray brace) or
-    decoding makes a new one (``\\emph{and}``); such lists are decoded whole.
+    reaches across an "and" (math, a command just before it, braces around it)
+    or decoding makes a new one (``\\emph{and}``); such lists are decoded whole.
     """
-    pieces = _raw_names(value)
-    if pieces is None:
-        return _split_and(decode(value, keep_braces=True))
-    try:
-        names = [decode_strict(piece, keep_braces=True) for piece in pieces]
-    except TooDeep:
-        return _split_and(decode(value, keep_braces=True))
-    if all(_stands_alone(name) for name in names):
-        return names
+    if "$" not in value:
+        names = [_decoded_name(piece) for piece in _AND.split(value)]
+        if None not in names:
+            return names
     return _split_and(decode(value, keep_braces=True))
 
 
-def _raw_names(value):
-    """The undecoded names between top-level "and"s, or None if unsafe to split."""
-    if "$" in value:
+@lru_cache(maxsize=131072)
+def _decoded_name(piece):
+    """One undecoded name of a list, decoded; None if it needs its neighbours."""
+    if not _balanced(piece) or ("\\" in piece and _ends_in_command(piece)):
         return None
-    if "{" not in value and "}" not in value:
-        pieces = _AND.split(value)
-    else:
-        pieces, depth, start = [], 0, 0
-        for match in _BRACE_OR_AND.finditer(value):
-            char = match.group()
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                if depth < 0:
-                    return None
-            elif depth == 0:
-                pieces.append(value[start : match.start()])
-                start = match.end()
-        pieces.append(value[start:])
-    if any(_ENDS_IN_COMMAND.search(piece) for piece in pieces[:-1]):
+    try:
+        name = decode_strict(piece, keep_braces=True)
+    except TooDeep:
         return None
-    return pieces
+    if not name or _AND.search(f" {name} ") or not _balanced(name):
+        return None
+    return name
 
 
-def _stands_alone(name):
-    """A decoded name that joins its neighbours as it would have been split."""
-    if not name or _AND.search(f" {name} "):
-        return False
+def _ends_in_command(piece):
+    """A command (or a lone backslash) that could take what follows as argument."""
+    tail = piece[piece.rfind("\\") + 1 :]
+    return len(tail) <= 1 or (tail.isascii() and tail.isalpha())
+
+
+def _balanced(text):
+    if "{" not in text and "}" not in text:
+        return True
     depth = 0
-    for char in name:
+    for char in text:
         if char == "{":
             depth += 1
         elif char == "}":

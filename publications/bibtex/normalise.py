@@ -119,6 +119,7 @@ TEXT_FIELDS = [
 ]
 # Every model field the importer manages (and an editor's change to which it keeps).
 MANAGED_FIELDS = [*TEXT_FIELDS, "year", "month", "is_selected", "authors_et_al"]
+_HASHED = {*MANAGED_FIELDS, "authors"}
 # Where a published version and its preprint disagree, the published one wins.
 PUBLISHED_WINS = {
     "kind",
@@ -202,13 +203,28 @@ def source_digest(entry, shared):
 
 def fingerprint_of(values, author_names):
     """Values as imported, plus a hash to compare a whole entry at once."""
+    return encoded_fingerprint(values, author_names)[0]
+
+
+def encoded_fingerprint(values, author_names):
+    """fingerprint_of, and the JSON text its hash was taken of."""
     data = {name: values.get(name) for name in MANAGED_FIELDS}
     data["authors"] = list(author_names)
-    digest = hashlib.sha1(
-        json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
-    ).hexdigest()
-    data["hash"] = digest
-    return data
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    data["hash"] = hashlib.sha1(encoded.encode()).hexdigest()
+    return data, encoded
+
+
+def stored_fingerprint(fingerprint, encoded):
+    """The JSON text of fingerprint, reusing encoded (from encoded_fingerprint).
+
+    Encoding a fingerprint means encoding the abstract and the whole entry a
+    second time; only the keys added after hashing are encoded here.
+    """
+    added = {k: v for k, v in fingerprint.items() if k not in _HASHED}
+    if not added:
+        return encoded
+    return encoded[:-1] + ", " + json.dumps(added, ensure_ascii=False)[1:]
 
 
 def resolve_crossrefs(entries):

@@ -306,3 +306,35 @@ def test_local_page_store_hands_back_the_stored_entry_without_copying(
     store.set("counter", 1)
     assert store.incr("counter", 2) == 3
     assert store.add("counter", 9) is False
+
+
+def test_sqlite_stamp_file_tells_every_bump_and_a_replaced_database_apart(tmp_path):
+    from site_config.cache import _stamp_file_version, _touch_stamp_file
+
+    database = tmp_path / "site.sqlite3"
+    database.write_bytes(b"v1")
+    stamp = f"{database}.content-version"
+    seen = {_stamp_file_version(database, stamp)}
+    for _ in range(3):  # quicker than any file timestamp's granularity
+        _touch_stamp_file(stamp)
+        seen.add(_stamp_file_version(database, stamp))
+    assert len(seen) == 4
+    replacement = tmp_path / "restored.sqlite3"
+    replacement.write_bytes(b"v2")
+    replacement.replace(database)
+    assert _stamp_file_version(database, stamp) not in seen
+
+
+def test_a_new_release_never_sees_pages_cached_by_the_old_one(settings):
+    from site_config.cache import page_key, release
+
+    request = RequestFactory().get("/publications/")
+    try:
+        settings.PAGE_CACHE_RELEASE = "commit-one"
+        release.cache_clear()
+        before = page_key(request)
+        settings.PAGE_CACHE_RELEASE = "commit-two"
+        release.cache_clear()
+        assert page_key(request) != before
+    finally:
+        release.cache_clear()
