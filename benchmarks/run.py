@@ -258,7 +258,8 @@ class Gunicorn:
                 return  # up, though that page fails: get() reports it
             except OSError:
                 time.sleep(0.2)
-        raise SystemExit("gunicorn did not start")
+        self.stop()
+        raise SystemExit("gunicorn did not answer within a minute")
 
     def cpu_seconds(self):
         """CPU time (user + system) spent so far by the workers, from /proc."""
@@ -528,7 +529,8 @@ def report(render, http, import_output, import_note, meta):
         "client is used and reads lower).",
         "Dataset: 500 people, 60 themes in a three-level tree, 1 to 30 authors a "
         "paper (benchmarks/dataset.py). SQLite, production settings, local-memory "
-        "cache with the content version read from the database on every request.",
+        "page cache; every request checks the content version stamp (the file "
+        "beside the SQLite database).",
         "",
         "## 1. Queries and in-process render time per page type",
         "",
@@ -559,7 +561,7 @@ def report(render, http, import_output, import_note, meta):
                 [
                     f"{small['ms']:.1f} ms",
                     f"{small['template_ms']:.1f} ms",
-                    f"{ratio:.2f}x",
+                    f"{ratio:.3f}x",
                     small["queries"],
                     "yes" if small["same_html"] else "no",
                     verdict(ok),
@@ -636,10 +638,10 @@ def report(render, http, import_output, import_note, meta):
         "reach with the CPUs to itself.",
         "",
         f"Target: cached throughput at least {TARGET_CACHED_RATIO:g}x the static "
-        f"file of the same size. Worst page by wall-clock req/s: {worst:.2f}x "
+        f"file of the same size. Worst page by wall-clock req/s: {worst:.3f}x "
         f"({verdict(worst >= TARGET_CACHED_RATIO)}); "
         + (
-            f"by server CPU per request: {worst_cpu:.2f}x "
+            f"by server CPU per request: {worst_cpu:.3f}x "
             f"({verdict(worst_cpu >= TARGET_CACHED_RATIO)})."
             if worst_cpu is not None
             else "CPU accounting needs /proc (Linux)."

@@ -15,6 +15,7 @@ imported. A field whose current value differs from its fingerprint was changed i
 the admin and is kept, unless ``overwrite`` is given.
 """
 
+import gc
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ from pathlib import Path
 from django.db import DatabaseError, transaction
 
 from people.models import Person
+from publications.bibtex import latex, match
+from publications.bibtex import names as name_lists
 from publications.bibtex.bulk import EncodedJSON, bulk_insert
 from publications.bibtex.match import (
     PeopleIndex,
@@ -37,6 +40,7 @@ from publications.bibtex.normalise import (
     generated_key,
     macros_digest,
     normalise,
+    quick_fold,
     resolve_crossrefs,
     source_digest,
     stored_fingerprint,
@@ -44,7 +48,6 @@ from publications.bibtex.normalise import (
 from publications.bibtex.parse import parse_bibtex
 from publications.models import Authorship, Publication
 from site_config.cache import bump_content_version
-from site_config.text import fold
 
 BATCH_SIZE = 500
 _PUBLICATION_COLUMNS = [
@@ -193,12 +196,33 @@ def import_bibtex(
         else:
             texts.append((str(source), read_source(source, encoding=encoding)))
     report = ImportReport(dry_run=dry_run)
-    run = _Run(report, themes=list(themes), overwrite=overwrite, progress=progress)
+    # An import builds hundreds of thousands of objects that live until it ends
+    # and makes no reference cycles to speak of; the cyclic collector's passes
+    # over them cost more than a tenth of a large import, so it waits till then.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        run = _Run(report, themes=list(themes), overwrite=overwrite, progress=progress)
+        _import(run, texts, dry_run=dry_run, atomic=atomic)
+    finally:
+        if collecting:
+            gc.enable()
+        # Decoded strings and names are memoised for one run only, so a process
+        # that imports now and then does not keep every name it has seen.
+        latex.forget_memos()
+        name_lists.forget_memos()
+        match.forget_memos()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _import(run, texts, *, dry_run, atomic):
+    report = run.report
     if dry_run or atomic:
         try:
             with transaction.atomic():
-                for name, text in texts:
-                    run.import_text(name, text)
+                for name, parsed in _parsed(texts):
+                    run.import_parsed(name, parsed)
                 if dry_run or report.failed:
                     report.rolled_back = True
                     transaction.set_rollback(True)
@@ -207,14 +231,21 @@ def import_bibtex(
             for name in report.files:
                 run.fail_file(name, error)
     else:
-        for name, text in texts:
+        for name, parsed in _parsed(texts):
             try:
                 with transaction.atomic():
-                    run.import_text(name, text)
+                    run.import_parsed(name, parsed)
             except DatabaseError as error:
                 run.fail_file(name, error)
-    report.seconds = time.perf_counter() - started
-    return report
+
+
+def _parsed(texts):
+    """Each file split into entries, in turn; its text is let go once split."""
+    while texts:
+        name, text = texts.pop(0)
+        parsed = parse_bibtex(text)
+        del text
+        yield name, parsed
 
 
 class _Run:
@@ -250,9 +281,8 @@ class _Run:
         self.publications = PublicationIndex()
         self._people = None
 
-    def import_text(self, name, text):
+    def import_parsed(self, name, parsed):
         counts = self.report.files.setdefault(name, FileCounts())
-        parsed = parse_bibtex(text)
         for message in parsed.warnings:
             self.report.warnings.append(self.problem(name, 0, "", message))
         for failure in parsed.failures:
@@ -424,7 +454,7 @@ class _Run:
             )
             fingerprint = fingerprint_of(values, names)
             fingerprint["first_family"] = (
-                fold(authors[0].parts.family)
+                quick_fold(authors[0].parts.family)
                 if authors
                 else target.fingerprint.get("first_family", "")
             )

@@ -9,7 +9,7 @@ a tilde or a dash pair are decoded at all, and each distinct string is decoded o
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 ACCENTS = {
     "'": "\u0301",
@@ -199,7 +199,7 @@ def _balanced(text):
     return depth == 0
 
 
-@lru_cache(maxsize=65536)
+@cache
 def _decode_cached(text, keep_braces):
     try:
         out = _Decoder(text, keep_braces).run()
@@ -381,3 +381,8 @@ def split_math(text):
 
 def strip_braces(text):
     return text.replace("{", "").replace("}", "")
+
+
+def forget_memos():
+    """Empty the memos of this module (the importer does after each run)."""
+    _decode_cached.cache_clear()

@@ -8,13 +8,12 @@ listed twice (in one file or across files) becomes one publication.
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cache
 
 from people.models import NameVariant, Person
 from people.names import split_name
-from publications.bibtex.normalise import PUBLISHED_WINS, merge
+from publications.bibtex.normalise import PUBLISHED_WINS, merge, quick_fold
 from publications.models import Publication
-from site_config.text import fold
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -24,7 +23,8 @@ def unique_slugs(model, *, max_length=120):
     taken = set(model._default_manager.values_list("slug", flat=True))
 
     def make(text):
-        base = _NOT_SLUG.sub("-", _fold(text))[: max_length - 8].strip("-") or "item"
+        base = _NOT_SLUG.sub("-", quick_fold(text))[: max_length - 8].strip("-")
+        base = base or "item"
         candidate, counter = base, 2
         while candidate in taken:
             candidate = f"{base}-{counter}"
@@ -35,7 +35,7 @@ def unique_slugs(model, *, max_length=120):
     return make
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     """One publication an import writes: an existing row or one to create."""
 
@@ -72,16 +72,16 @@ class Target:
         return None
 
 
-def _identity(values, first_family):
+def _identity(values, first_family, fold=quick_fold):
     return {
         "doi": (values.get("doi") or "").lower(),
         "arxiv_id": values.get("arxiv_id") or "",
-        "title": _fold(values.get("title") or ""),
+        "title": fold(values.get("title") or ""),
         "year": values.get("year"),
         "preprint": values.get("status") in {"preprint", "under_review"},
         "first_family": first_family,
-        "volume": _fold(values.get("volume") or ""),
-        "pages": _fold(values.get("pages") or ""),
+        "volume": fold(values.get("volume") or ""),
+        "pages": fold(values.get("pages") or ""),
     }
 
 
@@ -114,11 +114,31 @@ def _conflict(a, b):
 
 
 class PublicationIndex:
-    """Existing publications by DOI, arXiv id, key and normalised title."""
+    """Existing publications by DOI, arXiv id, key and normalised title.
+
+    At first only which publication each entry text made is loaded: that is all
+    a re-import of unchanged text needs. The rest (values as imported, with the
+    abstract and all) is loaded on the first lookup by content.
+    """
 
     def __init__(self):
         self.by_doi, self.by_arxiv, self.by_key, self.by_title = {}, {}, {}, {}
         self.by_source = {}
+        self._complete = False
+        self._early = {}
+        rows = Publication.objects.filter(
+            import_fingerprint__has_key="hash"
+        ).values_list("pk", "bibtex_key", "import_fingerprint__sources")
+        for pk, key, sources in rows:
+            if sources:
+                target = self._early[pk] = Target(pk=pk, key=key)
+                for digest in sources:
+                    self.by_source.setdefault(digest, target)
+
+    def _load(self):
+        if self._complete:
+            return
+        self._complete = True
         rows = Publication.objects.values_list(
             "pk",
             "bibtex_key",
@@ -131,6 +151,14 @@ class PublicationIndex:
             "pages",
             "import_fingerprint",
         )
+        # A row's values as stored and as imported are mostly the same strings.
+        folded = {}
+
+        def fold(text):
+            if text not in folded:
+                folded[text] = quick_fold(text)
+            return folded[text]
+
         for pk, key, doi, arxiv_id, title, year, status, volume, pages, fp in rows:
             values = fp if fp.get("hash") else {}
             current = {
@@ -143,18 +171,27 @@ class PublicationIndex:
                 "pages": pages,
             }
             family = values.get("first_family", "")
-            target = Target(pk=pk, key=key, fingerprint=values)
-            target.identity = _identity(current, family)
+            # The same object as by_source holds: entries may already be queued on it.
+            target = self._early.pop(pk, None) or Target(pk=pk, key=key)
+            target.key = key
+            target.fingerprint = values
+            target.identity = _identity(current, family, fold)
             if values:
                 values["title_key"] = fold(values.get("title") or "")
-            self.add(target)
+            self._add(target)
             for digest in values.get("sources", ()):
                 self.by_source.setdefault(digest, target)
             if values:
                 # Also findable by what was imported, when an editor changed it since.
-                self._register(target, _identity(values, family))
+                self._register(target, _identity(values, family, fold))
+            folded.clear()
+        self._early = {}
 
     def add(self, target):
+        self._load()
+        self._add(target)
+
+    def _add(self, target):
         if target.key:
             self.by_key.setdefault(target.key.lower(), target)
         self._register(target, target.identity)
@@ -170,10 +207,12 @@ class PublicationIndex:
                 titles.append(target)
 
     def key_taken(self, key):
+        self._load()
         return key.lower() in self.by_key
 
     def find(self, record):
         """(target or None, key_conflict) for a record."""
+        self._load()
         identity = record.identity = _identity(record.values, record.first_family)
         for found in (
             self.by_doi.get(identity["doi"]),
@@ -222,7 +261,7 @@ def _close_years(a, b):
     return a is None or b is None or abs(a - b) <= 2
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class NewPerson:
     """An outside co-author to create: the columns of Person that differ."""
 
@@ -288,19 +327,13 @@ class PeopleIndex:
         return person
 
 
-_NON_WORD = re.compile(r"[^\w]+")
-
-
-@lru_cache(maxsize=262144)
+@cache
 def _fold(text):
-    """site_config.text.fold, memoised (names recur: "Wang", "Chen"), and with a
-    shortcut for ASCII text, which Unicode decomposition leaves as it is."""
-    if text.isascii():
-        return _NON_WORD.sub(" ", text.lower()).strip()
-    return fold(text)
+    """site_config.text.fold for parts of names, memoised: they recur ("Wang")."""
+    return quick_fold(text)
 
 
-@lru_cache(maxsize=131072)
+@cache
 def _keys(parts):
     """NameParts.key, .initials_key and .is_initials_only, with fold memoised."""
     family = _fold(parts.von + " " + parts.family)
@@ -311,3 +344,9 @@ def _keys(parts):
 
 def _ref_id(ref):
     return ref if isinstance(ref, int) else id(ref)
+
+
+def forget_memos():
+    """Empty the memos of this module (the importer does after each run)."""
+    _fold.cache_clear()
+    _keys.cache_clear()

@@ -9,7 +9,7 @@ split by the rules and are kept whole instead.
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 from people.names import NameParts, split_name
 from publications.bibtex.latex import TooDeep, decode, decode_strict
@@ -20,7 +20,7 @@ _BRACED_OR_WORD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\S*|[^\s{]+\S*")
 _INITIAL = re.compile(r"^[A-Z]\.?(-[A-Z]\.?)?$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Author:
     """One name of a list, decoded to Unicode."""
 
@@ -94,7 +94,7 @@ def _decoded_names(value):
     return _split_and(decode(value, keep_braces=True))
 
 
-@lru_cache(maxsize=131072)
+@cache
 def _decoded_name(piece):
     """One undecoded name of a list, decoded; None if it needs its neighbours."""
     if not _balanced(piece) or ("\\" in piece and _ends_in_command(piece)):
@@ -184,7 +184,7 @@ def parse_names(value):
 _NOBODY = object()
 
 
-@lru_cache(maxsize=131072)
+@cache
 def _one_name(name):
     """An Author for one name, None if it is prose; each spelling is split once."""
     if not name or _looks_like_prose(name):
@@ -209,3 +209,9 @@ def _one_group(text):
             if depth == 0 and index != len(text) - 1:
                 return False
     return True
+
+
+def forget_memos():
+    """Empty the memos of this module (the importer does after each run)."""
+    _decoded_name.cache_clear()
+    _one_name.cache_clear()

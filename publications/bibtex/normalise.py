@@ -9,7 +9,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from publications.bibtex.latex import decode
 from publications.bibtex.names import parse_names
@@ -57,6 +56,8 @@ TYPE_KINDS = {
     "lecture": Kind.TALK,
     "preprint": Kind.PREPRINT,
 }
+# An entry of another type whose "type" field says it is a talk.
+TALK_TYPES = {"talk", "presentation", "lecture"}
 # biblatex containers that group or feed other entries but are no work of their own.
 SKIPPED_TYPES = {"set", "xdata"}
 PUBSTATES = {
@@ -120,6 +121,11 @@ TEXT_FIELDS = [
 # Every model field the importer manages (and an editor's change to which it keeps).
 MANAGED_FIELDS = [*TEXT_FIELDS, "year", "month", "is_selected", "authors_et_al"]
 _HASHED = {*MANAGED_FIELDS, "authors"}
+_LIMITS = {
+    name: Publication._meta.get_field(name).max_length
+    for name in TEXT_FIELDS
+    if Publication._meta.get_field(name).max_length
+}
 # Where a published version and its preprint disagree, the published one wins.
 PUBLISHED_WINS = {
     "kind",
@@ -157,9 +163,11 @@ _URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _TRUE = {"true", "yes", "1", "y"}
 _ESCAPED = re.compile(r"\\([_%&#~$])")
 _KEY_CHARS = re.compile(r"[^A-Za-z0-9_:.\-+/]")
+_NON_WORD = re.compile(r"[^\w]+")
+_DASHES = re.compile(r"\s*[-‐‑–—]+\s*")
 
 
-@dataclass
+@dataclass(slots=True)
 class Record:
     """What one entry says about a publication, in model terms."""
 
@@ -172,6 +180,7 @@ class Record:
     file: str = ""
     source_hash: str = ""
     identity: dict = field(default_factory=dict)
+    first_family: str = ""
 
     @property
     def is_preprint(self):
@@ -179,11 +188,15 @@ class Record:
 
     @property
     def title_key(self):
-        return fold(self.values["title"])
+        return quick_fold(self.values["title"])
 
-    @cached_property
-    def first_family(self):
-        return fold(self.authors[0].parts.family) if self.authors else ""
+
+def quick_fold(text):
+    """site_config.text.fold, with a shortcut for ASCII text, which Unicode
+    decomposition leaves as it is."""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
+    return fold(text)
 
 
 def macros_digest(macros):
@@ -315,7 +328,7 @@ def _year_month(fields, warnings):
         warnings.append("no year; kept without one")
     raw_month = decode(fields.get("month", "")).strip().strip(".").lower()
     if raw_month:
-        words = [w for w in re.split(r"[^\w]+", raw_month) if w]
+        words = [w for w in _NON_WORD.split(raw_month) if w]
         found = [
             MONTHS.get(w) or (int(w) if w.isdigit() and 1 <= int(w) <= 12 else None)
             for w in words
@@ -333,7 +346,7 @@ def _year_month(fields, warnings):
 
 def _pages(fields):
     pages = decode(fields.get("pages", ""))
-    return re.sub(r"\s*[-‐‑–—]+\s*", "--", pages)
+    return _DASHES.sub("--", pages)
 
 
 def verbatim(value):
@@ -354,10 +367,11 @@ def _link(fields, name, warnings):
 
 def _kind_status(entry, fields, venue, arxiv_id):
     kind = TYPE_KINDS.get(entry.type, Kind.OTHER)
-    entry_type = fold(fields.get("type", ""))
-    if kind == Kind.OTHER and entry_type in {"talk", "presentation", "lecture"}:
+    if kind == Kind.OTHER and fold(fields.get("type", "")) in TALK_TYPES:
         kind = Kind.TALK
-    status = PUBSTATES.get(fold(decode(fields.get("pubstate", ""))), Status.PUBLISHED)
+    status = Status.PUBLISHED
+    if fields.get("pubstate"):
+        status = PUBSTATES.get(fold(decode(fields["pubstate"])), status)
     if arxiv_id and (not venue or _PREPRINT_VENUE.match(venue)):
         if kind in {Kind.ARTICLE, Kind.OTHER, Kind.REPORT, Kind.PREPRINT}:
             kind = Kind.PREPRINT
@@ -383,9 +397,8 @@ def _venue(entry, fields):
 
 def clip(values, warnings):
     """Cut text to the model's field lengths, saying so."""
-    for name in TEXT_FIELDS:
-        limit = Publication._meta.get_field(name).max_length
-        if limit and len(values[name]) > limit:
+    for name, limit in _LIMITS.items():
+        if len(values[name]) > limit:
             warnings.append(f"{name} longer than {limit} characters; shortened")
             values[name] = values[name][:limit]
 
@@ -450,6 +463,7 @@ def normalise(entry):
         authors=names.authors,
         source=entry.source,
         warnings=warnings,
+        first_family=quick_fold(names.authors[0].parts.family) if names.authors else "",
     )
 
 

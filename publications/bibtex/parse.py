@@ -56,7 +56,7 @@ class EntryError(ValueError):
         self.line = line
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One ``@type{key, ...}`` entry as written in the file."""
 

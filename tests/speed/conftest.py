@@ -121,7 +121,11 @@ class Server:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        self.wait_until_up()
+        try:
+            self.wait_until_up()
+        except RuntimeError:
+            self.stop()
+            raise
 
     def wait_until_up(self):
         deadline = time.monotonic() + 30
