@@ -5,6 +5,7 @@ from django.views.generic import DetailView, TemplateView
 from people.models import Person
 from publications.listing import recent_numbered
 from publications.models import Publication
+from site_config.charts import MAX_COAUTHORS
 
 # Publications and preprints a person's page lists; the rest are a link away.
 LISTED_PUBLICATIONS = 60
@@ -63,5 +64,6 @@ class PersonDetailView(DetailView):
         )
         context.update(publications=publications, preprints=preprints)
         context["publication_totals"] = totals
-        context["coauthors"] = list(Person.objects.coauthors_of(person))
+        # The chart shows the most frequent few; a prolific member has hundreds.
+        context["coauthors"] = list(Person.objects.coauthors_of(person)[:MAX_COAUTHORS])
         return context

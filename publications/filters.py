@@ -4,16 +4,17 @@ The filter values are the GET parameters of the publications page: `year`,
 `type` (a Publication.Kind), `theme` (a slug; its sub-themes count too, and so
 do publications its description cites), `person` (a slug), `status` and
 `selected`. `facet_counts` answers "how many would I see if I picked this
-value, keeping my other choices", one grouped query per filter.
+value, keeping my other choices", from one grouped query for year, type,
+status and selected plus one each for person and theme.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from people.models import Person
-from publications.models import Authorship, Publication
+from publications.models import PREPRINT_STATUSES, Authorship, Publication
 from research.models import ResearchTheme, build_tree
 
 FILTER_NAMES = ("year", "type", "theme", "person", "status", "selected")
@@ -29,6 +30,7 @@ class Facets:
     person: dict = field(default_factory=dict)
     status: dict = field(default_factory=dict)
     selected: int = 0
+    rows: list = field(default_factory=list, repr=False)
 
     def of(self, name, value):
         """The count for one value (0 when nothing matches); templates use it."""
@@ -36,6 +38,34 @@ class Facets:
         if name == "selected":
             return counts
         return counts.get(value, 0)
+
+    def year_counts(self, values):
+        """Like `PublicationQuerySet.year_counts()` for the publications values
+        match: [{"year", "published", "preprints"}, ...], undated last."""
+        by_year = {}
+        matches = _matcher(values or {})
+        for row in self.rows:
+            if not matches(row):
+                continue
+            counts = by_year.setdefault(
+                row["year"], {"year": row["year"], "published": 0, "preprints": 0}
+            )
+            counts["preprints" if row["preprint"] else "published"] += row["n"]
+        return sorted(
+            by_year.values(),
+            key=lambda counts: (counts["year"] is None, -(counts["year"] or 0)),
+        )
+
+    def chart_counts(self):
+        """[(year, count), ...] of every dated publication, oldest first, gaps
+        filled: what `site_config.charts.year_counts` returns for all of them."""
+        counts = Counter()
+        for row in self.rows:
+            if row["year"] is not None:
+                counts[row["year"]] += row["n"]
+        if not counts:
+            return []
+        return [(year, counts[year]) for year in range(min(counts), max(counts) + 1)]
 
 
 def theme_subtrees(theme_tree):
@@ -97,36 +127,103 @@ def apply_filters(queryset, values, *, theme_tree, skip=None):
     return queryset
 
 
-def facet_counts(values, *, theme_tree, queryset=None, people=None):
-    """Facets for the current filter values: one grouped query per filter.
+def facet_counts(values, *, theme_tree, queryset=None, people=None, rows=None):
+    """Facets for the current filter values, from three or four queries.
 
     A value's count keeps every other active filter, so picking it shows
-    exactly that many publications. people limits the person facet to the
+    exactly that many publications. Year, type, status and selected come from
+    one grouped query (see `grouped_rows`); person and theme need their own, as
+    a publication has several of each. people limits the person facet to the
     people the filter offers (counting every co-author of a long list is slow
-    and nobody sees those counts); None counts everyone.
+    and nobody sees those counts); None counts everyone. rows are
+    `grouped_rows` of the same queryset when the caller already has them.
     """
     base = Publication.objects.all() if queryset is None else queryset
+    if rows is None:
+        rows = grouped_rows(base, values, theme_tree=theme_tree)
 
     def others(name):
         return apply_filters(base, values, theme_tree=theme_tree, skip=name).order_by()
 
-    facets = Facets()
-    facets.year = {
-        row["year"]: row["n"]
-        for row in others("year").values("year").annotate(n=Count("pk"))
-    }
-    facets.type = {
-        row["kind"]: row["n"]
-        for row in others("type").values("kind").annotate(n=Count("pk"))
-    }
-    facets.status = {
-        row["status"]: row["n"]
-        for row in others("status").values("status").annotate(n=Count("pk"))
-    }
-    facets.selected = others("selected").filter(is_selected=True).count()
+    facets = Facets(rows=rows)
+    for name, column in (("year", "year"), ("type", "kind"), ("status", "status")):
+        counts = Counter()
+        matches = _matcher(values, skip=name)
+        for row in rows:
+            if matches(row):
+                counts[row[column]] += row["n"]
+        setattr(facets, name, dict(counts))
+    matches = _matcher(values, skip="selected")
+    facets.selected = sum(
+        row["n"] for row in rows if row["is_selected"] and matches(row)
+    )
     facets.person = _person_counts(others("person"), people)
     facets.theme = _theme_counts(others("theme"), theme_tree)
     return facets
+
+
+def grouped_rows(queryset, values, *, theme_tree):
+    """Publication counts grouped by year, kind, status and selected, in one query.
+
+    Each row also says whether its publications pass the theme and the person
+    filter (both True when that filter is off), so every facet but person and
+    theme, the matching years and the list of all years are sums over these
+    few hundred rows instead of a query each. Only the theme and person in
+    values matter: the rows serve any filter values whose theme and person
+    are the same or empty.
+    """
+    values = values or {}
+    flags = {}
+    if values.get("theme"):
+        themes = theme_subtrees(theme_tree).get(values["theme"], [])
+        linked = Publication.objects.linked_to_themes(themes).values("pk")
+        flags["in_theme"] = ExpressionWrapper(
+            Q(pk__in=linked), output_field=BooleanField()
+        )
+    if values.get("person"):
+        authored = Authorship.objects.filter(person__slug=values["person"])
+        flags["by_person"] = ExpressionWrapper(
+            Q(pk__in=authored.values("publication")), output_field=BooleanField()
+        )
+    rows = (
+        queryset.order_by()
+        .annotate(**flags)
+        .values("year", "kind", "status", "is_selected", *flags)
+        .annotate(n=Count("pk"))
+    )
+    return [
+        {"in_theme": True, "by_person": True, **row, "preprint": _is_preprint(row)}
+        for row in rows
+    ]
+
+
+def years_of(rows):
+    """Every year of `grouped_rows`, newest first, whatever the filters."""
+    return sorted(
+        {row["year"] for row in rows if row["year"] is not None}, reverse=True
+    )
+
+
+def _is_preprint(row):
+    return row["status"] in PREPRINT_STATUSES
+
+
+def _matcher(values, *, skip=None):
+    """A function telling whether a grouped row passes every active filter in
+    values but skip; built once per facet, run on every row."""
+    wanted = {name: values.get(name) for name in FILTER_NAMES if name != skip}
+    tests = []
+    for name, column in (("year", "year"), ("type", "kind"), ("status", "status")):
+        if wanted.get(name):
+            tests.append(lambda row, c=column, v=wanted[name]: row[c] == v)
+    for name, column in (
+        ("selected", "is_selected"),
+        ("theme", "in_theme"),
+        ("person", "by_person"),
+    ):
+        if wanted.get(name):
+            tests.append(lambda row, c=column: row[c])
+    return lambda row: all(test(row) for test in tests)
 
 
 def _person_counts(queryset, people):

@@ -5,6 +5,15 @@ highest number and an item keeps its number when newer ones are added above it.
 """
 
 from itertools import groupby
+from typing import NamedTuple
+
+from people.models import Person
+from publications.models import Authorship
+
+# What a list item never shows; the full record is on the publication's page.
+UNLISTED_FIELDS = ("bibtex_source", "import_fingerprint", "created_at", "updated_at")
+# What a list item reads of an author's Person: name, page address, membership.
+PERSON_FIELDS = ("id", "full_name", "slug", "is_member")
 
 
 def split_by_status(publications):
@@ -28,6 +37,65 @@ def number_lists(publications):
     number_down(published, first=len(published))
     number_down(preprints, first=len(preprints))
     return published, preprints
+
+
+class ListedAuthor(NamedTuple):
+    """One author of a list item; reads like an Authorship in templates."""
+
+    person: Person
+    display_name: str
+    equal_contribution: bool
+    corresponding: bool
+
+
+def list_items(queryset):
+    """The publications of queryset as a list, each with ``listed_authors``.
+
+    What `includes/_publication_item.html` reads, in two queries however long
+    the list; see `attach_authors`.
+    """
+    return attach_authors(list(queryset.defer(*UNLISTED_FIELDS)))
+
+
+def attach_authors(publications):
+    """Set ``listed_authors`` (ordered ListedAuthor tuples) on each publication.
+
+    One query of plain values: a long list shows thousands of authors, and
+    building an Authorship and a full Person row for each was most of the
+    page's database cost. Each person is one shared instance holding only
+    name, slug and membership, so their page's address is worked out once.
+    Returns the publications.
+    """
+    by_pk = {publication.pk: publication for publication in publications}
+    for publication in publications:
+        publication.listed_authors = []
+    if not by_pk:
+        return publications
+    rows = (
+        Authorship.objects.filter(publication__in=list(by_pk))
+        .order_by("publication", "position")
+        .values_list(
+            "publication",
+            "printed_name",
+            "equal_contribution",
+            "corresponding",
+            *(f"person__{name}" for name in PERSON_FIELDS),
+        )
+    )
+    people = {}
+    for publication_id, printed, equal, corresponding, *person_row in rows:
+        person_id, full_name = person_row[:2]
+        person = people.get(person_id)
+        if person is None:
+            # from_db, as for .only(): the other fields stay deferred, and it
+            # skips the per-field defaults Person(...) would work out.
+            person = people[person_id] = Person.from_db(
+                rows.db, PERSON_FIELDS, person_row
+            )
+        by_pk[publication_id].listed_authors.append(
+            ListedAuthor(person, printed or full_name, equal, corresponding)
+        )
+    return publications
 
 
 def group_by_year(publications):
@@ -65,12 +133,13 @@ def recent_numbered(queryset, *, limit, preprint_limit=None):
     rows match.
     """
     totals = queryset.status_totals()
-    ordered = queryset.newest_first().with_authors()
+    ordered = queryset.newest_first().defer(*UNLISTED_FIELDS)
     published = list(ordered.published()[:limit]) if totals["published"] else []
     preprint_limit = limit if preprint_limit is None else preprint_limit
     preprints = (
         list(ordered.preprints()[:preprint_limit]) if totals["preprints"] else []
     )
+    attach_authors([*published, *preprints])
     number_down(published, first=totals["published"])
     number_down(preprints, first=totals["preprints"])
     return published, preprints, totals

@@ -4,8 +4,19 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
 from people.models import Person
-from publications.filters import FILTER_NAMES, apply_filters, facet_counts
-from publications.listing import group_by_year, number_down, year_pages
+from publications.filters import (
+    FILTER_NAMES,
+    apply_filters,
+    facet_counts,
+    grouped_rows,
+    years_of,
+)
+from publications.listing import (
+    group_by_year,
+    list_items,
+    number_down,
+    year_pages,
+)
 from publications.models import Publication
 from research.models import ResearchTheme, build_tree
 
@@ -140,26 +151,30 @@ class PublicationListView(TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET
         theme_tree = build_tree(list(ResearchTheme.objects.active()))
-        years = [
-            row["year"]
-            for row in Publication.objects.year_counts()
-            if row["year"] is not None
-        ]
         requested_person = query.get("person", "")
         people = list(
             Person.objects.filter(Q(is_member=True) | Q(slug=requested_person))
         )
+        # Theme and person are the only filters the grouped query needs; the
+        # raw values serve, since an invalid one is dropped from the filter and
+        # its column is then never read. The form's years come from the rows.
+        rows = grouped_rows(
+            Publication.objects.all(),
+            {"theme": query.get("theme"), "person": requested_person},
+            theme_tree=theme_tree,
+        )
         form = PublicationFilterForm(
-            query, years=years, theme_tree=theme_tree, people=people
+            query, years=years_of(rows), theme_tree=theme_tree, people=people
         )
         form.is_valid()
         values = form.filter_values()
+        facets = facet_counts(values, theme_tree=theme_tree, people=people, rows=rows)
+        form.add_counts(facets)
         matching = apply_filters(
             Publication.objects.all(), values, theme_tree=theme_tree
         )
-        form.add_counts(facet_counts(values, theme_tree=theme_tree, people=people))
 
-        year_rows = list(matching.year_counts())
+        year_rows = facets.year_counts(values)
         pages = year_pages(year_rows, target=PAGE_TARGET) or [[]]
         number = _page_number(query.get("page"), len(pages))
         page_rows = pages[number - 1]
@@ -171,11 +186,7 @@ class PublicationListView(TemplateView):
         in_years = Q(year__in=[y for y in page_years if y is not None])
         if None in page_years:
             in_years |= Q(year__isnull=True)
-        rows = (
-            list(matching.filter(in_years).newest_first().with_authors())
-            if page_rows
-            else []
-        )
+        rows = list_items(matching.filter(in_years).newest_first()) if page_rows else []
         published = [p for p in rows if not p.is_preprint]
         preprints = [p for p in rows if p.is_preprint]
         number_down(
@@ -189,6 +200,7 @@ class PublicationListView(TemplateView):
         context.update(
             form=form,
             is_filtered=any(values.values()),
+            chart_counts=facets.chart_counts(),
             published_groups=group_by_year(published),
             preprint_groups=group_by_year(preprints),
             total_published=total_published,

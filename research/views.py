@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 from publications.listing import recent_numbered
 from publications.models import Publication
 from research.models import ResearchTheme, build_tree
+from site_config.charts import year_counts
 
 # Publications and preprints a theme's page lists; the rest are a link away.
 LISTED_PUBLICATIONS = 60
@@ -46,9 +47,9 @@ class ThemeDetailView(TemplateView):
         )
         # Publications the descriptions cite count as linked to their themes.
         themes_here = [theme, *(t for t, _ in _walk(subtree))]
+        linked = Publication.objects.linked_to_themes(themes_here)
         publications, preprints, totals = recent_numbered(
-            Publication.objects.linked_to_themes(themes_here),
-            limit=LISTED_PUBLICATIONS,
+            linked, limit=LISTED_PUBLICATIONS
         )
         context.update(
             theme=theme,
@@ -60,6 +61,8 @@ class ThemeDetailView(TemplateView):
             publications=publications,
             preprints=preprints,
             publication_totals=totals,
+            # The chart's tag would read the theme tree again to find the same set.
+            chart_counts=year_counts(linked),
         )
         return context
 

@@ -31,6 +31,9 @@ _BRACES = re.compile(r"[{}]")
 # Most values hold no inner braces: one regex match reads them.
 _FLAT_GROUP = re.compile(r"\{([^{}]*)\}")
 _QUOTE_OR_BRACE = re.compile(r'[{}"]')
+_FLAT_FIELD = re.compile(
+    r"[ \t\r\n,]*([^\s=,{}()\"#%]+)[ \t\r\n]*=[ \t\r\n]*\{([^{}]*)\}[ \t\r\n]*"
+)
 
 MONTH_MACROS = {
     "jan": "January",
@@ -233,6 +236,22 @@ def _read_fields(reader, pos, end, closing, warnings):
     text = reader.text
     fields = {}
     while True:
+        flat = _FLAT_FIELD.match(text, pos, end)
+        if flat is not None and not (flat.end() < end and text[flat.end()] == "#"):
+            # The common "name = {value}," in one match; the same as the long way
+            # below, which handles everything else (quotes, macros, #, nesting).
+            name, value, pos = flat.group(1).lower(), flat.group(2), flat.end()
+            if name in fields:
+                warnings.append(f"field {name!r} given twice; the first value is kept")
+            else:
+                fields[name] = value
+            if pos < end and text[pos] not in ",}" + closing:
+                snippet = text[pos : pos + 30].split("\n")[0]
+                raise EntryError(
+                    f"expected ',' after the {name!r} field but found {snippet!r}",
+                    line=reader.line_of(pos),
+                )
+            continue
         pos = _SPACE.match(text, pos, end).end()
         while pos < end and text[pos] == ",":
             pos = _SPACE.match(text, pos + 1, end).end()

@@ -5,7 +5,7 @@ them without `{% load %}`.
 """
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from site_config import charts, metadata, thumbnails
@@ -127,16 +127,72 @@ def cite_data(publication):
     }
 
 
+# A list item names this many authors, then "and N more" linking to the paper.
+LISTED_AUTHORS = 10
+_EQUAL_MARK = '<abbr class="mark" title="equal contribution">*</abbr>'
+_CORRESPONDING_MARK = '<abbr class="mark" title="corresponding author">†</abbr>'
+
+
+@register.simple_tag
+def author_list(publication, url=None):
+    """`{% author_list publication url %}`: the author line of a list item.
+
+    Members link to their pages; `*` and `†` mark equal contribution and the
+    corresponding author. Built in Python because a list page shows this line
+    hundreds of times and a template loop over every author was most of its
+    cost. Reads `listed_authors` (publications.listing) when the list set them,
+    else the prefetched authorships. url is the publication's address when the
+    caller already has it.
+    """
+    authorships = getattr(publication, "listed_authors", None)
+    if authorships is None:
+        authorships = publication.ordered_authorships()
+    if not authorships:
+        return conditional_escape(publication.authors_raw or "")
+    parts = []
+    for authorship in authorships[:LISTED_AUTHORS]:
+        person = authorship.person
+        name = conditional_escape(authorship.display_name)
+        if person.is_member:
+            href = conditional_escape(_person_url(person))
+            part = f'<a class="author author--member" href="{href}">{name}</a>'
+        else:
+            part = f'<span class="author">{name}</span>'
+        if authorship.equal_contribution:
+            part += _EQUAL_MARK
+        if authorship.corresponding:
+            part += _CORRESPONDING_MARK
+        parts.append(part)
+    html = ", ".join(parts)
+    hidden = len(authorships) - LISTED_AUTHORS
+    if hidden > 0:
+        href = conditional_escape(url or publication.get_absolute_url())
+        html += f' <a class="authors-more" href="{href}">and {hidden} more</a>'
+    return mark_safe(html)  # noqa: S308 - every value above is escaped
+
+
+def _person_url(person):
+    # Lists share one instance per person (publications.listing.attach_authors),
+    # so a member on every item of their own page is reversed once.
+    url = person.__dict__.get("_listed_url")
+    if url is None:
+        url = person.__dict__["_listed_url"] = person.get_absolute_url()
+    return url
+
+
 @register.inclusion_tag("includes/_chart_years.html")
-def publications_chart(subject=None, title=""):
+def publications_chart(subject=None, title="", counts=None):
     """`{% publications_chart person %}`: publications per year as inline SVG.
 
-    subject is None (the whole group), a Person or a ResearchTheme.
+    subject is None (the whole group), a Person or a ResearchTheme. counts,
+    [(year, count), ...] as `charts.year_counts` gives them, saves the query
+    when the view already has them.
     """
     if not title:
         name = getattr(subject, "full_name", None) or getattr(subject, "title", "")
         title = f"Publications per year{': ' + name if name else ''}"
-    counts = charts.year_counts(charts.publications_for(subject))
+    if counts is None:
+        counts = charts.year_counts(charts.publications_for(subject))
     subject_name = getattr(subject, "full_name", None) or getattr(subject, "title", "")
     chart_id = f"chart-{type(subject).__name__.lower()}-{getattr(subject, 'pk', 'all')}"
     return {

@@ -181,6 +181,24 @@ def test_bad_filter_values_get_a_clear_message_and_are_ignored(client, catalogue
     assert len(_titles(html)) == 4
 
 
+def test_counts_ignore_a_bad_theme_or_person_and_keep_the_good_filters(
+    client, catalogue
+):
+    html = _get(client, theme="nowhere", person="nobody", year="2024")
+    assert "There is no research theme “nowhere”" in html
+    assert sorted(_titles(html)) == ["Flat Minima", "Vision Draft"]
+    # Counted as if theme and person were not asked for at all.
+    assert '<option value="2019">2019 (1)</option>' in html
+    assert '<option value="vision">Vision (1)</option>' in html
+    assert '<option value="preprint">Preprint (1)</option>' in html
+
+
+def test_years_offered_are_every_year_whatever_the_filters(client, catalogue):
+    html = _get(client, person=catalogue["ada"].slug, theme="vision")
+    for year in ("2024", "2023", "2019"):
+        assert f'<option value="{year}">{year} (0)</option>' in html
+
+
 def test_long_lists_are_paged_by_whole_years(client, make_publication, monkeypatch):
     monkeypatch.setattr(views, "PAGE_TARGET", 3)
     for year, count in [(2024, 2), (2023, 2), (2022, 1), (2021, 1)]:

@@ -1,4 +1,4 @@
-"""Every public page runs the same number of queries at 10 and at 200 rows."""
+"""Every public page runs the same number of queries at 10 and at 500 rows."""
 
 import datetime
 import itertools
@@ -12,10 +12,17 @@ from django.urls import reverse
 from people.models import Affiliation, Organization, Person
 from publications.models import Authorship, Publication
 from research.models import ResearchTheme
+from site_config.charts import MAX_COAUTHORS
 from site_config.models import SiteProfile
 
-# Ceiling per page; the real check is that 10 and 200 rows cost the same.
+# Ceiling per page; the real check is that 10 and 500 rows cost the same.
 MAX_QUERIES = 16
+# The publications page, plain or filtered, has a tighter budget (issue 6).
+PAGE_MAX_QUERIES = {
+    "publications list": 10,
+    "publications filtered": 10,
+    "publications by year": 10,
+}
 
 _serial = itertools.count()
 
@@ -111,6 +118,9 @@ PAGES = {
         reverse("publications:list")
         + f"?person={a['pi'].slug}&theme={a['theme'].slug}&status=published&page=2"
     ),
+    "publications by year": lambda a: (
+        reverse("publications:list") + "?year=2024&type=article"
+    ),
     "publication": lambda a: a["publication"].get_absolute_url(),
 }
 
@@ -120,9 +130,20 @@ def test_query_count_does_not_grow_with_rows(
     client, anchors, page, django_assert_max_num_queries
 ):
     url = PAGES[page](anchors)
+    ceiling = PAGE_MAX_QUERIES.get(page, MAX_QUERIES)
     add_rows(10, anchors)
-    small = count_queries(client, url)
-    add_rows(190, anchors)
-    with django_assert_max_num_queries(MAX_QUERIES):
+    with django_assert_max_num_queries(ceiling):
+        small = count_queries(client, url)
+    add_rows(490, anchors)
+    with django_assert_max_num_queries(ceiling):
         large = count_queries(client, url)
     assert large == small
+
+
+def test_person_page_charts_only_the_most_frequent_coauthors(client, anchors):
+    # The PI shares a paper with every one of the 500 people added here.
+    add_rows(MAX_COAUTHORS + 476, anchors)
+    cache.clear()
+    html = client.get(anchors["pi"].get_absolute_url()).text
+    coauthors = html[html.index('id="coauthors-heading"') :]
+    assert coauthors.count('class="coauthors__item"') == MAX_COAUTHORS

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from publications.models import Publication
-from tests.browser.conftest import DESKTOP, PageWatch, browser  # noqa: F401
+from tests.browser.conftest import DESKTOP, PageWatch
 
 pytestmark = [pytest.mark.browser]
 
@@ -19,7 +19,7 @@ def problems(page):
 
 
 @pytest.fixture
-def admin_page(browser, live_server, transactional_db):  # noqa: F811
+def admin_page(browser, live_server, transactional_db):
     get_user_model().objects.create_superuser("editor", "e@example.org", "pw-12345")
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     page = context.new_page()
