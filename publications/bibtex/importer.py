@@ -50,6 +50,9 @@ from publications.models import Authorship, Publication
 from site_config.cache import bump_content_version
 
 BATCH_SIZE = 500
+# Works written per committed transaction when the run is not --atomic: short
+# enough that an editor's save never waits out SQLite's busy timeout behind it.
+COMMIT_BATCH = 2000
 _PUBLICATION_COLUMNS = [
     *MANAGED_FIELDS,
     "slug",
@@ -219,9 +222,12 @@ def import_bibtex(
 def _import(run, texts, *, dry_run, atomic):
     report = run.report
     if dry_run or atomic:
+        # Split every file before BEGIN: on SQLite the transaction holds the one
+        # write lock (IMMEDIATE mode), and editors wait on it while it is open.
+        parsed_files = list(_parsed(texts))
         try:
             with transaction.atomic():
-                for name, parsed in _parsed(texts):
+                for name, parsed in parsed_files:
                     run.import_parsed(name, parsed)
                 if dry_run or report.failed:
                     report.rolled_back = True
@@ -231,12 +237,11 @@ def _import(run, texts, *, dry_run, atomic):
             for name in report.files:
                 run.fail_file(name, error)
     else:
+        # Reading, decoding and matching run outside any transaction; the writes
+        # commit in batches (see _Run._write), so the lock is held briefly.
+        run.batched = True
         for name, parsed in _parsed(texts):
-            try:
-                with transaction.atomic():
-                    run.import_parsed(name, parsed)
-            except DatabaseError as error:
-                run.fail_file(name, error)
+            run.import_parsed(name, parsed)
 
 
 def _parsed(texts):
@@ -254,6 +259,8 @@ class _Run:
         self.themes = themes
         self.overwrite = overwrite
         self.progress = progress
+        # Set for a non-atomic run: each batch of works commits on its own.
+        self.batched = False
         self.publications = PublicationIndex()
         self._people = None
         self.pub_slug = unique_slugs(Publication)
@@ -382,17 +389,34 @@ class _Run:
                         self._report_warnings(record)
                 target.records.sort(key=lambda record: record.line)
                 target.unread = []
-        new = [t for t in ordered if t.is_new]
-        existing = [t for t in ordered if not t.is_new]
+        for start in range(0, len(ordered), COMMIT_BATCH):
+            batch = ordered[start : start + COMMIT_BATCH]
+            if not self.batched:
+                self._write_batch(batch)
+            else:
+                try:
+                    with transaction.atomic():
+                        self._write_batch(batch)
+                except DatabaseError as error:
+                    self._fail_rest(name, ordered[start:], counts, error)
+                    return
+            self._count(batch, counts)
+
+    def _write_batch(self, targets):
+        new = [t for t in targets if t.is_new]
+        existing = [t for t in targets if not t.is_new]
         author_jobs = []
         self._create(new, author_jobs)
         self._update(existing, author_jobs)
         self._write_authors(author_jobs)
-        self._link_themes(ordered)
-        if any(target.outcome in {"created", "updated"} for target in ordered):
-            # Batched writes send no signals: cached pages must be told here.
+        self._link_themes(targets)
+        if any(target.outcome in {"created", "updated"} for target in targets):
+            # Batched writes send no signals: cached pages must be told here (the
+            # stamp moves when this batch commits).
             bump_content_version()
-        for target in ordered:
+
+    def _count(self, targets, counts):
+        for target in targets:
             outcome = target.outcome
             setattr(counts, outcome, getattr(counts, outcome) + 1)
             # Copies merged into a new or changed record were not written on their
@@ -406,6 +430,19 @@ class _Run:
             target.records = []
             target.unread = []
             target.outcome = ""
+
+    def _fail_rest(self, name, targets, counts, error):
+        """A batch was rolled back: it and the batches after it count as failed."""
+        lost = sum(max(1, len(t.records) + len(t.unread)) for t in targets)
+        counts.failed += lost
+        self.report.failures.append(
+            self.problem(
+                name, 0, "", f"database error, {lost} entries not written: {error}"
+            )
+        )
+        # The index may now point at rows that were rolled back: start afresh.
+        self.publications = PublicationIndex()
+        self._people = None
 
     def _create(self, targets, author_jobs):
         slugs = []

@@ -51,12 +51,21 @@ MONTH_MACROS = {
 }
 
 
+# No real field comes near this; a chain of @string macros joined with # can
+# double at every step (2**60 characters from 60 lines), so expansion stops here.
+MAX_VALUE_CHARS = 1_000_000
+
+
 class EntryError(ValueError):
     """An entry that cannot be read; carries the line where the trouble is."""
 
-    def __init__(self, message, *, line):
+    def __init__(self, message, *, line, oversized=False):
         super().__init__(message)
         self.line = line
+        # Set when a value would grow past MAX_VALUE_CHARS; the field is named by
+        # the reader so an @string that overflows can poison its macro.
+        self.oversized = oversized
+        self.field = ""
 
 
 @dataclass(slots=True)
@@ -94,6 +103,8 @@ class _Reader:
     def __init__(self, text, macros):
         self.text = text
         self.macros = macros
+        # Macros whose value would exceed MAX_VALUE_CHARS: name -> line defined.
+        self.oversized = {}
         self._newlines = [m.start() for m in re.finditer("\n", text)]
 
     def line_of(self, offset):
@@ -133,6 +144,8 @@ class _Reader:
     def read_value(self, pos, end, warnings):
         """A value with its # chain resolved; returns (value, position after it)."""
         parts = []
+        size = 0
+        start = pos
         while True:
             pos = _SPACE.match(self.text, pos, end).end()
             if pos >= end:
@@ -160,7 +173,15 @@ class _Reader:
                 if name.isdigit():
                     value = name
                 else:
-                    value = self.resolve_macro(name, warnings)
+                    value = self.resolve_macro(name, warnings, pos)
+            size += len(value)
+            if size > MAX_VALUE_CHARS:
+                raise EntryError(
+                    f"value longer than {MAX_VALUE_CHARS:,} characters once its "
+                    "macros and # joins are expanded; not read",
+                    line=self.line_of(start),
+                    oversized=True,
+                )
             parts.append(value)
             pos = _SPACE.match(self.text, pos, end).end()
             if pos < end and self.text[pos] == "#":
@@ -168,8 +189,15 @@ class _Reader:
                 continue
             return "".join(parts), pos
 
-    def resolve_macro(self, name, warnings):
+    def resolve_macro(self, name, warnings, pos):
         folded = name.lower()
+        if folded in self.oversized:
+            raise EntryError(
+                f"macro {name!r} (line {self.oversized[folded]}) expands to more "
+                f"than {MAX_VALUE_CHARS:,} characters; not read",
+                line=self.line_of(pos),
+                oversized=True,
+            )
         if folded in self.macros:
             return self.macros[folded]
         if folded in MONTH_MACROS:
@@ -267,7 +295,11 @@ def _read_fields(reader, pos, end, closing, warnings):
                 line=reader.line_of(pos),
             )
         name = name_match.group(1).lower()
-        value, pos = reader.read_value(name_match.end(), end, warnings)
+        try:
+            value, pos = reader.read_value(name_match.end(), end, warnings)
+        except EntryError as error:
+            error.field = name
+            raise
         if name in fields:
             warnings.append(f"field {name!r} given twice; the first value is kept")
         else:
@@ -288,8 +320,14 @@ def _read_string(reader, header, pos, end, line, warnings):
             reader, pos, end, _closing(header.group(2)), string_warnings
         )
     except EntryError as error:
+        if error.oversized and error.field:
+            # Entries that use it then fail with their own line, instead of
+            # silently reading the macro's name as its value.
+            reader.oversized[error.field] = line
+            reader.macros.pop(error.field, None)
         warnings.append(f"line {error.line}: @string not understood ({error})")
         return
     for name, value in fields.items():
         reader.macros[name] = value
+        reader.oversized.pop(name, None)
     warnings.extend(f"line {line}: {message}" for message in string_warnings)

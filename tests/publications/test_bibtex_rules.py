@@ -409,3 +409,33 @@ def test_memoised_name_keys_equal_the_people_app_keys(name):
 )
 def test_memoised_fold_equals_the_site_fold(text):
     assert _fold(text) == fold(text)
+
+
+def test_a_string_macro_doubling_chain_is_capped_and_reported_with_its_line(db):
+    # Forty doublings of 8 characters would be 8 TB if expanded.
+    text = (
+        '@string{s0 = "xxxxxxxx"}\n'
+        + "".join(f"@string{{s{n} = s{n - 1} # s{n - 1}}}\n" for n in range(1, 41))
+        + "@article{bomb, title = s40, year = 2020}\n"
+        + "@article{fine, title = {Still Here} # { and Read}, author = {A B},"
+        " year = 2021}\n"
+    )
+    report = run(text)
+    bomb_line = 42
+    [failure] = report.failures
+    assert (failure.line, failure.key) == (bomb_line, "bomb")
+    assert "s40" in failure.message
+    assert "1,000,000 characters" in failure.message
+    assert any(
+        "@string not understood" in w.message and "1,000,000" in w.message
+        for w in report.warnings
+    )
+    assert (report.created, report.failed) == (1, 1)
+    assert Publication.objects.get().title == "Still Here and Read"
+
+
+def test_a_long_but_sane_macro_chain_still_expands():
+    parsed = parse_bibtex(
+        '@string{a = "ab"}\n@string{b = a # a # a}\n@article{k, title = b # "!"}\n'
+    )
+    assert parsed.entries[0].fields["title"] == "ababab!"

@@ -1,0 +1,114 @@
+"""A large import on SQLite leaves room for an editor's save (issue: database is locked).
+
+SQLite has one write lock. The import reads, decodes and matches a file with no
+transaction open and commits its writes in batches, so an editor saving in the admin
+while it runs waits at most for one batch, never for the whole file.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="SQLite locking only; PostgreSQL has row locks",
+)
+
+IMPORT_AND_EDIT = textwrap.dedent(
+    """
+    import json, sys, threading, time
+    import django
+    django.setup()
+    from django.db import OperationalError, connection, transaction
+    from people.models import Person
+    from publications.bibtex.importer import import_bibtex
+
+    entries, editor_timeout_ms = int(sys.argv[1]), int(sys.argv[2])
+    text = "".join(
+        f"@article{{k{n}, author = {{Family{n % 300}, Given and Other{n % 97}, "
+        f"Anne}}, title = {{Work number {n} on topic {n % 13}}}, "
+        f"journal = {{Journal {n % 7}}}, year = {1990 + n % 30}}}\\n"
+        for n in range(entries)
+    )
+    started, finished = threading.Event(), threading.Event()
+    outcome = {}
+
+    def run_import():
+        try:
+            report = import_bibtex(
+                sources=[("big.bib", text)],
+                progress=lambda name, done, total: started.set(),
+            )
+            outcome["created"] = report.created
+            outcome["failed"] = report.failed
+        finally:
+            finished.set()
+            connection.close()
+
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    started.wait(120)
+    # The editor gives up far sooner than the configured 20 s, so the test fails
+    # whenever the import holds the lock for more than one short batch.
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA busy_timeout = {editor_timeout_ms}")
+    errors, during, n = [], 0, 0
+    while not finished.is_set() or n < 3:
+        running = not finished.is_set()
+        try:
+            with transaction.atomic():
+                Person.objects.create(full_name=f"Editor {n}", slug=f"editor-{n}")
+            if running:
+                during += 1
+        except OperationalError as error:
+            errors.append(str(error))
+        n += 1
+        time.sleep(0.05)
+    importer.join()
+    outcome.update(errors=errors, during=during)
+    print(json.dumps(outcome))
+    """
+)
+
+
+def test_an_editor_can_save_a_person_while_a_large_file_imports(tmp_path):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "site_config.test_settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    entries = 6000
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_AND_EDIT, str(entries), "2000"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout.strip().splitlines()[-1])
+    assert outcome["errors"] == []
+    assert outcome["during"] >= 1
+    assert (outcome["created"], outcome["failed"]) == (entries, 0)
