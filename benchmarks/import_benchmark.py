@@ -115,7 +115,8 @@ def setup_django(database):
 
 
 def remove_database(database):
-    for suffix in ("", "-wal", "-shm"):
+    # The page cache keeps its version stamp in a file beside the database.
+    for suffix in ("", "-wal", "-shm", ".content-version"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 

@@ -124,15 +124,16 @@ class Publication(models.Model):
 
     title = models.CharField(_("title"), max_length=500)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    # kind and status are looked up through the (kind, year) and (status, year)
+    # indexes below; an index of their own would only slow every insert.
     kind = models.CharField(
-        _("type"), max_length=20, choices=Kind, default=Kind.ARTICLE, db_index=True
+        _("type"), max_length=20, choices=Kind, default=Kind.ARTICLE
     )
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=Status,
         default=Status.PUBLISHED,
-        db_index=True,
     )
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     month = models.PositiveSmallIntegerField(
@@ -283,11 +284,19 @@ class Publication(models.Model):
 
 
 class Authorship(models.Model):
+    # No single-column indexes: (publication, position) and (person, publication)
+    # below cover both lookups, and an import writes tens of thousands of rows.
     publication = models.ForeignKey(
-        Publication, on_delete=models.CASCADE, related_name="authorships"
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="authorships",
+        db_index=False,
     )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.CASCADE, related_name="authorships"
+        "people.Person",
+        on_delete=models.CASCADE,
+        related_name="authorships",
+        db_index=False,
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     printed_name = models.CharField(

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
 
 from people.models import Person
+from publications.bibtex import importer
 from publications.bibtex.importer import import_bibtex
 from publications.models import Authorship, Publication
 from site_config.cache import current_content_version
@@ -200,3 +202,58 @@ def test_an_import_that_writes_makes_cached_pages_stale(
         run(ENTRY)
     assert callbacks == []
     assert current_content_version() == written
+
+
+def _works(count):
+    return "".join(
+        f"@article{{w{n}, author = {{Writer, Number{n}}}, title = {{Work {n}}},"
+        f" year = {2000 + n}}}\n"
+        for n in range(count)
+    )
+
+
+def test_a_large_file_commits_in_batches_each_making_pages_stale(db, monkeypatch):
+    monkeypatch.setattr(importer, "COMMIT_BATCH", 2)
+    bumps = []
+    monkeypatch.setattr(
+        importer,
+        "bump_content_version",
+        lambda: bumps.append(Publication.objects.count()),
+    )
+    report = run(_works(5) + "@article{w1, title = {Work 1}, year = 2001}\n")
+    # Three batches of works (2 + 2 + 1), each telling the page cache once written.
+    assert bumps == [2, 4, 5]
+    assert (report.created, report.skipped, report.total) == (5, 1, 6)
+    again = run(_works(5))
+    assert bumps == [2, 4, 5]
+    assert (again.unchanged, again.total) == (5, 5)
+
+
+def test_a_database_error_fails_only_the_batches_not_yet_written(db, monkeypatch):
+    monkeypatch.setattr(importer, "COMMIT_BATCH", 2)
+    write_batch = importer._Run._write_batch
+    calls = []
+
+    def failing_second_batch(self, targets):
+        calls.append(len(targets))
+        if len(calls) == 2:
+            Publication.objects.create(title="Half written", slug="half", year=1)
+            raise DatabaseError("disk I/O error")
+        write_batch(self, targets)
+
+    monkeypatch.setattr(importer._Run, "_write_batch", failing_second_batch)
+    report = run(_works(5))
+    assert calls == [2, 2]
+    assert (report.created, report.failed, report.total) == (2, 3, 5)
+    [failure] = report.failures
+    assert "database error, 3 entries not written: disk I/O error" in failure.message
+    assert sorted(Publication.objects.values_list("bibtex_key", flat=True)) == [
+        "w0",
+        "w1",
+    ]
+    # Atomic runs still write all or nothing.
+    Publication.objects.all().delete()
+    monkeypatch.setattr(importer._Run, "_write_batch", write_batch)
+    report = run(_works(5) + "@article{bad, author = {X}}\n", atomic=True)
+    assert report.rolled_back
+    assert not Publication.objects.exists()
