@@ -1,6 +1,8 @@
 """Factory fixtures shared by the whole suite."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,7 @@ from people.models import Affiliation, Organization, Person
 from publications.models import Authorship, Publication
 from research.models import ResearchTheme
 
+ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(
     os.environ.get(
         "LABSITE_SHARED_DIR", Path(__file__).resolve().parent.parent.parent / "shared"
@@ -116,3 +119,34 @@ def editor(db, django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def sqlite_file_env(tmp_path):
+    """Environment for subprocesses sharing one migrated SQLite file (shared.sqlite3).
+
+    Locking is what these tests are about, so they need a real file that several
+    processes open, not the suite's in-memory database.
+    """
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        pytest.skip("SQLite locking only; PostgreSQL has row locks")
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "site_config.test_settings",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "PYTHONPATH": str(ROOT),
+    }
+    migrate = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert migrate.returncode == 0, migrate.stderr
+    return env

@@ -10,7 +10,7 @@ import json
 import re
 
 from people.names import split_name
-from publications.bibtex.latex import split_math
+from publications.bibtex.latex import braces_balanced, split_math
 from publications.models import Publication
 
 Kind = Publication.Kind
@@ -146,7 +146,7 @@ def _escape(text):
     """LaTeX-safe text: special characters escaped, math left as written."""
     out = []
     for is_math, piece in split_math(text):
-        if is_math and _balanced(piece):
+        if is_math and braces_balanced(piece):
             out.append(piece)
         else:
             piece = _SPECIAL.sub(lambda m: _ESCAPES[m.group()], piece)
@@ -158,18 +158,6 @@ def _escape(text):
 def _verbatim(text):
     """Identifiers (URLs, DOIs) as written; only braces would break the value."""
     return text.replace("{", "").replace("}", "")
-
-
-def _balanced(text):
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 def bibtex_key(publication):

@@ -162,7 +162,7 @@ def decode_strict(text, *, keep_braces=False):
         text = _dashes(text)
         if not keep_braces:
             return _tidy(text.replace("{", "").replace("}", ""))
-        if _balanced(text):
+        if braces_balanced(text, max_depth=_SHALLOW):
             return _tidy(text)
     out = _decode_cached(text, keep_braces)
     if out is None:
@@ -184,13 +184,13 @@ def _dashes(text):
     return text.replace("---", "—").replace("--", "–")
 
 
-def _balanced(text):
-    """Every brace closed in order, and not nested too deep to copy as it is."""
+def braces_balanced(text, *, max_depth=None):
+    """Every brace closed in order (and, with max_depth, nested no deeper)."""
     depth = 0
     for match in _BRACE.finditer(text):
         if match.group() == "{":
             depth += 1
-            if depth > _SHALLOW:
+            if max_depth is not None and depth > max_depth:
                 return False
         else:
             depth -= 1

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from people.names import NameParts, split_name
-from publications.bibtex.latex import TooDeep, decode, decode_strict
+from publications.bibtex.latex import (
+    TooDeep,
+    braces_balanced,
+    decode,
+    decode_strict,
+)
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
@@ -97,13 +102,13 @@ def _decoded_names(value):
 @cache
 def _decoded_name(piece):
     """One undecoded name of a list, decoded; None if it needs its neighbours."""
-    if not _balanced(piece) or ("\\" in piece and _ends_in_command(piece)):
+    if not braces_balanced(piece) or ("\\" in piece and _ends_in_command(piece)):
         return None
     try:
         name = decode_strict(piece, keep_braces=True)
     except TooDeep:
         return None
-    if not name or _AND.search(f" {name} ") or not _balanced(name):
+    if not name or _AND.search(f" {name} ") or not braces_balanced(name):
         return None
     return name
 
@@ -112,20 +117,6 @@ def _ends_in_command(piece):
     """A command (or a lone backslash) that could take what follows as argument."""
     tail = piece[piece.rfind("\\") + 1 :]
     return len(tail) <= 1 or (tail.isascii() and tail.isalpha())
-
-
-def _balanced(text):
-    if "{" not in text and "}" not in text:
-        return True
-    depth = 0
-    for char in text:
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 def _looks_like_prose(name):

@@ -6,21 +6,12 @@ while it runs waits at most for one batch, never for the whole file.
 """
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-from django.conf import settings
-
 ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
-    reason="SQLite locking only; PostgreSQL has row locks",
-)
 
 IMPORT_AND_EDIT = textwrap.dedent(
     """
@@ -91,24 +82,10 @@ IMPORT_AND_EDIT = textwrap.dedent(
 )
 
 
-def test_an_editor_can_save_a_person_while_a_large_file_imports(tmp_path):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "site_config.test_settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
-        "PYTHONPATH": str(ROOT),
-    }
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stderr
+def test_an_editor_can_save_a_person_while_a_large_file_imports(
+    tmp_path, sqlite_file_env
+):
+    env = sqlite_file_env
     entries = 6000
     done = subprocess.run(
         [sys.executable, "-c", IMPORT_AND_EDIT, str(entries), "10000"],

@@ -1,20 +1,11 @@
 """SQLite as configured survives concurrent writers (two editors and an import)."""
 
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-from django.conf import settings
-
 ROOT = Path(__file__).resolve().parents[2]
-
-pytestmark = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
-    reason="SQLite locking only; PostgreSQL has row locks",
-)
 
 WRITER = textwrap.dedent(
     """
@@ -37,24 +28,10 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_two_processes_writing_at_once_do_not_hit_database_is_locked(tmp_path):
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "HOME": str(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "site_config.test_settings",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
-        "PYTHONPATH": str(ROOT),
-    }
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stderr
+def test_two_processes_writing_at_once_do_not_hit_database_is_locked(
+    tmp_path, sqlite_file_env
+):
+    env = sqlite_file_env
     rounds = 60
     writers = [
         subprocess.Popen(
