@@ -25,9 +25,9 @@ def split_by_status(publications):
 
 
 def number_down(publications, *, first):
-    """Give each item a ``number`` counting down from first; returns the items."""
+    """Give each item a ``list_number`` counting down from first; returns the items."""
     for offset, publication in enumerate(publications):
-        publication.number = first - offset
+        publication.list_number = first - offset
     return publications
 
 

@@ -205,7 +205,7 @@ def number_publications(*lists, start=1):
                 continue
             # A list the view numbered itself (publications.listing counts down)
             # keeps its numbers; citations then show what the list shows.
-            given = getattr(publication, "number", None)
+            given = getattr(publication, "list_number", None)
             numbers[publication.pk] = given if given is not None else number
             number += 1
     scope = active_scope()

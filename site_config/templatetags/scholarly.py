@@ -244,7 +244,7 @@ def thumbnail_img(image, width, height=None, alt="", css_class="", sizes=""):
 def register_number(publication):
     """`{% register_number publication %}` in a numbered list item: citations of
     the publication on this page show the item's number and link to the item."""
-    number = getattr(publication, "number", None)
+    number = getattr(publication, "list_number", None)
     scope = active_scope()
     if number is not None and scope is not None:
         scope.use_numbers({publication.pk: number})

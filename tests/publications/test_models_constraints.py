@@ -147,8 +147,8 @@ class _Row:
 def test_numbered_lists_count_down_each_list_on_its_own():
     rows = [_Row(2024), _Row(2024, "preprint"), _Row(2023), _Row(2022, "preprint")]
     published, preprints = number_lists(rows)
-    assert [p.number for p in published] == [2, 1]
-    assert [p.number for p in preprints] == [2, 1]
+    assert [p.list_number for p in published] == [2, 1]
+    assert [p.list_number for p in preprints] == [2, 1]
 
 
 def test_group_by_year_keeps_order():
@@ -188,11 +188,11 @@ def test_recent_numbered_limits_each_list_and_keeps_full_numbers(make_publicatio
     published, preprints, totals = recent_numbered(
         Publication.objects.all(), limit=2, preprint_limit=1
     )
-    assert [(p.title, p.number) for p in published] == [
+    assert [(p.title, p.list_number) for p in published] == [
         ("Paper 2022", 3),
         ("Paper 2021", 2),
     ]
-    assert [(p.title, p.number) for p in preprints] == [("Draft 2022", 3)]
+    assert [(p.title, p.list_number) for p in preprints] == [("Draft 2022", 3)]
     assert totals == {"published": 3, "preprints": 3}
 
 

@@ -67,7 +67,7 @@ def test_page_resolves_all_keys_in_one_query(papers, django_assert_num_queries):
 
 def test_citation_of_a_listed_item_shows_its_list_number_and_links_to_it(papers):
     listed = [papers["li2023"], papers["wang2024"]]
-    listed[0].number, listed[1].number = 2, 1  # the list counts down
+    listed[0].list_number, listed[1].list_number = 2, 1  # the list counts down
     template = Template(
         "{% load labsite %}{% citations %}{{ intro|markdown }}"
         "{% publication_numbers listed as numbers %}"

@@ -104,3 +104,24 @@ def test_stylesheet_has_dark_mode_focus_and_a_print_cv_layout():
     print_rules = css[css.index("@media print") :]
     for hidden in [".site-nav", ".filter-bar", ".pub-actions", ".pager"]:
         assert hidden in print_rules
+
+
+def test_journal_issue_number_is_not_taken_for_a_list_number(client, make_publication):
+    """An issue number ("7") is a field of the paper; the home page's unnumbered
+    "Selected" list must not show it as "[7]", and citations beside it must
+    still number from the page's own lists."""
+    cited = make_publication(
+        "Cited Paper", bibtex_key="cited2024", number="7", is_selected=True
+    )
+    profile = SiteProfile.load()
+    profile.introduction = "We showed it [@cited2024]."
+    profile.save()
+
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 200
+    html = response.text
+    selected = html[html.index("Selected publications") :]
+    selected = selected[: selected.index("</ol>")]
+    assert "[7]" not in selected
+    assert cited.get_absolute_url() in selected
