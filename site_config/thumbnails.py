@@ -33,6 +33,8 @@ class Thumbnail:
 
 
 def _source_path(field_file):
+    # Storages without local files (S3 and the like) answer .path by raising
+    # NotImplementedError; such images are served at full size, not thumbnailed.
     try:
         return Path(field_file.path)
     except (NotImplementedError, ValueError):
