@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from site_config.uploads import MAX_IMAGE_PIXELS
@@ -33,11 +34,13 @@ class Thumbnail:
 
 
 def _source_path(field_file):
-    # Storages without local files (S3 and the like) answer .path by raising
-    # NotImplementedError; such images are served at full size, not thumbnailed.
+    # Only images on local disk are thumbnailed; a remote storage (S3 and the
+    # like) has no path, and its images are served at full size.
+    if not isinstance(field_file.storage, FileSystemStorage):
+        return None
     try:
         return Path(field_file.path)
-    except (NotImplementedError, ValueError):
+    except ValueError:
         return None
 
 
