@@ -530,7 +530,8 @@ def report(render, http, import_output, import_note, meta):
         "Dataset: 500 people, 60 themes in a three-level tree, 1 to 30 authors a "
         "paper (benchmarks/dataset.py). SQLite, production settings, local-memory "
         "page cache; every request checks the content version stamp (the file "
-        "beside the SQLite database).",
+        "beside the SQLite database), and a cached page is answered by the WSGI "
+        "application in front of Django (site_config/page_wsgi.py).",
         "",
         "## 1. Queries and in-process render time per page type",
         "",

@@ -321,11 +321,13 @@ def make_entry(version, response):
     return (version, headers, body, compressed, etag, modified, http_date(modified))
 
 
+def accepts_gzip(meta):
+    return bool(_accepts_gzip.search(meta.get("HTTP_ACCEPT_ENCODING", "")))
+
+
 def respond_from_entry(request, entry, *, source):
-    _version, headers, body, compressed, etag, modified, last_modified = entry
-    gzip = bool(compressed) and bool(
-        _accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-    )
+    _version, headers, body, compressed, etag, modified, last_modified = entry[:7]
+    gzip = bool(compressed) and accepts_gzip(request.META)
     response = HttpResponse(compressed if gzip else body, headers=headers)
     if gzip:
         response.headers["Content-Encoding"] = "gzip"
@@ -347,6 +349,26 @@ def respond_from_entry(request, entry, *, source):
     return response
 
 
+def lookup(backend, key):
+    """(the current stamp, the entry stored under key if still current, or None)."""
+    if uses_shared_store(backend):
+        found = backend.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            version = _start_shared_version(backend)
+        entry = found.get(key)
+    else:
+        version = read_db_version()
+        entry = backend.get(key)
+    if entry is not None and entry[0] != version:
+        entry = None
+    return version, entry
+
+
+def store_entry(backend, key, entry):
+    backend.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", PAGE_TIMEOUT))
+
+
 class PageCacheMiddleware:
     """Serve anonymous GETs of public pages from the cache, as stored bytes.
 
@@ -363,23 +385,26 @@ class PageCacheMiddleware:
             return self.get_response(request)
         backend = page_cache()
         key = page_key(request)
-        if uses_shared_store(backend):
-            found = backend.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY)
-            if version is None:
-                version = _start_shared_version(backend)
-            entry = found.get(key)
-        else:
-            version = read_db_version()
-            entry = backend.get(key)
-        if entry is not None and entry[0] == version:
-            return respond_from_entry(request, entry, source="hit")
+        version, entry = lookup(backend, key)
+        if entry is not None:
+            return self.noted(
+                respond_from_entry(request, entry, source="hit"), key, entry
+            )
         response = self.get_response(request)
         if not is_storable(request, response):
             return response
         entry = make_entry(version, response)
-        backend.set(key, entry, getattr(settings, "PAGE_CACHE_SECONDS", PAGE_TIMEOUT))
-        return respond_from_entry(request, entry, source="miss")
+        store_entry(backend, key, entry)
+        return self.noted(respond_from_entry(request, entry, source="miss"), key, entry)
+
+    @staticmethod
+    def noted(response, key, entry):
+        """response, telling the WSGI layer (site_config.page_wsgi) which entry it
+        came from, so it can add the headers the page leaves the server with."""
+        if len(entry) == 7:
+            response.page_cache_key = key
+            response.page_cache_entry = entry
+        return response
 
     @staticmethod
     def may_use_cache(request):
