@@ -44,6 +44,20 @@ def _source_path(field_file):
         return None
 
 
+def _thumbnail_stem(source_name):
+    digest = hashlib.sha256(source_name.encode()).hexdigest()[:16]
+    return f"{THUMBS_DIR}/{digest[:2]}/{digest}"
+
+
+def delete_thumbnails(storage, source_name):
+    """Remove every size made of a source image that is being deleted."""
+    if not isinstance(storage, FileSystemStorage) or not source_name:
+        return
+    stem = Path(settings.MEDIA_ROOT) / _thumbnail_stem(source_name)
+    for made in stem.parent.glob(f"{stem.name}-*.webp"):
+        made.unlink(missing_ok=True)
+
+
 def thumbnail(field_file, width, height=None):
     """A resized copy of field_file at most width wide (cropped to width x height
     when height is given); None when there is no readable source image."""
@@ -52,9 +66,8 @@ def thumbnail(field_file, width, height=None):
     source = _source_path(field_file)
     if source is None or not source.is_file():
         return None
-    digest = hashlib.sha256(field_file.name.encode()).hexdigest()[:16]
     size = f"{width}x{height}" if height else f"{width}w"
-    name = f"{THUMBS_DIR}/{digest[:2]}/{digest}-{size}.webp"
+    name = f"{_thumbnail_stem(field_file.name)}-{size}.webp"
     target = Path(settings.MEDIA_ROOT) / name
     try:
         fresh = target.is_file() and target.stat().st_mtime >= source.stat().st_mtime

@@ -180,9 +180,13 @@ def file_field_names(model):
 
 
 def _delete_files(storage_and_names):
+    # Imported here: thumbnails reads this module's pixel limit.
+    from site_config.thumbnails import delete_thumbnails
+
     for storage, name in storage_and_names:
         if name and storage.exists(name):
             storage.delete(name)
+        delete_thumbnails(storage, name)
 
 
 def remember_stored_files(sender, instance, **kwargs):

@@ -13,6 +13,7 @@ from people.models import Person
 from publications.models import Publication
 from research.models import ResearchTheme
 from site_config.models import SiteProfile
+from site_config.thumbnails import responsive
 from site_config.uploads import reencode_image, validate_pdf, validate_raster_image
 from tests.trust.conftest import (
     HTML_AS_GIF,
@@ -91,6 +92,33 @@ def test_replacing_a_photo_deletes_the_old_file(
     person.refresh_from_db()
     assert person.photo.name != first
     assert stored_files(media_root) == [person.photo.name]
+
+
+def test_thumbnails_go_with_the_photo_they_were_made_of(
+    editor_client, make_person, media_root, django_capture_on_commit_callbacks
+):
+    ada, grace = make_person("Ada Lovelace"), make_person("Grace Hopper")
+    with django_capture_on_commit_callbacks(execute=True):
+        for person in (ada, grace):
+            person.photo = reencode_image(
+                upload("a.png", image_bytes("PNG"), "image/png")
+            )
+            person.save()
+    for person in (ada, grace):
+        assert responsive(person.photo, 40, 40)[0] is not None
+    old_thumbs = [
+        name for name in stored_files(media_root) if name.startswith("thumbs/")
+    ]
+    assert len(old_thumbs) == 4  # 1x and 2x of each photo
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_person_photo(editor_client, ada, image_bytes()).status_code == 302
+        grace.delete()
+    ada.refresh_from_db()
+    assert stored_files(media_root) == [ada.photo.name]
+    made, _srcset = responsive(ada.photo, 40, 40)
+    assert made is not None
+    assert made.url.endswith(".webp")
+    assert len(stored_files(media_root)) == 3  # the new photo and its two sizes
 
 
 def test_clearing_a_photo_deletes_its_file(
