@@ -52,9 +52,11 @@ LISTED_COLLABORATORS = 40
 
 
 def configure(database):
-    """Point Django at database (a SQLite file) with production settings."""
+    """Point Django at database (a SQLite file, or a database URL) with
+    production settings."""
     sys.path.insert(0, str(BASE_DIR))
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
+    url = str(database)
+    os.environ["DATABASE_URL"] = url if "://" in url else f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
     os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + "k" * 40)
     import django
@@ -241,15 +243,20 @@ def build(*, publications, people=500, themes=60, seed=6):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database", type=Path, required=True)
+    parser.add_argument(
+        "--database", required=True, help="a SQLite file, or an empty database's URL"
+    )
     parser.add_argument("--publications", type=int, default=10_000)
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--themes", type=int, default=60)
     args = parser.parse_args()
-    database = args.database.resolve()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    database.parent.mkdir(parents=True, exist_ok=True)
+    database, label = args.database, args.database
+    if "://" not in database:
+        database = Path(database).resolve()
+        label = database.name
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+        database.parent.mkdir(parents=True, exist_ok=True)
     configure(database)
     from django.core.management import call_command
 
@@ -260,7 +267,7 @@ def main():
     )
     elapsed = time.perf_counter() - started
     summary = ", ".join(f"{value} {name}" for name, value in counts.items())
-    sys.stdout.write(f"{database.name}: {summary} in {elapsed:.1f}s\n")
+    sys.stdout.write(f"{label}: {summary} in {elapsed:.1f}s\n")
 
 
 if __name__ == "__main__":

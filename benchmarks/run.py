@@ -13,7 +13,10 @@ reports, in one run on this machine:
 2. requests/s and p50/p99 latency of the home, publications, person and theme
    pages under gunicorn (2 workers, 127.0.0.1), uncached and cached, next to a
    static file of the same size served by WhiteNoise in the same server;
-3. the BibTeX import benchmark (benchmarks/import_benchmark.py) when present.
+3. the BibTeX import benchmark (benchmarks/import_benchmark.py) when present;
+4. the publications page's filters at 10,000 publications on SQLite and on
+   PostgreSQL (benchmarks/page_filters.py; skipped with a note when no PostgreSQL
+   server answers).
 
 The load generator is wrk when installed (Debian: ``apt-get install wrk``),
 otherwise a threaded Python client (slower, so its figures are lower). The table
@@ -38,6 +41,8 @@ from datetime import UTC, datetime
 from http.client import HTTPConnection
 from pathlib import Path
 
+import page_filters
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 WORK = BASE_DIR / "var" / "benchmark"
 REPORT = BASE_DIR / "docs" / "benchmark.md"
@@ -56,7 +61,8 @@ def say(message):
 
 
 def django_env(database, *, page_cache=True):
-    """Production settings over plain HTTP on loopback, for children and servers."""
+    """Production settings over plain HTTP on loopback, for children and servers;
+    database is a SQLite file or a database URL."""
     env = {
         key: value
         for key, value in os.environ.items()
@@ -72,7 +78,7 @@ def django_env(database, *, page_cache=True):
         DJANGO_STATIC_ROOT=str(WORK / "static"),
         DJANGO_MEDIA_ROOT=str(WORK / "media"),
         DJANGO_PAGE_CACHE="1" if page_cache else "0",
-        DATABASE_URL=f"sqlite:///{database}",
+        DATABASE_URL=database if "://" in str(database) else f"sqlite:///{database}",
         CACHE_URL="locmem://",
         PYTHONPATH=str(BASE_DIR),
     )
@@ -96,13 +102,12 @@ def child_render(database, repeats):
     import django
 
     django.setup()
-    from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.db.models import Count
     from django.template import Context
-    from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
     from django.urls import resolve, reverse
+    from rendering import full_render, median_seconds, request_for
 
     from people.models import Person
     from publications.models import Publication
@@ -134,29 +139,6 @@ def child_render(database, repeats):
         "research": reverse("research:list"),
         "theme": theme.get_absolute_url(),
     }
-    factory = RequestFactory()
-
-    def request_for(url):
-        request = factory.get(url)
-        request.user = AnonymousUser()
-        return request
-
-    def full_render(url):
-        match = resolve(url)
-        response = match.func(request_for(url), *match.args, **match.kwargs)
-        if hasattr(response, "render"):
-            response.render()
-        return response
-
-    def timed(function, count):
-        # At least three runs; slow pages stop after about three seconds.
-        times = []
-        while len(times) < count and (len(times) < 3 or sum(times) < 3):
-            started = time.perf_counter()
-            function()
-            times.append(time.perf_counter() - started)
-        return statistics.median(times)
-
     results = {"publications_total": Publication.objects.count(), "pages": {}}
     for name, url in pages.items():
         full_render(url)
@@ -167,7 +149,7 @@ def child_render(database, repeats):
             "queries": len(queries),
             "bytes": len(response.content),
             "status": response.status_code,
-            "ms": 1000 * timed(lambda url=url: full_render(url), repeats),
+            "ms": 1000 * median_seconds(lambda url=url: full_render(url), repeats),
         }
         if hasattr(response, "resolve_template"):
             # The same template and context, with every value already in memory:
@@ -186,7 +168,7 @@ def child_render(database, repeats):
             html = template.render(plain)
             with CaptureQueriesContext(connection) as template_queries:
                 template.render(plain)
-            entry["template_ms"] = 1000 * timed(
+            entry["template_ms"] = 1000 * median_seconds(
                 lambda template=template, plain=plain: template.render(plain),
                 repeats,
             )
@@ -494,6 +476,28 @@ def measure_import(timeout):
     return result.stdout.strip(), None
 
 
+# --- 4. Filters on SQLite and PostgreSQL -----------------------------------------
+
+
+def measure_filters(sqlite_database, size, repeats):
+    """{database name: page_filters results}, and a note when one was skipped."""
+    targets = {"SQLite": sqlite_database}
+    note = page_filters.recreate_postgres_database(page_filters.POSTGRES_URL)
+    if note is None:
+        dataset = [PYTHON, "benchmarks/dataset.py", "--publications", str(size)]
+        dataset += ["--database", page_filters.POSTGRES_URL]
+        say("  " + run_checked(dataset, django_env(page_filters.POSTGRES_URL)).strip())
+        targets["PostgreSQL"] = page_filters.POSTGRES_URL
+    else:
+        note = f"PostgreSQL not measured ({note}); set LABSITE_BENCH_POSTGRES."
+    results = {}
+    for name, database in targets.items():
+        say(f"  filters on {name}")
+        command = [PYTHON, "benchmarks/page_filters.py", str(repeats)]
+        results[name] = json.loads(run_checked(command, django_env(database)))
+    return results, note
+
+
 # --- Report -----------------------------------------------------------------------
 
 
@@ -517,7 +521,7 @@ def verdict(ok):
     return "met" if ok else "NOT met"
 
 
-def report(render, http, import_output, import_note, meta):
+def report(render, http, import_output, import_note, filters, meta):
     out = [
         "# labsite benchmark",
         "",
@@ -655,7 +659,8 @@ def report(render, http, import_output, import_note, meta):
         out += ["```", import_output, "```"]
     else:
         out += [import_note]
-    out += ["", f"Total benchmark time: {meta['total']:.0f}s.", ""]
+    out += ["", *page_filters.report_lines(*filters)]
+    out += [f"Total benchmark time: {meta['total']:.0f}s.", ""]
     return "\n".join(out)
 
 
@@ -711,6 +716,8 @@ def main():
     )
     say("3. BibTeX import")
     import_output, import_note = measure_import(timeout=420)
+    say("4. Filters on SQLite and PostgreSQL")
+    filters = measure_filters(databases[SIZES[-1]], SIZES[-1], repeats)
 
     meta = {
         "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -722,7 +729,7 @@ def main():
         "loader": "wrk" if shutil.which("wrk") else "Python threads",
         "total": time.perf_counter() - started,
     }
-    text = report(render, http, import_output, import_note, meta)
+    text = report(render, http, import_output, import_note, filters, meta)
     sys.stdout.write(text + "\n")
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(text)
