@@ -28,7 +28,6 @@ import logging
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponse
 
 from site_config.cache import (
     PageCacheMiddleware,
@@ -116,12 +115,7 @@ class CachedPagesApplication:
 
         response = self.application(environ, noting_start_response)
         entry = getattr(response, "page_cache_entry", None)
-        if (
-            isinstance(response, HttpResponse)
-            and entry is not None
-            and sent
-            and sent[-1][0].startswith("200 ")
-        ):
+        if entry is not None and sent and sent[-1][0].startswith("200 "):
             self.learn_headers(response.page_cache_key, entry, sent[-1][1])
         return response
 

@@ -9,7 +9,6 @@ replacing a photo shows the new one.
 import hashlib
 import logging
 import secrets
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from site_config.uploads import MAX_IMAGE_PIXELS
+from site_config.uploads import MAX_IMAGE_PIXELS, open_guarded
 
 logger = logging.getLogger(__name__)
 
@@ -85,25 +84,23 @@ def thumbnail(field_file, width, height=None):
 
 
 def _make(source, target, width, height):
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(source) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise Image.DecompressionBombError("too many pixels")
-            image = ImageOps.exif_transpose(image)
-            image = image.convert("RGBA" if _has_alpha(image) else "RGB")
-            if height:
-                image = ImageOps.fit(
-                    image, _no_upscale(image, width, height), Image.Resampling.LANCZOS
-                )
-            else:
-                image.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            partial = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
-            image.save(partial, "WEBP", quality=QUALITY, method=4)
-            # Renamed into place so a concurrent request never reads half a file.
-            partial.replace(target)
-            return image.size
+    with open_guarded(source) as image:
+        if image.width * image.height > MAX_IMAGE_PIXELS:
+            raise Image.DecompressionBombError("too many pixels")
+        image = ImageOps.exif_transpose(image)
+        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+        if height:
+            image = ImageOps.fit(
+                image, _no_upscale(image, width, height), Image.Resampling.LANCZOS
+            )
+        else:
+            image.thumbnail((width, width * 4), Image.Resampling.LANCZOS)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{target.name}.{secrets.token_hex(4)}.part")
+        image.save(partial, "WEBP", quality=QUALITY, method=4)
+        # Renamed into place so a concurrent request never reads half a file.
+        partial.replace(target)
+        return image.size
 
 
 def _has_alpha(image):

@@ -7,6 +7,7 @@ as HTML) under a generated name, so nothing the uploader chose reaches the disk.
 
 import uuid
 import warnings
+from contextlib import contextmanager
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
@@ -52,6 +53,16 @@ def _unreadable():
     )
 
 
+@contextmanager
+def open_guarded(source):
+    """Image.open, with Pillow's decompression-bomb warning raised as an error
+    for as long as the image is open (decoding happens lazily, inside)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(source) as image:
+            yield image
+
+
 def validate_raster_image(upload):
     """Accept only JPEG, PNG, WebP or GIF content of a sane size."""
     if upload.size is not None and upload.size > MAX_IMAGE_BYTES:
@@ -62,12 +73,10 @@ def validate_raster_image(upload):
         )
     _rewind(upload)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                image_format = image.format
-                width, height = image.size
-                image.verify()
+        with open_guarded(upload) as image:
+            image_format = image.format
+            width, height = image.size
+            image.verify()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -127,13 +136,11 @@ def reencode_image(upload, *, max_side=MAX_STORED_SIDE):
     """
     validate_raster_image(upload)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as original:
-                image_format = original.format
-                original.seek(0)
-                image = ImageOps.exif_transpose(original)
-                image.load()
+        with open_guarded(upload) as original:
+            image_format = original.format
+            original.seek(0)
+            image = ImageOps.exif_transpose(original)
+            image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _too_many_pixels() from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
