@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "reversion",
+    "django_tasks_db",
     "site_config",
     "people",
     "research",
@@ -253,6 +254,26 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Background work (imports started from the admin) runs through Django's tasks
+# framework. The default backend keeps the queue in the site's own database
+# (django-tasks-db), so nothing but `manage.py db_worker` has to run beside the web
+# server; DJANGO_TASKS_BACKEND=immediate runs each task inside the request instead.
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "database")
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(
+        f"DJANGO_TASKS_BACKEND={TASKS_BACKEND!r} is not one of "
+        f"{', '.join(TASKS_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+
+# Sent with every request to Crossref, DataCite, arXiv and ORCID: Crossref's
+# etiquette asks for a contact address so that they can write before blocking.
+LABSITE_CONTACT_EMAIL = os.environ.get("DJANGO_CONTACT_EMAIL", "")
 
 LOGGING = {
     "version": 1,

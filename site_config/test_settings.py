@@ -15,3 +15,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 # Page tests measure rendering and its queries; tests/speed turns the cache on.
 PAGE_CACHE_ENABLED = False
+# Tasks run inside the request that enqueues them; the tests of the database
+# backend and its worker switch to it with override_settings.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
