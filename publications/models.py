@@ -7,7 +7,7 @@ from markdownx.models import MarkdownxField
 
 from site_config.citations import cited_keys, validate_citations
 from site_config.text import unique_slug
-from site_config.uploads import validate_pdf
+from site_config.uploads import validate_pdf, validate_raster_image
 
 PREPRINT_STATUSES = ["preprint", "under_review"]
 
@@ -170,7 +170,60 @@ class Publication(models.Model):
     keywords = models.CharField(_("keywords"), max_length=500, blank=True)
     is_selected = models.BooleanField(_("selected"), default=False, db_index=True)
     note = models.CharField(
-        _("award or note"), max_length=200, blank=True, help_text=_('e.g. "Oral"')
+        _("award (short name)"), max_length=200, blank=True, help_text=_('e.g. "Oral"')
+    )
+    # BibTeX/biblatex fields kept as model fields (docs/bibtex.md, "Fields").
+    editors = models.JSONField(
+        _("editors"),
+        default=list,
+        blank=True,
+        help_text=_('Editors in order, as printed ("Moreau, Claire").'),
+    )
+    year_text = models.CharField(
+        _("date as written"),
+        max_length=60,
+        blank=True,
+        help_text=_('A year or date range as written ("1982--1983"); shown as is.'),
+    )
+    isbn = models.CharField(_("ISBN"), max_length=60, blank=True)
+    issn = models.CharField(_("ISSN"), max_length=60, blank=True)
+    address = models.CharField(_("place (address)"), max_length=300, blank=True)
+    edition = models.CharField(_("edition"), max_length=60, blank=True)
+    series = models.CharField(_("series"), max_length=300, blank=True)
+    chapter = models.CharField(_("chapter"), max_length=60, blank=True)
+    institution = models.CharField(
+        _("institution or school"), max_length=300, blank=True
+    )
+    organization = models.CharField(_("organization"), max_length=300, blank=True)
+    howpublished = models.CharField(_("how published"), max_length=500, blank=True)
+    language = models.CharField(_("language"), max_length=60, blank=True)
+    bib_note = models.TextField(_("note"), blank=True)
+    award = models.TextField(_("award"), blank=True)
+    additional_info = models.TextField(_("additional information"), blank=True)
+    html_url = models.URLField(_("web page"), max_length=500, blank=True)
+    website_url = models.URLField(_("website"), max_length=500, blank=True)
+    supp_url = models.URLField(_("supplementary material"), max_length=500, blank=True)
+    blog_url = models.URLField(_("blog post"), max_length=500, blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="publications/",
+        blank=True,
+        validators=[validate_raster_image],
+        help_text=_("A preview image (al-folio's preview field)."),
+    )
+    bibtex_show = models.BooleanField(
+        _("show BibTeX button"),
+        default=True,
+        help_text=_("al-folio's bibtex_show: false hides the list's BibTeX button."),
+    )
+    other_fields = models.JSONField(
+        _("other BibTeX fields"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Fields of the imported entry with no column of their own, as written; "
+            "the BibTeX export writes them back."
+        ),
     )
     authors_raw = models.TextField(
         _("author list as imported"),
@@ -307,6 +360,15 @@ class Authorship(models.Model):
     )
     equal_contribution = models.BooleanField(_("equal contribution"), default=False)
     corresponding = models.BooleanField(_("corresponding author"), default=False)
+    other_marks = models.CharField(
+        _("other marks"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "Marks after the name that mean neither equal contribution nor "
+            'corresponding author (e.g. "+" for a student), shown as printed.'
+        ),
+    )
 
     class Meta:
         ordering = ["publication", "position"]

@@ -10,7 +10,7 @@ import json
 import re
 
 from people.names import split_name
-from publications.bibtex.latex import braces_balanced, split_math
+from publications.bibtex.latex import encode
 from publications.models import Publication
 
 Kind = Publication.Kind
@@ -76,19 +76,6 @@ LINKS = [
     ("poster", "poster_url"),
     ("html", "project_url"),
 ]
-_SPECIAL = re.compile(r"[\\{}&%#_$~^]")
-_ESCAPES = {
-    "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
-    "&": r"\&",
-    "%": r"\%",
-    "#": r"\#",
-    "_": r"\_",
-    "$": r"\$",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
 # What would end a key for a parser; everything else BibTeX keys may hold.
 _KEY_UNSAFE = re.compile(r"[\s,{}()]")
 
@@ -128,31 +115,18 @@ def author_names(publication):
 
 
 def _bibtex_name(family, given, suffix):
-    family = _escape(family)
+    family = encode(family)
     if " " in family or not given:
         family = "{" + family + "}"
     pieces = [family]
     if suffix:
-        pieces.append(_escape(suffix))
+        pieces.append(encode(suffix))
     if given:
-        pieces.append(_escape(given))
+        pieces.append(encode(given))
     return ", ".join(pieces)
 
 
 # BibTeX -------------------------------------------------------------------------
-
-
-def _escape(text):
-    """LaTeX-safe text: special characters escaped, math left as written."""
-    out = []
-    for is_math, piece in split_math(text):
-        if is_math and braces_balanced(piece):
-            out.append(piece)
-        else:
-            piece = _SPECIAL.sub(lambda m: _ESCAPES[m.group()], piece)
-            # "--" would come back as an en dash.
-            out.append(piece.replace("--", "-{}-").replace("--", "-{}-"))
-    return "".join(out)
 
 
 def _verbatim(text):
@@ -173,7 +147,7 @@ def to_bibtex(publication):
     def add(name, value, *, raw=False):
         if value in ("", None):
             return
-        text = str(value) if raw else _escape(str(value))
+        text = str(value) if raw else encode(str(value))
         fields.append(f"  {name} = {{{text}}}")
 
     if publication.authors_raw:
@@ -184,7 +158,7 @@ def to_bibtex(publication):
             names.append("others")
         if names:
             fields.append(f"  author = {{{' and '.join(names)}}}")
-    fields.append(f"  title = {{{{{_escape(publication.title)}}}}}")
+    fields.append(f"  title = {{{{{encode(publication.title)}}}}}")
     add(venue_field, publication.venue)
     if publication.kind == Kind.TALK:
         add("type", "Talk")

@@ -1,178 +1,87 @@
-"""The BibTeX import service, shared by the ``import_bibtex`` command and the admin.
+"""The import service: the one entry point of the ``import_bibtex`` command, the
+admin's import page and any other reader of publication files.
 
-Data flows one way: parse (``parse.py``), normalise (``normalise.py``), match
-(``match.py``) and write, in batches. Each entry ends up counted exactly once as
-created, updated, unchanged, skipped or failed.
+It only orchestrates; each rule has its own module (docs/bibtex.md):
+``parse`` (text to plain entries) → ``normalise`` (entries to model values, with
+``latex`` and ``names``) → ``match`` (the existing record, or a new one) →
+``merge`` (the policy: what a work's values are, what a re-import may change) →
+``writer`` (bulk SQL, in committed batches) → ``report`` (counts, failures,
+warnings, per-field changes), with ``fingerprint`` (values as last imported).
+Each entry ends up counted exactly once as created, updated, unchanged, skipped
+or failed.
 
-Duplicate policy: entries describing the same work (same DOI, arXiv id, key with
-the same title, or normalised title and year with nothing contradicting) become
-one publication; later copies are merged into it and counted as skipped (or as
-unchanged on a re-import). An entry whose key is taken by a different work, or
-which has no key, is imported under a made-unique key, with a warning.
-
-Editor protection: ``Publication.import_fingerprint`` keeps the values as last
-imported. A field whose current value differs from its fingerprint was changed in
-the admin and is kept, unless ``overwrite`` is given.
+Other formats: a reader of CSL-JSON, RIS or an identifier service only has to
+produce ``parse.Entry`` objects (see its docstring for the shape: a BibTeX type,
+a key, lower-case BibTeX field names with text values, a line and the source text)
+and call ``import_entries(entries, source=...)``; dedupe, protection of editors'
+changes and the report then work as for BibTeX.
 """
 
 import gc
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 
-from people.models import Person
 from publications.bibtex import latex, match
 from publications.bibtex import names as name_lists
-from publications.bibtex.bulk import EncodedJSON, bulk_insert
 from publications.bibtex.match import (
     PeopleIndex,
     PublicationIndex,
-    Target,
     unique_slugs,
 )
 from publications.bibtex.normalise import (
-    MANAGED_FIELDS,
     SKIPPED_TYPES,
-    encoded_fingerprint,
-    fingerprint_of,
-    generated_key,
     macros_digest,
     normalise,
-    quick_fold,
     resolve_crossrefs,
     source_digest,
-    stored_fingerprint,
 )
-from publications.bibtex.parse import parse_bibtex
-from publications.models import Authorship, Publication
-from site_config.cache import bump_content_version
+from publications.bibtex.parse import (
+    BibtexInputError,
+    ParseResult,
+    decode_bytes,
+    parse_bibtex,
+    read_source,
+)
+from publications.bibtex.report import (
+    EntryChanges,
+    FileCounts,
+    ImportReport,
+    Problem,
+)
+from publications.bibtex.writer import BatchWriter
+from publications.models import Publication
 
-BATCH_SIZE = 500
 # Works written per committed transaction when the run is not --atomic: short
 # enough that an editor's save never waits out SQLite's busy timeout behind it.
 COMMIT_BATCH = 2000
-_PUBLICATION_COLUMNS = [
-    *MANAGED_FIELDS,
-    "slug",
-    "bibtex_key",
-    "bibtex_source",
-    "import_fingerprint",
-]
-_PERSON_COLUMNS = [
-    "full_name",
-    "given_name",
-    "family_name",
-    "slug",
-    "is_member",
-    "role",
-    "show_on_people_page",
+
+__all__ = [
+    "BibtexInputError",
+    "FileCounts",
+    "ImportOptions",
+    "ImportReport",
+    "Problem",
+    "decode_bytes",
+    "import_bibtex",
+    "import_entries",
+    "read_source",
 ]
 
 
-class BibtexInputError(ValueError):
-    """A whole file cannot be read (missing, undecodable): nothing was imported."""
+@dataclass(frozen=True)
+class ImportOptions:
+    """Choices about what an import keeps.
 
+    ``include_containers``: list a ``crossref`` parent (a proceedings volume) as a
+    publication of its own too (by default it only completes its children);
+    ``media_dirs``: folders (``Path``) searched for files named by ``preview``
+    (and al-folio's relative ``pdf`` links), besides the .bib's own folder.
+    """
 
-@dataclass
-class Problem:
-    file: str
-    line: int
-    key: str
-    message: str
-
-    def __str__(self):
-        key = f":{self.key}" if self.key else ""
-        return f"{self.file}:{self.line}{key}: {self.message}"
-
-
-@dataclass
-class FileCounts:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped: int = 0
-    failed: int = 0
-
-    @property
-    def total(self):
-        return self.created + self.updated + self.unchanged + self.skipped + self.failed
-
-
-@dataclass
-class ImportReport:
-    """What an import did (or, in a dry run, would do), entry by entry."""
-
-    dry_run: bool = False
-    rolled_back: bool = False
-    files: dict = field(default_factory=dict)
-    failures: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)
-    people_created: int = 0
-    seconds: float = 0.0
-
-    def _sum(self, name):
-        return sum(getattr(counts, name) for counts in self.files.values())
-
-    @property
-    def created(self):
-        return self._sum("created")
-
-    @property
-    def updated(self):
-        return self._sum("updated")
-
-    @property
-    def unchanged(self):
-        return self._sum("unchanged")
-
-    @property
-    def skipped(self):
-        return self._sum("skipped")
-
-    @property
-    def failed(self):
-        return self._sum("failed")
-
-    @property
-    def total(self):
-        return self._sum("total")
-
-    def summary(self):
-        lead = "Dry run, nothing written: " if self.dry_run else ""
-        if self.rolled_back and not self.dry_run:
-            lead = "Rolled back, nothing written (--atomic and an entry failed): "
-        return (
-            f"{lead}{self.total} entries: {self.created} created, "
-            f"{self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.skipped} skipped, {self.failed} failed; "
-            f"{self.people_created} new outside co-authors; {self.seconds:.1f} s."
-        )
-
-
-def read_source(path, *, encoding="utf-8"):
-    """The text of a .bib file, or a BibtexInputError saying what is wrong."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise BibtexInputError(f"Cannot read {path}: {error.strerror}.") from error
-    return decode_bytes(data, name=str(path), encoding=encoding)
-
-
-def decode_bytes(data, *, name, encoding="utf-8"):
-    try:
-        text = data.decode(encoding)
-    except LookupError as error:
-        raise BibtexInputError(f"Unknown encoding {encoding!r}.") from error
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise BibtexInputError(
-            f"{name} is not valid {encoding}: byte {error.start} (line {line}) "
-            f"cannot be decoded. Give its encoding, e.g. --encoding latin-1."
-        ) from error
-    return text.removeprefix("\ufeff")
+    include_containers: bool = False
+    media_dirs: tuple = ()
 
 
 def import_bibtex(
@@ -184,20 +93,76 @@ def import_bibtex(
     overwrite=False,
     encoding="utf-8",
     progress=None,
+    options=None,
 ):
     """Import BibTeX sources: paths, or (name, text) pairs already read.
 
     All files are read first, so an unreadable one stops the run before anything
-    is written. ``atomic`` writes nothing if any entry fails; ``dry_run`` reports
-    what would change and writes nothing.
+    is written (``BibtexInputError``). ``atomic`` writes nothing if any entry
+    fails; ``dry_run`` reports what would change and writes nothing;
+    ``overwrite`` lets the file win over editors' changes; ``themes`` are
+    ``ResearchTheme`` objects linked to every imported publication;
+    ``progress(name, done, total)`` is called now and then; ``options`` is an
+    ``ImportOptions`` (containers, media folders). Returns an ``ImportReport``.
     """
-    started = time.perf_counter()
     texts = []
     for source in sources:
         if isinstance(source, tuple):
             texts.append(source)
         else:
             texts.append((str(source), read_source(source, encoding=encoding)))
+    return _run_import(
+        _split(texts),
+        themes=themes,
+        dry_run=dry_run,
+        atomic=atomic,
+        overwrite=overwrite,
+        progress=progress,
+        options=options,
+    )
+
+
+def import_entries(
+    entries,
+    *,
+    source,
+    failures=(),
+    warnings=(),
+    themes=(),
+    dry_run=False,
+    atomic=False,
+    overwrite=False,
+    progress=None,
+    options=None,
+):
+    """Import entries another reader already parsed, as one source.
+
+    ``entries``: ``parse.Entry`` objects (a CSL-JSON, RIS or identifier reader
+    makes them: BibTeX type, key, lower-case BibTeX field names mapped to text,
+    ``plain=True`` when the values are Unicode text rather than LaTeX);
+    ``source``: the name the report uses for them (a file name, "doi:10...");
+    ``failures``: ``parse.Failure`` objects for records the reader could not read
+    (counted as failed); ``warnings``: strings about the whole source. The other
+    arguments are those of ``import_bibtex``. Returns an ``ImportReport``.
+    """
+    parsed = ParseResult(
+        entries=list(entries), failures=list(failures), warnings=list(warnings)
+    )
+    return _run_import(
+        iter([(source, parsed)]),
+        themes=themes,
+        dry_run=dry_run,
+        atomic=atomic,
+        overwrite=overwrite,
+        progress=progress,
+        options=options,
+    )
+
+
+def _run_import(
+    parsed_sources, *, themes, dry_run, atomic, overwrite, progress, options
+):
+    started = time.perf_counter()
     report = ImportReport(dry_run=dry_run)
     # An import builds hundreds of thousands of objects that live until it ends
     # and makes no reference cycles to speak of; the cyclic collector's passes
@@ -205,8 +170,14 @@ def import_bibtex(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        run = _Run(report, themes=list(themes), overwrite=overwrite, progress=progress)
-        _import(run, texts, dry_run=dry_run, atomic=atomic)
+        run = _Run(
+            report,
+            themes=list(themes),
+            overwrite=overwrite,
+            progress=progress,
+            options=options or ImportOptions(),
+        )
+        _import(run, parsed_sources, dry_run=dry_run, atomic=atomic)
     finally:
         if collecting:
             gc.enable()
@@ -219,12 +190,12 @@ def import_bibtex(
     return report
 
 
-def _import(run, texts, *, dry_run, atomic):
+def _import(run, parsed_sources, *, dry_run, atomic):
     report = run.report
     if dry_run or atomic:
         # Split every file before BEGIN: on SQLite the transaction holds the one
         # write lock (IMMEDIATE mode), and editors wait on it while it is open.
-        parsed_files = list(_parsed(texts))
+        parsed_files = list(parsed_sources)
         try:
             with transaction.atomic():
                 for name, parsed in parsed_files:
@@ -240,11 +211,11 @@ def _import(run, texts, *, dry_run, atomic):
         # Reading, decoding and matching run outside any transaction; the writes
         # commit in batches (see _Run._write), so the lock is held briefly.
         run.batched = True
-        for name, parsed in _parsed(texts):
+        for name, parsed in parsed_sources:
             run.import_parsed(name, parsed)
 
 
-def _parsed(texts):
+def _split(texts):
     """Each file split into entries, in turn; its text is let go once split."""
     while texts:
         name, text = texts.pop(0)
@@ -254,18 +225,25 @@ def _parsed(texts):
 
 
 class _Run:
-    def __init__(self, report, *, themes, overwrite, progress):
+    def __init__(self, report, *, themes, overwrite, progress, options):
         self.report = report
         self.themes = themes
         self.overwrite = overwrite
         self.progress = progress
+        self.options = options
         # Set for a non-atomic run: each batch of works commits on its own.
         self.batched = False
         self.publications = PublicationIndex()
         self._people = None
-        self.pub_slug = unique_slugs(Publication)
+        self.writer = BatchWriter(
+            people=self.people,
+            slug=unique_slugs(Publication),
+            themes=themes,
+            overwrite=overwrite,
+            warn=self.warn,
+            changed=self.changed,
+        )
 
-    @property
     def people(self):
         # Built on first need: a re-import that changes no authors never loads it.
         if self._people is None:
@@ -274,6 +252,25 @@ class _Run:
 
     def problem(self, name, line, key, message):
         return Problem(file=name, line=line, key=key, message=message)
+
+    def warn(self, target, message):
+        record = target.records[-1]
+        self.report.warnings.append(
+            self.problem(record.file, record.line, record.key, message)
+        )
+
+    def changed(self, target, plan):
+        if plan.changes or plan.kept:
+            record = target.records[-1]
+            self.report.changes.append(
+                EntryChanges(
+                    file=record.file,
+                    line=record.line,
+                    key=target.key,
+                    changes=plan.changes,
+                    kept=plan.kept,
+                )
+            )
 
     def fail_file(self, name, error):
         counts = self.report.files[name]
@@ -320,7 +317,7 @@ class _Run:
                 continue
             record = self._normalise(entry, name, digest, counts)
             if record is not None:
-                targets.append(self._place(record, name))
+                targets.append(self.publications.place(record))
                 self._report_warnings(record)
         self._write(targets, name, counts)
 
@@ -343,35 +340,6 @@ class _Run:
         record.source_hash = digest
         entry.fields = {}  # the record holds what is needed from here on
         return record
-
-    def _place(self, record, name):
-        target, key_conflict = self.publications.find(record)
-        if target is not None:
-            if target.records:
-                first = target.records[0]
-                record.warnings.append(
-                    f"same work as {target.key!r} at line {first.line}; merged into it"
-                )
-            self.publications.attach(target, record)
-            return target
-        key = record.key
-        if not key or key_conflict or self.publications.key_taken(key):
-            base = key or generated_key(record)
-            key, counter = base, 2
-            while self.publications.key_taken(key):
-                key = f"{base}-{counter}"
-                counter += 1
-            if record.key:
-                record.warnings.append(
-                    f"key {record.key!r} is already used by a different work; "
-                    f"imported as {key!r}"
-                )
-            else:
-                record.warnings.append(f"entry has no key; imported as {key!r}")
-        target = Target(pk=None, key=key[:250])
-        self.publications.attach(target, record)
-        self.publications.add(target)
-        return target
 
     def _write(self, targets, name, counts):
         seen, ordered = set(), []
@@ -403,17 +371,9 @@ class _Run:
             self._count(batch, counts)
 
     def _write_batch(self, targets):
-        new = [t for t in targets if t.is_new]
-        existing = [t for t in targets if not t.is_new]
-        author_jobs = []
-        self._create(new, author_jobs)
-        self._update(existing, author_jobs)
-        self._write_authors(author_jobs)
-        self._link_themes(targets)
-        if any(target.outcome in {"created", "updated"} for target in targets):
-            # Batched writes send no signals: cached pages must be told here (the
-            # stamp moves when this batch commits).
-            bump_content_version()
+        before = self.writer.people_created
+        self.writer.write(targets)
+        self.report.people_created += self.writer.people_created - before
 
     def _count(self, targets, counts):
         for target in targets:
@@ -443,207 +403,3 @@ class _Run:
         # The index may now point at rows that were rolled back: start afresh.
         self.publications = PublicationIndex()
         self._people = None
-
-    def _create(self, targets, author_jobs):
-        slugs = []
-
-        def rows():
-            # Generated while inserting: one batch of rows is in memory at a time.
-            for target in targets:
-                values = target.merged_values()
-                authors = target.merged_authors() or []
-                fingerprint, encoded = encoded_fingerprint(
-                    values, [a.display for a in authors]
-                )
-                fingerprint["first_family"] = target.records[0].first_family
-                fingerprint["sources"] = [r.source_hash for r in target.records]
-                slug = self.pub_slug(values["title"])
-                slugs.append(slug)
-                target.outcome = "created"
-                target.fingerprint = fingerprint
-                yield (
-                    *[values[name] for name in MANAGED_FIELDS],
-                    slug,
-                    target.key,
-                    target.records[0].source,
-                    EncodedJSON(stored_fingerprint(fingerprint, encoded)),
-                )
-
-        pks = bulk_insert(Publication, _PUBLICATION_COLUMNS, rows())
-        for target, slug in zip(targets, slugs, strict=True):
-            target.pk = pks[slug]
-            authors = target.merged_authors()
-            if authors:
-                author_jobs.append((target, authors, False))
-
-    def _update(self, targets, author_jobs):
-        pending, resourced = [], []
-        for target in targets:
-            if not target.records:
-                target.outcome = "unchanged"
-                continue
-            values = target.merged_values()
-            authors = target.merged_authors()
-            names = (
-                [a.display for a in authors]
-                if authors is not None
-                else target.fingerprint.get("authors", [])
-            )
-            fingerprint = fingerprint_of(values, names)
-            fingerprint["first_family"] = (
-                quick_fold(authors[0].parts.family)
-                if authors
-                else target.fingerprint.get("first_family", "")
-            )
-            fingerprint["sources"] = [r.source_hash for r in target.records]
-            if fingerprint["hash"] == target.fingerprint.get("hash") and (
-                not self.overwrite
-            ):
-                target.outcome = "unchanged"
-                if fingerprint["sources"] != target.fingerprint.get("sources"):
-                    # Same values from reformatted text: remember the new text.
-                    target.fingerprint = fingerprint
-                    resourced.append(target)
-                continue
-            pending.append((target, values, authors, fingerprint))
-        for target in resourced:
-            Publication.objects.filter(pk=target.pk).update(
-                import_fingerprint=target.fingerprint,
-                bibtex_source=target.records[-1].source,
-            )
-        if not pending:
-            return
-        rows = Publication.objects.in_bulk([t.pk for t, *_ in pending])
-        current_authors = _current_authors([t.pk for t, *_ in pending])
-        changed_rows, changed_fields = [], set()
-        for target, values, authors, fingerprint in pending:
-            row = rows[target.pk]
-            before = target.fingerprint
-            changed = []
-            for name in MANAGED_FIELDS:
-                new = values.get(name)
-                current = getattr(row, name)
-                if new == current:
-                    continue
-                if not self.overwrite:
-                    if name in before and new == before[name]:
-                        continue
-                    if name in before and current != before[name]:
-                        self._kept(target, f"kept the editor's {name}")
-                        continue
-                    if name not in before and current not in ("", None, False):
-                        continue
-                    if new in ("", None, False):
-                        continue
-                setattr(row, name, new)
-                changed.append(name)
-            if authors is not None:
-                imported = [a.display for a in authors]
-                now = current_authors.get(target.pk, [])
-                if imported != now:
-                    if self.overwrite or not now or now == before.get("authors"):
-                        author_jobs.append((target, authors, True))
-                        changed.append("authors")
-                    elif imported != before.get("authors"):
-                        self._kept(target, "kept the editor's author list")
-            row.import_fingerprint = fingerprint
-            row.bibtex_source = target.records[-1].source
-            target.fingerprint = fingerprint
-            changed_fields.update(n for n in changed if n != "authors")
-            target.outcome = "updated" if changed else "unchanged"
-            changed_rows.append(row)
-        Publication.objects.bulk_update(
-            changed_rows,
-            sorted(changed_fields | {"import_fingerprint", "bibtex_source"}),
-            batch_size=BATCH_SIZE,
-        )
-
-    def _kept(self, target, message):
-        record = target.records[-1]
-        self.report.warnings.append(
-            self.problem(
-                record.file,
-                record.line,
-                record.key,
-                f"{message} (file differs; use --overwrite to replace)",
-            )
-        )
-
-    def _write_authors(self, jobs):
-        if not jobs:
-            return
-        resolved = []
-        for target, authors, _replace in jobs:
-            record = target.records[-1]
-            warnings = []
-            people = [self.people.resolve(author, warnings) for author in authors]
-            for message in warnings:
-                self.report.warnings.append(
-                    self.problem(record.file, record.line, record.key, message)
-                )
-            resolved.append((target, authors, people))
-        created = [p for p in self.people.created if p.pk is None]
-        if created:
-            pks = bulk_insert(
-                Person,
-                _PERSON_COLUMNS,
-                (tuple(getattr(p, name) for name in _PERSON_COLUMNS) for p in created),
-            )
-            for person in created:
-                person.pk = pks[person.slug]
-            self.report.people_created += len(created)
-        replaced = [target.pk for target, _authors, replace in jobs if replace]
-        for start in range(0, len(replaced), BATCH_SIZE):
-            Authorship.objects.filter(
-                publication_id__in=replaced[start : start + BATCH_SIZE]
-            ).delete()
-        rows = (
-            (
-                target.pk,
-                person if isinstance(person, int) else person.pk,
-                position,
-                author.display[:200],
-            )
-            for target, authors, people in resolved
-            for position, (author, person) in enumerate(
-                zip(authors, people, strict=True)
-            )
-        )
-        bulk_insert(
-            Authorship,
-            ["publication_id", "person_id", "position", "printed_name"],
-            rows,
-        )
-
-    def _link_themes(self, targets):
-        if not self.themes:
-            return
-        through = Publication.themes.through
-        linked = set(
-            through.objects.filter(researchtheme__in=self.themes).values_list(
-                "publication_id", "researchtheme_id"
-            )
-        )
-        rows = []
-        for target in targets:
-            for theme in self.themes:
-                if (target.pk, theme.pk) in linked:
-                    continue
-                rows.append(through(publication_id=target.pk, researchtheme=theme))
-                if target.outcome == "unchanged":
-                    target.outcome = "updated"
-        through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
-
-
-def _current_authors(pks):
-    names = {}
-    for start in range(0, len(pks), BATCH_SIZE):
-        batch = pks[start : start + BATCH_SIZE]
-        rows = (
-            Authorship.objects.filter(publication_id__in=batch)
-            .order_by("publication_id", "position")
-            .values_list("publication_id", "printed_name", "person__full_name")
-        )
-        for pk, printed, full_name in rows:
-            names.setdefault(pk, []).append(printed or full_name)
-    return names

@@ -383,6 +383,36 @@ def strip_braces(text):
     return text.replace("{", "").replace("}", "")
 
 
+_SPECIAL = re.compile(r"[\\{}&%#_$~^]")
+_ESCAPES = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "$": r"\$",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+
+
+def encode(text):
+    """LaTeX-safe text for a BibTeX value: special characters escaped, math
+    (``$...$`` with balanced braces) left as written, ``--`` kept as two
+    hyphens. ``decode(encode(text)) == text`` for text without math."""
+    out = []
+    for is_math, piece in split_math(text):
+        if is_math and braces_balanced(piece):
+            out.append(piece)
+        else:
+            piece = _SPECIAL.sub(lambda m: _ESCAPES[m.group()], piece)
+            # "--" would come back as an en dash.
+            out.append(piece.replace("--", "-{}-").replace("--", "-{}-"))
+    return "".join(out)
+
+
 def forget_memos():
     """Empty the memos of this module (the importer does after each run)."""
     _decode_cached.cache_clear()

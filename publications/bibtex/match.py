@@ -12,7 +12,9 @@ from functools import cache
 
 from people.models import NameVariant, Person
 from people.names import split_name
-from publications.bibtex.normalise import PUBLISHED_WINS, merge, quick_fold
+from publications.bibtex import merge
+from publications.bibtex.fingerprint import Fingerprint
+from publications.bibtex.normalise import generated_key, quick_fold
 from publications.models import Publication
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -37,39 +39,55 @@ def unique_slugs(model, *, max_length=120):
 
 @dataclass(slots=True)
 class Target:
-    """One publication an import writes: an existing row or one to create."""
+    """One publication an import writes: an existing row or one to create.
+
+    ``records`` are the ``normalise.Record`` objects of this run that describe
+    it; ``fingerprint`` is its ``Fingerprint`` as last imported (empty if new or
+    entered by hand); ``identity`` what the matcher compares.
+    """
 
     pk: int | None
     key: str
-    fingerprint: dict = field(default_factory=dict)
+    fingerprint: Fingerprint = field(default_factory=Fingerprint)
     identity: dict = field(default_factory=dict)
     records: list = field(default_factory=list)
     # Entries whose text is exactly what was imported last time: not re-read.
     unread: list = field(default_factory=list)
     outcome: str = ""
+    title_key: str = ""
 
     @property
     def is_new(self):
         return self.pk is None
 
-    def base_values(self):
-        """What earlier imports said, so a partial entry never clears a field."""
-        skip = {"hash", "first_family", "sources", "title_key"}
-        return {k: v for k, v in self.fingerprint.items() if k not in skip}
-
     def merged_values(self):
-        values = self.base_values()
-        values.pop("authors", None)
-        for record in self.records:
-            values = merge(values, record)
-        return values
+        """What earlier imports and this run's records say, merged; a partial
+        entry never clears a field."""
+        return merge.merged_values(self.fingerprint.values, self.records)
+
+    def new_values(self):
+        """The values a re-import applies: when every entry that made the
+        publication is in this run, what they say now, removals included;
+        otherwise (another file gave some of it) merged over the last import."""
+        read = {record.key.lower() for record in self.records}
+        if self.fingerprint.keys and read.issuperset(self.fingerprint.keys):
+            return merge.fresh_values(self.records)
+        return self.merged_values()
 
     def merged_authors(self):
-        """The author list of the last record that has one, or None."""
-        for record in reversed(self.records):
-            if record.authors:
-                return record.authors
-        return None
+        """The author list the records give (``merge.merged_authors``), or None."""
+        return merge.merged_authors(
+            self.records, self.fingerprint.values, self.fingerprint.authors
+        )
+
+    def entry_keys(self):
+        return [record.key.lower() for record in self.records]
+
+    def first_family(self):
+        authors = self.merged_authors()
+        if authors:
+            return quick_fold(authors[0].parts.family)
+        return self.fingerprint.first_family
 
 
 def _identity(values, first_family, fold=quick_fold):
@@ -97,7 +115,7 @@ def _same_work_by_key(target, identity):
         for name in ("doi", "arxiv_id")
     ):
         return False
-    titles = {known["title"], target.fingerprint.get("title_key", "")} - {""}
+    titles = {known["title"], target.title_key} - {""}
     return any(
         title == identity["title"]
         or SequenceMatcher(None, title, identity["title"]).ratio() >= 0.75
@@ -160,7 +178,8 @@ class PublicationIndex:
             return folded[text]
 
         for pk, key, doi, arxiv_id, title, year, status, volume, pages, fp in rows:
-            values = fp if fp.get("hash") else {}
+            fingerprint = Fingerprint.from_json(fp)
+            values = fingerprint.values if fingerprint else {}
             current = {
                 "doi": doi,
                 "arxiv_id": arxiv_id,
@@ -170,16 +189,16 @@ class PublicationIndex:
                 "volume": volume,
                 "pages": pages,
             }
-            family = values.get("first_family", "")
+            family = fingerprint.first_family
             # The same object as by_source holds: entries may already be queued on it.
             target = self._early.pop(pk, None) or Target(pk=pk, key=key)
             target.key = key
-            target.fingerprint = values
+            target.fingerprint = fingerprint
             target.identity = _identity(current, family, fold)
             if values:
-                values["title_key"] = fold(values.get("title") or "")
+                target.title_key = fold(values.get("title") or "")
             self._add(target)
-            for digest in values.get("sources", ()):
+            for digest in fingerprint.sources:
                 self.by_source.setdefault(digest, target)
             if values:
                 # Also findable by what was imported, when an editor changed it since.
@@ -239,6 +258,60 @@ class PublicationIndex:
                 return candidate, conflict
         return None, conflict
 
+    def place(self, record):
+        """The Target a normalised record joins: a work found by ``find``
+        (merged into it) or a new one under a key made unique."""
+        target, key_conflict = self.find(record)
+        if target is not None:
+            self._merge_into(target, record)
+            return target
+        key = record.key
+        if not key or key_conflict or self.key_taken(key):
+            base = key or generated_key(record)
+            key, counter = base, 2
+            while self.key_taken(key):
+                key = f"{base}-{counter}"
+                counter += 1
+            if record.key:
+                record.warnings.append(
+                    f"key {record.key!r} is already used by a different work; "
+                    f"imported as {key!r}"
+                )
+            else:
+                record.warnings.append(f"entry has no key; imported as {key!r}")
+        target = Target(pk=None, key=key[:250])
+        self.attach(target, record)
+        self.add(target)
+        return target
+
+    def _merge_into(self, target, record):
+        first = target.records[0] if target.records else None
+        # A new work first seen as a preprint takes its published version's key,
+        # so the result does not depend on which entry came first.
+        adopt = (
+            target.is_new
+            and first is not None
+            and not record.is_preprint
+            and all(r.is_preprint for r in target.records)
+            and record.key
+            and not self.key_taken(record.key)
+        )
+        if adopt:
+            target.key = record.key[:250]
+            self.add(target)
+        if first is not None:
+            kinds = ("preprint", "published version")
+            this, other = kinds[not record.is_preprint], kinds[not first.is_preprint]
+            record.warnings.append(
+                f"{record.key!r} ({this}) is the same work as {first.key!r} at "
+                f"line {first.line} ({other}); merged into it, as {target.key!r}"
+            )
+        elif record.key.lower() != target.key.lower():
+            record.warnings.append(
+                f"same work as the existing {target.key!r}; merged into it"
+            )
+        self.attach(target, record)
+
     def attach(self, target, record):
         """Record joins target; the target becomes findable by its details too."""
         target.records.append(record)
@@ -248,7 +321,7 @@ class PublicationIndex:
         else:
             merged = dict(target.identity)
             for name, value in identity.items():
-                if name in PUBLISHED_WINS and not record.is_preprint:
+                if name in merge.PUBLISHED_WINS and not record.is_preprint:
                     merged[name] = value or merged[name]
                 elif not merged.get(name):
                     merged[name] = value

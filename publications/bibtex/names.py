@@ -31,6 +31,10 @@ class Author:
 
     parts: NameParts
     literal: bool = False
+    # Marks read from the list (al-folio's "Name*", biblatex's author+an).
+    equal_contribution: bool = False
+    corresponding: bool = False
+    other_marks: str = ""
     # Read for every comparison and fingerprint: worked out once, when split.
     display: str = field(default="", compare=False)
 

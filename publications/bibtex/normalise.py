@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from publications.bibtex.latex import decode
+from publications.bibtex.latex import decode, encode
 from publications.bibtex.names import parse_names
 from publications.models import Publication
 from site_config.text import fold
@@ -56,6 +56,8 @@ TYPE_KINDS = {
     "lecture": Kind.TALK,
     "preprint": Kind.PREPRINT,
 }
+# Name lists: BibTeX name syntax whatever the reader (see parse.Entry).
+NAME_FIELDS = {"author", "editor"}
 # An entry of another type whose "type" field says it is a talk.
 TALK_TYPES = {"talk", "presentation", "lecture"}
 # biblatex containers that group or feed other entries but are no work of their own.
@@ -120,25 +122,10 @@ TEXT_FIELDS = [
 ]
 # Every model field the importer manages (and an editor's change to which it keeps).
 MANAGED_FIELDS = [*TEXT_FIELDS, "year", "month", "is_selected", "authors_et_al"]
-_HASHED = {*MANAGED_FIELDS, "authors"}
 _LIMITS = {
     name: Publication._meta.get_field(name).max_length
     for name in TEXT_FIELDS
     if Publication._meta.get_field(name).max_length
-}
-# Where a published version and its preprint disagree, the published one wins.
-PUBLISHED_WINS = {
-    "kind",
-    "status",
-    "venue",
-    "venue_short",
-    "year",
-    "month",
-    "volume",
-    "number",
-    "pages",
-    "publisher",
-    "doi",
 }
 LINK_FIELDS = {
     "pdf": "pdf_url",
@@ -212,32 +199,6 @@ def source_digest(entry, shared):
     digest.update(entry.source.encode())
     digest.update(entry.parent_source.encode())
     return digest.hexdigest()
-
-
-def fingerprint_of(values, author_names):
-    """Values as imported, plus a hash to compare a whole entry at once."""
-    return encoded_fingerprint(values, author_names)[0]
-
-
-def encoded_fingerprint(values, author_names):
-    """fingerprint_of, and the JSON text its hash was taken of."""
-    data = {name: values.get(name) for name in MANAGED_FIELDS}
-    data["authors"] = list(author_names)
-    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False)
-    data["hash"] = hashlib.sha1(encoded.encode()).hexdigest()
-    return data, encoded
-
-
-def stored_fingerprint(fingerprint, encoded):
-    """The JSON text of fingerprint, reusing encoded (from encoded_fingerprint).
-
-    Encoding a fingerprint means encoding the abstract and the whole entry a
-    second time; only the keys added after hashing are encoded here.
-    """
-    added = {k: v for k, v in fingerprint.items() if k not in _HASHED}
-    if not added:
-        return encoded
-    return encoded[:-1] + ", " + json.dumps(added, ensure_ascii=False)[1:]
 
 
 def resolve_crossrefs(entries):
@@ -406,6 +367,12 @@ def clip(values, warnings):
 def normalise(entry):
     """A Record for an entry; raises ValueError when it cannot be a publication."""
     fields = entry.fields
+    if entry.plain:
+        # Taken as written: encoded so that decoding gives the text back.
+        fields = {
+            name: value if name in NAME_FIELDS else encode(value)
+            for name, value in fields.items()
+        }
     warnings = list(entry.warnings)
     title = _text(fields, "title")
     if not title:
@@ -474,26 +441,3 @@ def generated_key(record):
     year = record.values["year"] or ""
     key = f"{family.replace(' ', '')}{year}{words[0] if words else ''}"
     return _KEY_CHARS.sub("", key)[:200] or "entry"
-
-
-def merge(base, record):
-    """Values of base updated with what record says (a later or fuller version).
-
-    Empty values never clear a field, and a preprint never overrides the venue,
-    date or status of a published version: the published one wins, the arXiv id
-    of the preprint is kept.
-    """
-    merged = dict(base)
-    base_published = base.get("status") in {Status.PUBLISHED, Status.ACCEPTED}
-    downgrade = base_published and record.is_preprint
-    for name in MANAGED_FIELDS:
-        value = record.values[name]
-        if value in ("", None, False):
-            merged.setdefault(name, value)
-            continue
-        if downgrade and name in PUBLISHED_WINS and base.get(name) not in ("", None):
-            continue
-        if name == "doi" and str(base.get(name) or "").lower() == value.lower():
-            continue  # DOIs are case-insensitive: the first spelling stays
-        merged[name] = value
-    return merged

@@ -19,6 +19,7 @@ macros and ``#`` concatenation are resolved here, ``crossref`` is left to the ca
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from pathlib import Path
 
 HEADER = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])", re.MULTILINE)
 IGNORED_BLOCKS = {"comment", "preamble"}
@@ -70,7 +71,21 @@ class EntryError(ValueError):
 
 @dataclass(slots=True)
 class Entry:
-    """One ``@type{key, ...}`` entry as written in the file."""
+    """One ``@type{key, ...}`` entry as written in the file: the shape every
+    reader hands to the importer (``importer.import_entries``).
+
+    ``type``: a BibTeX/biblatex entry type in lower case (``article``,
+    ``inproceedings``, ``book``, ``misc``...); ``key``: the citation key ("" when
+    there is none: one is made); ``fields``: lower-case BibTeX/biblatex field
+    names (``title``, ``author``, ``editor``, ``journal``, ``year``, ``date``,
+    ``doi``, ``url``...) mapped to text; ``author`` and ``editor`` in BibTeX's
+    name-list syntax (``Family, Given and Family, Given``, a corporate name in
+    braces, ``and others`` for et al.); ``line``: where the entry starts in its
+    source (1 if unknown); ``source``: the entry's text as read, kept on the
+    publication and hashed to skip unchanged entries on a re-import.
+    ``plain``: True when the values other than names are Unicode text, not LaTeX
+    (CSL-JSON, RIS): they are then taken as written, never decoded.
+    """
 
     type: str
     key: str
@@ -80,6 +95,7 @@ class Entry:
     warnings: list = field(default_factory=list)
     # The crossref parent's text, once resolved: part of what the entry says.
     parent_source: str = ""
+    plain: bool = False
 
 
 @dataclass
@@ -331,3 +347,31 @@ def _read_string(reader, header, pos, end, line, warnings):
         reader.macros[name] = value
         reader.oversized.pop(name, None)
     warnings.extend(f"line {line}: {message}" for message in string_warnings)
+
+
+class BibtexInputError(ValueError):
+    """A whole file cannot be read (missing, undecodable): nothing was imported."""
+
+
+def read_source(path, *, encoding="utf-8"):
+    """The text of a .bib file, or a BibtexInputError saying what is wrong."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise BibtexInputError(f"Cannot read {path}: {error.strerror}.") from error
+    return decode_bytes(data, name=str(path), encoding=encoding)
+
+
+def decode_bytes(data, *, name, encoding="utf-8"):
+    try:
+        text = data.decode(encoding)
+    except LookupError as error:
+        raise BibtexInputError(f"Unknown encoding {encoding!r}.") from error
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise BibtexInputError(
+            f"{name} is not valid {encoding}: byte {error.start} (line {line}) "
+            f"cannot be decoded. Give its encoding, e.g. --encoding latin-1."
+        ) from error
+    return text.removeprefix("\ufeff")

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError
 
 from people.models import Person
-from publications.bibtex import importer
+from publications.bibtex import importer, writer
 from publications.bibtex.importer import import_bibtex
 from publications.models import Authorship, Publication
 from site_config.cache import current_content_version
@@ -216,7 +216,7 @@ def test_a_large_file_commits_in_batches_each_making_pages_stale(db, monkeypatch
     monkeypatch.setattr(importer, "COMMIT_BATCH", 2)
     bumps = []
     monkeypatch.setattr(
-        importer,
+        writer,
         "bump_content_version",
         lambda: bumps.append(Publication.objects.count()),
     )

@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from people.models import Person
-from publications.bibtex.bulk import EncodedJSON, bulk_insert
+from publications.bibtex.fingerprint import Fingerprint
 from publications.bibtex.importer import import_bibtex
 from publications.bibtex.latex import _decode_cached, decode
 from publications.bibtex.names import _decoded_names, _split_and
-from publications.bibtex.normalise import encoded_fingerprint, stored_fingerprint
+from publications.bibtex.writer import EncodedJSON, bulk_insert
 from publications.models import Publication
 
 # Pieces of real values, the awkward ones included: accents, stray and deep
@@ -53,11 +53,12 @@ def test_deep_nesting_in_one_name_is_read_as_in_the_whole_list():
 
 def test_stored_fingerprint_is_the_fingerprint_as_json():
     values = {"title": "Über Graphen", "abstract": "x " * 300, "year": 2020}
-    fingerprint, encoded = encoded_fingerprint(values, ["Jörg Töpfer"])
-    fingerprint["sources"] = ["abc"]
-    fingerprint["first_family"] = "topfer"
-    assert fingerprint["hash"] == hashlib.sha1(encoded.encode()).hexdigest()
-    assert json.loads(stored_fingerprint(fingerprint, encoded)) == fingerprint
+    fingerprint = Fingerprint.of(
+        values, ["Jörg Töpfer"], first_family="topfer", sources=["abc"]
+    )
+    assert fingerprint.hash == hashlib.sha1(fingerprint.encoded.encode()).hexdigest()
+    assert json.loads(fingerprint.to_json()) == fingerprint.to_dict()
+    assert Fingerprint.from_json(fingerprint.to_json()) == fingerprint
 
 
 def test_bulk_insert_fills_model_defaults_and_finds_new_rows_by_slug(db):

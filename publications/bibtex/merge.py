@@ -1,0 +1,205 @@
+"""The merge policy, as pure functions: no database, no model instances.
+
+Two questions are answered here (docs/bibtex.md, "Duplicates" and "Re-importing"):
+
+1. Several entries describe one work (a preprint and its published version, a
+   copy in another file). What are its values? ``merged_values`` and
+   ``merged_authors``: the published version's title, authors, venue, pages, year
+   and status win over a preprint's whatever the order of the entries, in one file
+   or across imports; an empty value never clears one; the preprint's arXiv id
+   and link are kept.
+2. A publication is imported again. Which of its fields take the file's new value?
+   ``plan_update``: every field an editor has not changed since the last import
+   takes the file's value, removals included (a field the file no longer has goes
+   back to empty); a field an editor changed is kept unless ``overwrite``.
+
+Inputs are ``normalise.Record`` objects (``values``: field name -> value,
+``authors``: ``names.Author`` list, ``is_preprint``, ``line``), plain dicts of
+field values and ``fingerprint.Fingerprint`` objects.
+"""
+
+from dataclasses import dataclass, field
+
+from publications.bibtex.normalise import MANAGED_FIELDS
+from publications.models import PREPRINT_STATUSES
+
+# Where a published version and its preprint disagree, the published one wins.
+PUBLISHED_WINS = frozenset(
+    {
+        "title",
+        "kind",
+        "status",
+        "venue",
+        "venue_short",
+        "year",
+        "year_text",
+        "month",
+        "volume",
+        "number",
+        "pages",
+        "publisher",
+        "doi",
+        "editors",
+        "isbn",
+        "issn",
+        "address",
+        "series",
+    }
+)
+_EMPTY = ("", None, False, [], {})
+
+
+def is_empty(value):
+    """True for the values that mean "the file does not say"."""
+    return value is None or value is False or value == "" or value in ([], {})
+
+
+def is_published(values):
+    """Whether a dict of values describes a published (or accepted) version."""
+    return values.get("status") not in PREPRINT_STATUSES
+
+
+def in_merge_order(records):
+    """Records in the order they are applied: preprints first, then published
+    versions, each group in file order. Applying them in this order makes the
+    result independent of the order of the entries in the file."""
+    return sorted(records, key=lambda record: (not record.is_preprint, record.line))
+
+
+def merge(base, record):
+    """The values of ``base`` (a dict) updated with what ``record`` says.
+
+    Empty values never clear a field; a preprint never overrides what a
+    published version says (``PUBLISHED_WINS``); DOIs compare without case.
+    """
+    merged = dict(base)
+    downgrade = is_published(base) and base.get("title") and record.is_preprint
+    for name in MANAGED_FIELDS:
+        value = record.values.get(name)
+        if is_empty(value):
+            merged.setdefault(name, value)
+            continue
+        if downgrade and name in PUBLISHED_WINS and not is_empty(base.get(name)):
+            continue
+        if name == "doi" and str(base.get(name) or "").lower() == value.lower():
+            continue  # DOIs are case-insensitive: the first spelling stays
+        merged[name] = value
+    return merged
+
+
+def merged_values(base, records):
+    """The values of one work: ``base`` (what earlier imports said, a dict; may
+    be empty) merged with each record in ``in_merge_order``.
+
+    When ``base`` came from a previous import and the records now say less
+    (a removed field), the record's emptiness does not clear it here:
+    ``plan_update`` compares against the records alone for that.
+    """
+    values = dict(base)
+    for record in in_merge_order(records):
+        values = merge(values, record)
+    return values
+
+
+def merged_authors(records, base_values=None, base_authors=None):
+    """The author list of a work (``names.Author`` list), or None to keep the one
+    it has.
+
+    The list of the last published record that has one wins; only when no
+    published record has a list does a preprint's count. A preprint's list never
+    replaces that of a published version imported earlier (``base_values`` and
+    ``base_authors``, from the fingerprint).
+    """
+    ordered = in_merge_order(records)
+    for record in reversed(ordered):
+        if record.authors:
+            if (
+                record.is_preprint
+                and base_authors
+                and base_values
+                and is_published(base_values)
+            ):
+                return None
+            return record.authors
+    return None
+
+
+def fresh_values(records):
+    """The values the records alone give, with no earlier import under them:
+    what the file says now, removals included."""
+    return merged_values({}, records)
+
+
+@dataclass(slots=True)
+class FieldChange:
+    """One field of one publication: its value before and after (or kept)."""
+
+    name: str
+    old: object
+    new: object
+
+
+@dataclass(slots=True)
+class UpdatePlan:
+    """What a re-import does to one publication's fields."""
+
+    changes: list = field(default_factory=list)  # FieldChange, applied
+    kept: list = field(default_factory=list)  # FieldChange the editor's value wins
+
+
+def plan_update(*, current, imported, new, overwrite, names=MANAGED_FIELDS):
+    """Which fields of an existing publication take the file's value.
+
+    ``current``: field name -> value in the database now; ``imported``: the
+    ``Fingerprint`` of the last import (empty for a publication entered by hand);
+    ``new``: field name -> what the file says now (``fresh_values`` merged over
+    the values other files gave). A field takes ``new`` when it still holds what
+    was imported last (the editor did not touch it), including when ``new`` is
+    empty (the file removed it); when the editor changed it, it is kept (listed
+    in ``kept``) unless ``overwrite``. A publication entered by hand is only
+    filled in where it is empty.
+    """
+    plan = UpdatePlan()
+    for name in names:
+        value = new.get(name)
+        if is_empty(value) and is_empty(current.get(name)):
+            continue
+        now = current.get(name)
+        if value == now:
+            continue
+        if overwrite:
+            plan.changes.append(FieldChange(name, now, value))
+            continue
+        was_imported, before = imported.imported(name)
+        if not was_imported:
+            if is_empty(now) and not is_empty(value):
+                plan.changes.append(FieldChange(name, now, value))
+            continue
+        if value == before:
+            continue  # the file did not change it; the editor did
+        if _same(now, before):
+            plan.changes.append(FieldChange(name, now, value))
+        else:
+            plan.kept.append(FieldChange(name, now, value))
+    return plan
+
+
+def plan_authors(*, current, imported, new, overwrite):
+    """What happens to an author list on re-import: "replace", "kept" or "same".
+
+    ``current``: names as printed now; ``imported``: the ``Fingerprint``;
+    ``new``: names the file gives now (None when it gives none).
+    """
+    if new is None or new == current:
+        return "same"
+    if overwrite or not current or current == imported.authors:
+        return "replace"
+    if new == imported.authors:
+        return "same"
+    return "kept"
+
+
+def _same(now, before):
+    if is_empty(now) and is_empty(before):
+        return True
+    return now == before

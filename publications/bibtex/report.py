@@ -1,0 +1,128 @@
+"""What an import did, entry by entry: counts, failures, warnings and changes.
+
+The importer fills an ``ImportReport``; the ``import_bibtex`` command prints it,
+the admin's import page shows it. Nothing here touches the database.
+"""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Problem:
+    """A failure or warning about one entry (``line`` 0: the whole file)."""
+
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self):
+        key = f":{self.key}" if self.key else ""
+        return f"{self.file}:{self.line}{key}: {self.message}"
+
+
+@dataclass
+class EntryChanges:
+    """The fields a (re-)import changes on one existing publication.
+
+    ``changes`` and ``kept`` hold ``merge.FieldChange`` objects (``name``,
+    ``old``, ``new``): applied, and the editor's value kept over the file's.
+    """
+
+    file: str
+    line: int
+    key: str
+    changes: list = field(default_factory=list)
+    kept: list = field(default_factory=list)
+
+    def lines(self):
+        """Human-readable lines: ``title: 'Old' → 'New'`` and kept edits."""
+        out = [f"{c.name}: {_short(c.old)} → {_short(c.new)}" for c in self.changes]
+        out += [
+            f"{c.name}: kept the editor's {_short(c.old)} (file: {_short(c.new)})"
+            for c in self.kept
+        ]
+        return out
+
+    def __str__(self):
+        key = f":{self.key}" if self.key else ""
+        return f"{self.file}:{self.line}{key}: " + "; ".join(self.lines())
+
+
+def _short(value, limit=60):
+    if value in (None, "", [], {}):
+        return "(empty)"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…'"
+
+
+@dataclass
+class FileCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+    @property
+    def total(self):
+        return self.created + self.updated + self.unchanged + self.skipped + self.failed
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, in a dry run, would do), entry by entry.
+
+    ``files``: source name -> ``FileCounts``; ``failures`` and ``warnings``:
+    ``Problem`` lists; ``ignored``: ``Problem`` list naming each field that was
+    read but neither mapped nor stored (``normalise.IGNORED_FIELDS``) and each
+    commented-out field; ``changes``: ``EntryChanges`` per updated publication.
+    """
+
+    dry_run: bool = False
+    rolled_back: bool = False
+    files: dict = field(default_factory=dict)
+    failures: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    ignored: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    people_created: int = 0
+    seconds: float = 0.0
+
+    def _sum(self, name):
+        return sum(getattr(counts, name) for counts in self.files.values())
+
+    @property
+    def created(self):
+        return self._sum("created")
+
+    @property
+    def updated(self):
+        return self._sum("updated")
+
+    @property
+    def unchanged(self):
+        return self._sum("unchanged")
+
+    @property
+    def skipped(self):
+        return self._sum("skipped")
+
+    @property
+    def failed(self):
+        return self._sum("failed")
+
+    @property
+    def total(self):
+        return self._sum("total")
+
+    def summary(self):
+        lead = "Dry run, nothing written: " if self.dry_run else ""
+        if self.rolled_back and not self.dry_run:
+            lead = "Rolled back, nothing written (--atomic and an entry failed): "
+        return (
+            f"{lead}{self.total} entries: {self.created} created, "
+            f"{self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped, {self.failed} failed; "
+            f"{self.people_created} new outside co-authors; {self.seconds:.1f} s."
+        )
