@@ -76,8 +76,8 @@ def build(*, publications, people=500, themes=60, seed=6):
     from people.models import Affiliation, Organization, Person
     from publications.models import Authorship, Publication
     from research.models import ResearchTheme
-    from site_config.cache import bump_content_version
     from site_config.models import SiteProfile
+    from site_config.pagecache.cache import bump_content_version
 
     rng = random.Random(seed)
     with transaction.atomic():

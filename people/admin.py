@@ -5,7 +5,7 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from people.admin_merge import merge_selected_people
 from people.models import Affiliation, NameVariant, Organization, Person
-from site_config.admin_mixins import ContentAdminMixin
+from site_config.core.admin import ContentAdminMixin
 
 
 @admin.register(Organization)

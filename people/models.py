@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from people.names import split_name
-from site_config.citations import validate_citations
-from site_config.text import unique_slug
-from site_config.uploads import validate_raster_image
+from site_config.core.text import unique_slug
+from site_config.markup.render import validate_citations
+from site_config.media.uploads import validate_raster_image
 
 
 class Organization(models.Model):

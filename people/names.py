@@ -6,7 +6,7 @@ Used by the people app (name variants) and by the BibTeX importer, so that
 
 from dataclasses import dataclass
 
-from site_config.text import fold
+from site_config.core.text import fold
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,8 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, TemplateView
 
+from people.charts import MAX_COAUTHORS
 from people.models import Person
-from publications.listing import recent_numbered
-from publications.models import Publication
-from site_config.charts import MAX_COAUTHORS
 
 # Publications and preprints a person's page lists; the rest are a link away.
 LISTED_PUBLICATIONS = 60
@@ -58,9 +56,11 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.object
-        # Beyond the limit the page links to the full, year-paged list.
-        publications, preprints, totals = recent_numbered(
-            Publication.objects.with_person(person.pk), limit=LISTED_PUBLICATIONS
+        # Beyond the limit the page links to the full, year-paged list. The
+        # publications come through the reverse relation: people imports no
+        # publications module.
+        publications, preprints, totals = (
+            person.authorships.publications().recent_numbered(limit=LISTED_PUBLICATIONS)
         )
         context.update(publications=publications, preprints=preprints)
         context["publication_totals"] = totals

@@ -7,7 +7,7 @@ from markdownx.admin import MarkdownxModelAdmin
 
 from publications.admin_import import import_view
 from publications.models import Authorship, Publication
-from site_config.admin_mixins import ContentAdminMixin
+from site_config.core.admin import ContentAdminMixin
 
 
 class AuthorshipInline(admin.TabularInline):

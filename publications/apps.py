@@ -1,7 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from site_config.markup.citations import set_key_resolver
+
 
 class PublicationsConfig(AppConfig):
     name = "publications"
     verbose_name = _("Publications")
+
+    def ready(self):
+        # Citations in any Markdown field resolve to publications; the markup
+        # base is told how instead of importing this app.
+        set_key_resolver(self.get_model("Publication").objects.by_keys)

@@ -16,6 +16,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from people.models import Person
 from publications.models import PREPRINT_STATUSES, Authorship, Publication
 from research.models import ResearchTheme, build_tree
+from site_config.markup.render import cited_keys
 
 FILTER_NAMES = ("year", "type", "theme", "person", "status", "selected")
 
@@ -58,7 +59,7 @@ class Facets:
 
     def chart_counts(self):
         """[(year, count), ...] of every dated publication, oldest first, gaps
-        filled: what `site_config.charts.year_counts` returns for all of them."""
+        filled: what `PublicationQuerySet.counts_per_year()` returns for all of them."""
         counts = Counter()
         for row in self.rows:
             if row["year"] is not None:
@@ -248,8 +249,6 @@ def _person_counts(queryset, people):
 
 def _theme_counts(queryset, theme_tree):
     """Distinct publications under each theme's subtree, cited ones included."""
-    from site_config.citations import cited_keys
-
     subtrees = theme_subtrees(theme_tree)
     links = Publication.themes.through.objects.filter(
         publication__in=queryset.values("pk")

@@ -2,13 +2,13 @@
 
 Numbers follow the seed page: each list counts down, so the newest item has the
 highest number and an item keeps its number when newer ones are added above it.
+
+Publication querysets call this module (`listed()`, `recent_numbered()`), so it
+imports no model and reaches Authorship and Person through the rows' relations.
 """
 
 from itertools import groupby
 from typing import NamedTuple
-
-from people.models import Person
-from publications.models import Authorship
 
 # What a list item never shows; the full record is on the publication's page.
 UNLISTED_FIELDS = ("bibtex_source", "import_fingerprint", "created_at", "updated_at")
@@ -42,7 +42,7 @@ def number_lists(publications):
 class ListedAuthor(NamedTuple):
     """One author of a list item; reads like an Authorship in templates."""
 
-    person: Person
+    person: object  # a people.Person holding only PERSON_FIELDS
     display_name: str
     equal_contribution: bool
     corresponding: bool
@@ -71,8 +71,12 @@ def attach_authors(publications):
         publication.listed_authors = []
     if not by_pk:
         return publications
+    # The models are reached through the rows' relations: publications.models
+    # calls this module, so it cannot import them.
+    authorship = type(publications[0])._meta.get_field("authorships").related_model
+    person_model = authorship._meta.get_field("person").related_model
     rows = (
-        Authorship.objects.filter(publication__in=list(by_pk))
+        authorship.objects.filter(publication__in=list(by_pk))
         .order_by("publication", "position")
         .values_list(
             "publication",
@@ -89,7 +93,7 @@ def attach_authors(publications):
         if person is None:
             # from_db, as for .only(): the other fields stay deferred, and it
             # skips the per-field defaults Person(...) would work out.
-            person = people[person_id] = Person.from_db(
+            person = people[person_id] = person_model.from_db(
                 rows.db, PERSON_FIELDS, person_row
             )
         by_pk[publication_id].listed_authors.append(

@@ -5,9 +5,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from site_config.citations import cited_keys, validate_citations
-from site_config.text import unique_slug
-from site_config.uploads import validate_pdf, validate_raster_image
+from publications import listing
+from site_config.core.text import unique_slug
+from site_config.markup.render import cited_keys, validate_citations
+from site_config.media.uploads import validate_pdf, validate_raster_image
 
 PREPRINT_STATUSES = ["preprint", "under_review"]
 
@@ -36,6 +37,17 @@ class PublicationQuerySet(models.QuerySet):
     def for_listing(self):
         """What a publication item on any list page shows: authors and themes."""
         return self.with_authors().with_themes()
+
+    def listed(self):
+        """The rows as a list, each with ``listed_authors``: what a list item
+        shows, in two queries however long the list (publications.listing)."""
+        return listing.list_items(self)
+
+    def recent_numbered(self, *, limit, preprint_limit=None):
+        """(published, preprints, totals): the newest of each, numbered down
+        from the totals so the numbers match the full list (publications.listing).
+        """
+        return listing.recent_numbered(self, limit=limit, preprint_limit=preprint_limit)
 
     def by_person(self, person):
         return self.filter(authorships__person=person).distinct()
@@ -77,6 +89,14 @@ class PublicationQuerySet(models.QuerySet):
             linked |= Q(bibtex_key__in=keys)
         return self.filter(linked)
 
+    def by_keys(self, keys):
+        """{bibtex_key: publication} for the keys that name one; what a citation
+        link and a reference-list line read, nothing more."""
+        found = self.filter(bibtex_key__in=list(keys)).only(
+            "pk", "slug", "title", "venue", "venue_short", "year", "bibtex_key"
+        )
+        return {publication.bibtex_key: publication for publication in found}
+
     def with_person(self, person_id):
         """Publications person_id authored, each once (no DISTINCT needed)."""
         links = Authorship.objects.filter(person=person_id)
@@ -89,6 +109,21 @@ class PublicationQuerySet(models.QuerySet):
             published=models.Count("pk", filter=~preprint),
             preprints=models.Count("pk", filter=preprint),
         )
+
+    def counts_per_year(self):
+        """[(year, count), ...] oldest first, years without publications filled
+        with 0: what a publications-per-year chart draws. One query."""
+        rows = (
+            self.order_by()
+            .filter(year__isnull=False)
+            .values("year")
+            .annotate(n=models.Count("pk", distinct=True))
+        )
+        counts = {row["year"]: row["n"] for row in rows}
+        if not counts:
+            return []
+        first, last = min(counts), max(counts)
+        return [(year, counts.get(year, 0)) for year in range(first, last + 1)]
 
     def year_counts(self):
         """Rows of year, published and preprints counts, newest year first."""
@@ -336,6 +371,16 @@ class Publication(models.Model):
         return sorted(self.authorships.all(), key=lambda a: a.position)
 
 
+class AuthorshipQuerySet(models.QuerySet):
+    def publications(self):
+        """The publications of these authorships, each once (no DISTINCT).
+
+        `person.authorships.publications()` is how a person's page reaches their
+        publications without importing this app.
+        """
+        return Publication.objects.filter(pk__in=self.values("publication"))
+
+
 class Authorship(models.Model):
     # No single-column indexes: (publication, position) and (person, publication)
     # below cover both lookups, and an import writes tens of thousands of rows.
@@ -369,6 +414,8 @@ class Authorship(models.Model):
             'corresponding author (e.g. "+" for a student), shown as printed.'
         ),
     )
+
+    objects = AuthorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["publication", "position"]

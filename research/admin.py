@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
 from research.models import ResearchTheme
-from site_config.admin_mixins import ContentAdminMixin
+from site_config.core.admin import ContentAdminMixin
 
 
 @admin.register(ResearchTheme)

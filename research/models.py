@@ -1,11 +1,12 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from site_config.citations import validate_citations
-from site_config.text import unique_slug
-from site_config.uploads import validate_raster_image
+from site_config.core.text import unique_slug
+from site_config.markup.render import validate_citations
+from site_config.media.uploads import validate_raster_image
 
 
 class ResearchThemeQuerySet(models.QuerySet):
@@ -73,8 +74,6 @@ class ResearchTheme(models.Model):
         return reverse("research:detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         ancestor = self.parent
         seen = set()
         while ancestor is not None and ancestor.pk not in seen:

@@ -1,10 +1,7 @@
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from publications.listing import recent_numbered
-from publications.models import Publication
 from research.models import ResearchTheme, build_tree
-from site_config.charts import year_counts
 
 # Publications and preprints a theme's page lists; the rest are a link away.
 LISTED_PUBLICATIONS = 60
@@ -47,9 +44,12 @@ class ThemeDetailView(TemplateView):
         )
         # Publications the descriptions cite count as linked to their themes.
         themes_here = [theme, *(t for t, _ in _walk(subtree))]
-        linked = Publication.objects.linked_to_themes(themes_here)
-        publications, preprints, totals = recent_numbered(
-            linked, limit=LISTED_PUBLICATIONS
+        # Through the reverse relation's model: research imports no
+        # publications module, and the subtree's links are wider than the
+        # theme's own `theme.publications`.
+        linked = theme.publications.model.objects.linked_to_themes(themes_here)
+        publications, preprints, totals = linked.recent_numbered(
+            limit=LISTED_PUBLICATIONS
         )
         context.update(
             theme=theme,
@@ -62,7 +62,7 @@ class ThemeDetailView(TemplateView):
             preprints=preprints,
             publication_totals=totals,
             # The chart's tag would read the theme tree again to find the same set.
-            chart_counts=year_counts(linked),
+            chart_counts=linked.counts_per_year(),
         )
         return context
 

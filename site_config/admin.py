@@ -1,7 +1,7 @@
 from django.contrib import admin
 from markdownx.admin import MarkdownxModelAdmin
 
-from site_config.admin_mixins import ContentAdminMixin
+from site_config.core.admin import ContentAdminMixin
 from site_config.models import NavigationLink, SiteProfile
 
 

@@ -7,7 +7,10 @@ class SiteConfigConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
-        from site_config import invalidation, signals
+        # Imported once the registry is ready, as Django's docs prescribe for
+        # signal receivers: they look models up by label when they connect.
+        from site_config.media import cleanup
+        from site_config.pagecache import invalidation
 
-        signals.connect()
+        cleanup.connect()
         invalidation.connect()

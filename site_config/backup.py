@@ -20,6 +20,8 @@ from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, transaction
 from django.utils import timezone
 
+from site_config.models import SiteProfile
+
 FORMAT = "labsite-backup"
 FORMAT_VERSION = 1
 CONTENT_APPS = ["people", "research", "publications", "site_config"]
@@ -223,6 +225,4 @@ def restore_site(*, path, dry_run=False, using=DEFAULT_DB_ALIAS):
 def _clear_placeholder_rows(using):
     # A fresh site creates its default profile on the first page view; the
     # backup's own profile replaces it.
-    from site_config.models import SiteProfile
-
     SiteProfile.objects.using(using).all().delete()

@@ -2,8 +2,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from site_config.citations import validate_citations
-from site_config.uploads import validate_raster_image
+from site_config.markup.render import validate_citations
+from site_config.media.uploads import validate_raster_image
+
+# The page cache's stamp lives with the page cache; imported here so Django
+# registers it with this app (its table and migrations stay site_config's).
+from site_config.pagecache.models import ContentVersion  # noqa: F401
 
 PROFILE_CACHE_KEY = "site_config:profile"
 
@@ -68,21 +72,3 @@ class NavigationLink(models.Model):
 
     def __str__(self):
         return self.label
-
-
-class ContentVersion(models.Model):
-    """A counter that moves whenever anything a public page shows changes.
-
-    The page cache keys its entries by this value; one row read per request keeps
-    every process in step even when each holds its own local-memory cache.
-    """
-
-    value = models.PositiveBigIntegerField(_("value"), default=0)
-
-    class Meta:
-        ordering = ["pk"]
-        verbose_name = _("content version")
-        verbose_name_plural = _("content versions")
-
-    def __str__(self):
-        return str(self.value)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Person
 from publications.models import Authorship, Publication
 from research.models import ResearchTheme
-from site_config.math import plain_math_text
+from site_config.markup.math import plain_math_text
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8

@@ -69,7 +69,7 @@ MIDDLEWARE = [
     # cached pages arrive already compressed and pass through untouched.
     "django.middleware.gzip.GZipMiddleware",
     # Early, so a cached page skips sessions, auth and the view entirely.
-    "site_config.cache.PageCacheMiddleware",
+    "site_config.pagecache.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -93,8 +93,6 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "site_config.context_processors.site_profile",
             ],
-            # Citations, math, charts, thumbnails and metadata tags on every page.
-            "builtins": ["site_config.templatetags.scholarly"],
         },
     },
 ]
@@ -177,7 +175,7 @@ else:
             "LOCATION": "labsite",
         }
     }
-# Whole public pages for anonymous visitors (site_config.cache); on unless turned off.
+# Whole public pages for anonymous visitors (site_config.pagecache); on unless off.
 # They sit beside the default cache in Redis or Memcached; in local memory they are
 # kept as the stored bytes, not pickled copies, with room for every public page.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", True)
@@ -186,7 +184,7 @@ PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_RELEASE = os.environ.get("DJANGO_RELEASE", "")
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["pages"] = {
-        "BACKEND": "site_config.cache.PageMemoryCache",
+        "BACKEND": "site_config.pagecache.cache.PageMemoryCache",
         "LOCATION": "labsite-pages",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     }
@@ -211,7 +209,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o644
 
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "site_config.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "site_config.markup.render.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp"]
 MARKDOWNX_MEDIA_PATH = "markdownx/"

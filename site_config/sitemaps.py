@@ -1,4 +1,7 @@
-"""sitemap.xml (every public page, with lastmod) and robots.txt."""
+"""sitemap.xml (every public page, with lastmod) and robots.txt.
+
+The list pages are here; each app's sitemaps.py has its own pages.
+"""
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
@@ -8,8 +11,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from people.models import Person
+from people.sitemaps import PersonSitemap
 from publications.models import Publication
+from publications.sitemaps import PublicationSitemap
 from research.models import ResearchTheme
+from research.sitemaps import ThemeSitemap
 from site_config.models import SiteProfile
 
 
@@ -39,39 +45,6 @@ class ListPagesSitemap(Sitemap):
             )
             self._latest = latest
         return self._latest[item]
-
-
-class PublicationSitemap(Sitemap):
-    changefreq = "monthly"
-    priority = 0.6
-
-    def items(self):
-        return Publication.objects.only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class PersonSitemap(Sitemap):
-    changefreq = "monthly"
-    priority = 0.5
-
-    def items(self):
-        return Person.objects.only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class ThemeSitemap(Sitemap):
-    changefreq = "monthly"
-    priority = 0.7
-
-    def items(self):
-        return ResearchTheme.objects.active().only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
 
 
 SITEMAPS = {

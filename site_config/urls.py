@@ -1,10 +1,12 @@
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from site_config import markdownx_views, search, sitemaps, views
-from site_config.throttle import ThrottledAdminAuthenticationForm
+from site_config import search, sitemaps, views
+from site_config.core.throttle import ThrottledAdminAuthenticationForm
+from site_config.markup import views as markdownx_views
 
 admin.site.login_form = ThrottledAdminAuthenticationForm
 
@@ -23,7 +25,7 @@ urlpatterns = [
     path("markdownx/upload/", markdownx_views.upload, name="markdownx_upload"),
     path("admin/", admin.site.urls),
     path("search/", search.search_view, name="search"),
-    path("feeds/", include("site_config.feeds")),
+    path("feeds/", include("publications.feeds")),
     path(
         "sitemap.xml",
         sitemap_views.sitemap,
@@ -34,6 +36,4 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import markdownx.models
-import site_config.uploads
+import site_config.media.uploads
 from django.db import migrations, models
 
 
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 ('show_on_people_page', models.BooleanField(default=False, help_text='For outside co-authors: show them among the collaborators.', verbose_name='list on the people page')),
                 ('start_date', models.DateField(blank=True, null=True, verbose_name='start date')),
                 ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('photo', models.ImageField(blank=True, upload_to='people/', validators=[site_config.uploads.validate_raster_image], verbose_name='photo')),
+                ('photo', models.ImageField(blank=True, upload_to='people/', validators=[site_config.media.uploads.validate_raster_image], verbose_name='photo')),
                 ('interests', models.CharField(blank=True, max_length=250, verbose_name='interests')),
                 ('current_position', models.CharField(blank=True, help_text='For alumni: where they went.', max_length=250, verbose_name='now at')),
                 ('bio', markdownx.models.MarkdownxField(blank=True, verbose_name='biography')),

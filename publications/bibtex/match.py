@@ -402,7 +402,7 @@ class PeopleIndex:
 
 @cache
 def _fold(text):
-    """site_config.text.fold for parts of names, memoised: they recur ("Wang")."""
+    """site_config.core.text.fold for parts of names, memoised: they recur ("Wang")."""
     return quick_fold(text)
 
 

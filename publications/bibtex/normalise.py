@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from publications.bibtex.latex import decode, encode
 from publications.bibtex.names import parse_names
 from publications.models import Publication
-from site_config.text import fold
+from site_config.core.text import fold
 
 # Part of every entry's source hash: change it when a rule here changes, so that
 # a re-import re-reads entries whose text has not changed.
@@ -179,7 +179,7 @@ class Record:
 
 
 def quick_fold(text):
-    """site_config.text.fold, with a shortcut for ASCII text, which Unicode
+    """site_config.core.text.fold, with a shortcut for ASCII text, which Unicode
     decomposition leaves as it is."""
     if text.isascii():
         return _NON_WORD.sub(" ", text.lower()).strip()

@@ -21,7 +21,7 @@ from publications.bibtex.fingerprint import Fingerprint
 from publications.bibtex.merge import FieldChange, plan_authors, plan_update
 from publications.bibtex.normalise import MANAGED_FIELDS
 from publications.models import Authorship, Publication
-from site_config.cache import bump_content_version
+from site_config.pagecache.cache import bump_content_version
 
 BATCH_ROWS = 2000
 # Rows per bulk_update and per IN (...) list.

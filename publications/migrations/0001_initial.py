@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import markdownx.models
-import site_config.uploads
+import site_config.media.uploads
 from django.db import migrations, models
 
 
@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 ('doi', models.CharField(blank=True, max_length=200, verbose_name='DOI')),
                 ('arxiv_id', models.CharField(blank=True, db_index=True, max_length=60, verbose_name='arXiv id')),
                 ('url', models.URLField(blank=True, max_length=500, verbose_name='URL')),
-                ('pdf', models.FileField(blank=True, upload_to='papers/', validators=[site_config.uploads.validate_pdf], verbose_name='PDF file')),
+                ('pdf', models.FileField(blank=True, upload_to='papers/', validators=[site_config.media.uploads.validate_pdf], verbose_name='PDF file')),
                 ('pdf_url', models.URLField(blank=True, max_length=500, verbose_name='PDF link')),
                 ('code_url', models.URLField(blank=True, max_length=500, verbose_name='code')),
                 ('slides_url', models.URLField(blank=True, max_length=500, verbose_name='slides')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import markdownx.models
-import site_config.uploads
+import site_config.media.uploads
 from django.db import migrations, models
 
 
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('slug', models.SlugField(max_length=120, unique=True, verbose_name='slug')),
                 ('summary', models.CharField(blank=True, max_length=300, verbose_name='summary')),
                 ('description', markdownx.models.MarkdownxField(blank=True, verbose_name='description')),
-                ('image', models.ImageField(blank=True, upload_to='themes/', validators=[site_config.uploads.validate_raster_image], verbose_name='image')),
+                ('image', models.ImageField(blank=True, upload_to='themes/', validators=[site_config.media.uploads.validate_raster_image], verbose_name='image')),
                 ('image_alt', models.CharField(blank=True, max_length=200, verbose_name='image description')),
                 ('order', models.PositiveIntegerField(default=100, verbose_name='order')),
                 ('is_active', models.BooleanField(db_index=True, default=True, verbose_name='active')),

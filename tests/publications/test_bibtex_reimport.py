@@ -11,7 +11,7 @@ from people.models import Person
 from publications.bibtex import importer, writer
 from publications.bibtex.importer import import_bibtex
 from publications.models import Authorship, Publication
-from site_config.cache import current_content_version
+from site_config.pagecache.cache import current_content_version
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "bibtex"
 

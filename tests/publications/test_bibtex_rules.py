@@ -10,7 +10,7 @@ from publications.bibtex.match import _fold, _keys
 from publications.bibtex.names import parse_names
 from publications.bibtex.parse import parse_bibtex
 from publications.models import Publication
-from site_config.text import fold
+from site_config.core.text import fold
 
 
 def run(text, **options):

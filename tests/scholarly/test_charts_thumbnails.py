@@ -6,9 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template import Context, Template
 from PIL import Image
 
+from people.charts import coauthors
+from publications.charts import year_chart
 from publications.models import Publication
-from site_config.charts import coauthors, year_chart, year_counts
-from site_config.thumbnails import responsive, thumbnail
+from site_config.media.thumbnails import responsive, thumbnail
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -20,7 +21,7 @@ def test_year_counts_fill_gaps_in_one_query(
         make_publication(f"P{year}", year=year)
     make_publication("Undated", year=None)
     with django_assert_num_queries(1):
-        counts = year_counts(Publication.objects.all())
+        counts = Publication.objects.all().counts_per_year()
     assert counts == [(2019, 2), (2020, 0), (2021, 0), (2022, 1)]
 
 
@@ -36,7 +37,7 @@ def test_year_chart_geometry_scales_bars_to_counts():
 def test_group_chart_is_accessible_inline_svg(make_publication):
     make_publication("A", year=2021)
     make_publication("B", year=2023)
-    html = Template("{% publications_chart %}").render(Context())
+    html = Template("{% load publications %}{% publications_chart %}").render(Context())
     svg = ET.fromstring(
         html[html.index("<svg") : html.index("</svg>") + 6].replace(
             "<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1
@@ -64,11 +65,13 @@ def test_person_and_theme_charts_count_their_own_publications(
     make_publication("Mine", authors=[ada], year=2020)
     make_publication("Cited", bibtex_key="cited", year=2021)
     make_publication("Tagged", themes=[theme], year=2021)
-    person_html = Template("{% publications_chart ada %}").render(Context({"ada": ada}))
+    person_html = Template(
+        "{% load publications %}{% publications_chart ada %}"
+    ).render(Context({"ada": ada}))
     assert "1 publication of Ada Lovelace from 2020 to 2020" in person_html
-    theme_html = Template("{% publications_chart theme %}").render(
-        Context({"theme": theme})
-    )
+    theme_html = Template(
+        "{% load publications %}{% publications_chart theme %}"
+    ).render(Context({"theme": theme}))
     assert "2 publications of Optimisation from 2021 to 2021" in theme_html
 
 
@@ -82,7 +85,9 @@ def test_coauthors_counted_most_frequent_first(make_publication, make_person):
         ("Bob B", 2, 100),
         ("Cy C", 1, 50),
     ]
-    html = Template("{% coauthor_chart ada %}").render(Context({"ada": ada}))
+    html = Template("{% load people %}{% coauthor_chart ada %}").render(
+        Context({"ada": ada})
+    )
     assert html.index("Bob B") < html.index("Cy C")
     assert "2 papers" in html
 
@@ -123,9 +128,9 @@ def test_srcset_offers_double_density_and_never_upscales(media, make_person):
     assert len(urls) == 2
     with Image.open(media / urls[1].removeprefix("/media/")) as image:
         assert image.size == (150, 150)
-    html = Template("<img {% thumbnail_attrs p.photo 40 40 %}>").render(
-        Context({"p": person})
-    )
+    html = Template(
+        "{% load labsite %}<img {% thumbnail_attrs p.photo 40 40 %}>"
+    ).render(Context({"p": person}))
     assert 'srcset="/media/thumbs/' in html
     assert " 2x" in html
 
@@ -137,5 +142,8 @@ def test_unreadable_or_missing_image_gives_no_thumbnail(media, make_person):
     person.photo.delete(save=False)
     assert thumbnail(person.photo, 40, 40) is None
     assert (
-        Template("{% thumbnail_img p.photo 40 %}").render(Context({"p": person})) == ""
+        Template("{% load labsite %}{% thumbnail_img p.photo 40 %}").render(
+            Context({"p": person})
+        )
+        == ""
     )

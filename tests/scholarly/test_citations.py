@@ -7,8 +7,8 @@ from django.template import Context, Template
 from people.models import Person
 from publications.models import Publication
 from research.models import ResearchTheme
-from site_config.citations import cited_keys, number_publications
-from site_config.markdown import render_markdown
+from site_config.markup.citations import number_publications
+from site_config.markup.render import cited_keys, render_markdown
 from site_config.models import SiteProfile
 
 

@@ -2,8 +2,8 @@ from django.template import Context, Template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_config.markdown import render_markdown
-from site_config.math import math_text_html, plain_math_text, tex_to_mathml
+from site_config.markup.math import math_text_html, plain_math_text, tex_to_mathml
+from site_config.markup.render import render_markdown
 
 
 def test_inline_math_in_title_becomes_mathml_and_text_is_escaped():
@@ -43,7 +43,7 @@ def test_plain_title_keeps_tex_without_dollars():
 
 
 def test_template_filters():
-    html = Template("{{ t|math_title }}|{{ t|plain_title }}").render(
+    html = Template("{% load labsite %}{{ t|math_title }}|{{ t|plain_title }}").render(
         Context({"t": "Nets & $x_1$"})
     )
     math, plain = html.split("|")

@@ -5,7 +5,8 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from site_config.metadata import citation_text, json_ld
+from publications.metadata import citation_text
+from site_config.markup.metadata import json_ld
 from site_config.models import SiteProfile
 
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from people.charts import MAX_COAUTHORS
 from people.models import Affiliation, Organization, Person
 from publications.models import Authorship, Publication
 from research.models import ResearchTheme
-from site_config.charts import MAX_COAUTHORS
 from site_config.models import SiteProfile
 
 # Ceiling per page; the real check is that 10 and 500 rows cost the same.

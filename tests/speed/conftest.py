@@ -19,7 +19,7 @@ BASE_DIR = Path(django_settings.BASE_DIR)
 
 @pytest.fixture(autouse=True)
 def _fresh_page_cache():
-    from site_config.cache import page_cache
+    from site_config.pagecache.cache import page_cache
 
     page_cache().clear()
     yield

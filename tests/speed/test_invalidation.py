@@ -11,8 +11,8 @@ from django.urls import reverse
 from people.models import Affiliation, NameVariant, Person
 from publications.models import Authorship, Publication
 from research.models import ResearchTheme
-from site_config.cache import bump_content_version, read_db_version
 from site_config.models import NavigationLink, SiteProfile
+from site_config.pagecache.cache import bump_content_version, read_db_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,13 +11,13 @@ from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 
 from publications.models import Publication
-from site_config.cache import (
+from site_config.models import SiteProfile
+from site_config.pagecache.cache import (
     bump_content_version,
     current_content_version,
     is_storable,
     read_db_version,
 )
-from site_config.models import SiteProfile
 
 
 def test_anonymous_repeat_visit_is_served_from_cache_with_one_query(
@@ -294,7 +294,7 @@ def test_shared_cache_holds_the_stamp_and_pages(
 def test_local_page_store_hands_back_the_stored_entry_without_copying(
     visitor, make_publication
 ):
-    from site_config.cache import PageMemoryCache, page_cache
+    from site_config.pagecache.cache import PageMemoryCache, page_cache
 
     store = page_cache()
     assert isinstance(store, PageMemoryCache)
@@ -309,7 +309,7 @@ def test_local_page_store_hands_back_the_stored_entry_without_copying(
 
 
 def test_sqlite_stamp_file_tells_every_bump_and_a_replaced_database_apart(tmp_path):
-    from site_config.cache import _stamp_file_version, _touch_stamp_file
+    from site_config.pagecache.cache import _stamp_file_version, _touch_stamp_file
 
     database = tmp_path / "site.sqlite3"
     database.write_bytes(b"v1")
@@ -326,7 +326,7 @@ def test_sqlite_stamp_file_tells_every_bump_and_a_replaced_database_apart(tmp_pa
 
 
 def test_a_new_release_never_sees_pages_cached_by_the_old_one(settings):
-    from site_config.cache import page_key, release
+    from site_config.pagecache.cache import page_key, release
 
     request = RequestFactory().get("/publications/")
     try:

@@ -13,9 +13,9 @@ from django.db import close_old_connections
 from django.test import RequestFactory
 from django.urls import reverse
 
-from site_config import page_wsgi
 from site_config.models import SiteProfile
-from site_config.page_wsgi import CachedPagesApplication
+from site_config.pagecache import wsgi as page_wsgi
+from site_config.pagecache.wsgi import CachedPagesApplication
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ from reversion.models import Version
 from people.models import Organization, Person
 from publications.models import Authorship, Publication
 from research.models import ResearchTheme
-from site_config.admin_mixins import EDIT_TOKEN_FIELD
+from site_config.core.admin import EDIT_TOKEN_FIELD
 from site_config.models import NavigationLink, SiteProfile
 
 pytestmark = pytest.mark.django_db

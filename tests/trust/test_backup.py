@@ -15,8 +15,8 @@ from reversion.models import Version
 from people.models import Person
 from publications.models import Publication
 from research.models import ResearchTheme
+from site_config.media.uploads import reencode_image
 from site_config.models import NavigationLink, SiteProfile
-from site_config.uploads import reencode_image
 from tests.trust.conftest import image_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)

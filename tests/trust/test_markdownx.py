@@ -7,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 from PIL import Image
 
-from site_config.markdown import render_markdown
+from site_config.markup.render import render_markdown
 from tests.trust.conftest import (
     HTML_AS_GIF,
     SVG_WITH_SCRIPT,

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from site_config.throttle import MAX_FAILURES
+from site_config.core.throttle import MAX_FAILURES
 
 ROOT = Path(__file__).resolve().parents[2]
 

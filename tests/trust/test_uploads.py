@@ -12,9 +12,13 @@ from PIL import Image
 from people.models import Person
 from publications.models import Publication
 from research.models import ResearchTheme
+from site_config.media.thumbnails import responsive
+from site_config.media.uploads import (
+    reencode_image,
+    validate_pdf,
+    validate_raster_image,
+)
 from site_config.models import SiteProfile
-from site_config.thumbnails import responsive
-from site_config.uploads import reencode_image, validate_pdf, validate_raster_image
 from tests.trust.conftest import (
     HTML_AS_GIF,
     SVG_WITH_SCRIPT,

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 
-from site_config.uploads import reencode_image, renamed_pdf, validate_pdf
+from site_config.media.uploads import reencode_image, renamed_pdf, validate_pdf
 
 EDIT_TOKEN_FIELD = "edit_token"
 

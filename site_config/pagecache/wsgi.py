@@ -1,6 +1,6 @@
 """Cached pages answered in front of Django, the way WhiteNoise answers static files.
 
-``site_config.cache.PageCacheMiddleware`` decides what is cached and when it is
+``pagecache.cache.PageCacheMiddleware`` decides what is cached and when it is
 stale. Serving a hit through it still costs Django's request object, the outer
 middleware and the response object: about as much as WhiteNoise spends on a
 whole static file, and a large page then still has to be copied into the
@@ -29,7 +29,7 @@ import logging
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 
-from site_config.cache import (
+from site_config.pagecache.cache import (
     PageCacheMiddleware,
     accepts_gzip,
     lookup,

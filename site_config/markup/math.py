@@ -2,7 +2,7 @@
 
 Browsers render MathML natively, so pages need no JavaScript engine and make no
 request to a CDN. Text outside math is escaped; the MathML goes through the same
-nh3 allow-list as Markdown output (see site_config.markdown).
+nh3 allow-list as Markdown output (see site_config.markup.render).
 """
 
 import re
@@ -12,6 +12,8 @@ from django.utils.html import escape
 from latex2mathml.converter import convert
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+
+from site_config.markup.sanitize import sanitize_html
 
 # $$display$$ or $inline$. An unescaped dollar opens; inline math may not start
 # or end with a space and may not be followed by a digit, so "costs $5 and $6"
@@ -47,8 +49,6 @@ def has_math(text):
 
 def math_text_html(text):
     """Plain text with $...$ math (a title) as safe HTML: text escaped, math typeset."""
-    from site_config.markdown import sanitize_html
-
     if not text:
         return ""
     parts = []

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from site_config.uploads import MAX_IMAGE_PIXELS, open_guarded
+from site_config.media.uploads import MAX_IMAGE_PIXELS, open_guarded
 
 logger = logging.getLogger(__name__)
 

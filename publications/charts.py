@@ -1,4 +1,4 @@
-"""Server-drawn SVG charts: publications per year, and who a person publishes with.
+"""Server-drawn SVG charts of publications per year (people/charts.py: co-authors).
 
 No chart library and no request elsewhere: the geometry is computed here and a
 template (`includes/_chart_years.html`) writes the SVG, with a title and a
@@ -7,10 +7,10 @@ description for screen readers and a table-like text alternative.
 
 from dataclasses import dataclass
 
-from django.db.models import Count
-
+from people.models import Person
 from publications.filters import theme_with_descendants
 from publications.models import Publication
+from research.models import ResearchTheme
 
 CHART_WIDTH = 640
 CHART_HEIGHT = 200
@@ -18,7 +18,6 @@ MARGIN_LEFT = 32
 MARGIN_RIGHT = 8
 MARGIN_TOP = 16
 MARGIN_BOTTOM = 28
-MAX_COAUTHORS = 24
 
 
 @dataclass
@@ -48,20 +47,6 @@ class YearChart:
     @property
     def total(self):
         return sum(bar.count for bar in self.bars)
-
-
-def year_counts(queryset):
-    """[(year, count), ...] oldest first, years without publications filled with 0."""
-    rows = (
-        queryset.order_by()
-        .filter(year__isnull=False)
-        .values("year")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    counts = {row["year"]: row["n"] for row in rows}
-    if not counts:
-        return []
-    return [(year, counts.get(year, 0)) for year in range(min(counts), max(counts) + 1)]
 
 
 def _nice_step(top):
@@ -115,38 +100,8 @@ def year_chart(counts, *, title, subject=""):
 
 def publications_for(subject):
     """The publications a chart about subject (None, a person or a theme) counts."""
-    from people.models import Person
-    from research.models import ResearchTheme
-
     if isinstance(subject, Person):
         return Publication.objects.with_person(subject.pk)
     if isinstance(subject, ResearchTheme):
         return Publication.objects.linked_to_themes(theme_with_descendants(subject))
     return Publication.objects.all()
-
-
-@dataclass
-class Coauthor:
-    person: object
-    shared: int
-    share: int  # percent of the most frequent co-author's count, for the bar
-
-
-def coauthors(person, *, limit=MAX_COAUTHORS, rows=None):
-    """Who person publishes with and how often, most frequent first; one query.
-
-    rows, when the view already read `Person.objects.coauthors_of(person)`,
-    are used as they are instead of asking again.
-    """
-    from people.models import Person
-
-    if rows is None:
-        rows = Person.objects.coauthors_of(person)[:limit]
-    rows = list(rows)
-    if not rows:
-        return []
-    most = rows[0].shared or 1
-    return [
-        Coauthor(person=row, shared=row.shared, share=round(100 * row.shared / most))
-        for row in rows
-    ]

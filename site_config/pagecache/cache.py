@@ -1,7 +1,7 @@
 """Whole-page cache for anonymous visitors, kept exact by a content version stamp.
 
 Every change to what public pages show moves one shared version stamp: the signal
-receivers in ``site_config.invalidation`` do it for saves, deletes and m2m changes,
+receivers in ``pagecache.invalidation`` do it for saves, deletes and m2m changes,
 and code that writes around signals (``bulk_create``, ``QuerySet.update``) calls
 ``bump_content_version()`` itself. A cached page remembers the stamp it was rendered
 under and is served only while the stamp is unchanged, so the request after an edit
@@ -35,7 +35,7 @@ from django.utils.http import http_date
 from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 
-from site_config.models import ContentVersion
+from site_config.pagecache.models import ContentVersion
 
 VERSION_KEY = "labsite:content-version"
 PAGE_KEY_PREFIX = "labsite:page:"
@@ -399,7 +399,7 @@ class PageCacheMiddleware:
 
     @staticmethod
     def noted(response, key, entry):
-        """response, telling the WSGI layer (site_config.page_wsgi) which entry it
+        """response, telling the WSGI layer (site_config.pagecache.wsgi) which entry it
         came from, so it can add the headers the page leaves the server with."""
         if len(entry) == 7:
             response.page_cache_key = key

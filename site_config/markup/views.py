@@ -13,8 +13,8 @@ from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from site_config.markdown import render_markdown
-from site_config.uploads import reencode_image
+from site_config.markup.render import render_markdown
+from site_config.media.uploads import reencode_image
 
 
 def _staff_only(request):

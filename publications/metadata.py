@@ -1,48 +1,19 @@
 """What search engines and reference managers read from a page's head.
 
 Google Scholar's Highwire Press `citation_*` tags, schema.org JSON-LD
-(ScholarlyArticle, Person, ResearchOrganization) and OpenGraph. Titles go out as
-plain text with math as TeX source (see site_config.math).
+(ScholarlyArticle; people/metadata.py has Person and ResearchOrganization)
+and OpenGraph. Titles go out as
+plain text with math as TeX source (see site_config.markup.math).
 """
 
-import json
 import re
 
-from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from site_config.markdown import render_markdown
-from site_config.math import plain_math_text
-
-DESCRIPTION_WORDS = 45
-# Escapes that keep JSON inside <script> from closing the tag or opening a comment.
-_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def plain_text(markdown_text, *, words=DESCRIPTION_WORDS):
-    """Markdown as one line of plain text, math as TeX, cut after some words."""
-    if not markdown_text:
-        return ""
-    text = re.sub(r"\s*\[\s*@[^\]]*\]", "", markdown_text)
-    text = strip_tags(render_markdown(plain_math_text(text)))
-    text = " ".join(text.split())
-    return Truncator(text).words(words, truncate="…") if words else text
-
-
-def json_ld(data):
-    """A <script type="application/ld+json"> element, safe inside HTML."""
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    payload = payload.translate(_JSON_ESCAPES)
-    return mark_safe(  # noqa: S308 - the only markup-significant characters are escaped
-        f'<script type="application/ld+json">{payload}</script>'
-    )
-
-
-def _absolute(request, url):
-    if not url:
-        return ""
-    return request.build_absolute_uri(url) if request is not None else url
+from publications.bibtex.export import to_bibtex
+from site_config.markup.math import plain_math_text
+from site_config.markup.metadata import absolute as _absolute
+from site_config.markup.metadata import plain_text
 
 
 def _page_range(pages):
@@ -170,87 +141,6 @@ def scholarly_article(publication, request=None):
     return data
 
 
-def person_data(person, request=None):
-    """schema.org Person: name, role, affiliations, ORCID and profile links."""
-    url = _absolute(request, person.get_absolute_url())
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Person",
-        "@id": url,
-        "url": url,
-        "name": person.full_name,
-    }
-    if person.given_name:
-        data["givenName"] = person.given_name
-    if person.family_name:
-        data["familyName"] = person.family_name
-    if person.native_name:
-        data["alternateName"] = person.native_name
-    data["jobTitle"] = str(person.get_role_display())
-    affiliations = [
-        {"@type": "Organization", "name": a.organization.name}
-        | ({"url": a.organization.url} if a.organization.url else {})
-        for a in person.affiliations.all()
-    ]
-    if affiliations:
-        data["affiliation"] = affiliations
-    if person.interests:
-        data["knowsAbout"] = person.interests
-    if person.photo:
-        data["image"] = _absolute(request, person.photo.url)
-    if person.orcid:
-        data["identifier"] = {
-            "@type": "PropertyValue",
-            "propertyID": "ORCID",
-            "value": person.orcid,
-        }
-    same_as = [
-        u
-        for u in (
-            person.orcid_url,
-            person.google_scholar_url,
-            person.github_url,
-            person.homepage,
-        )
-        if u
-    ]
-    if same_as:
-        data["sameAs"] = same_as
-    return data
-
-
-def research_organization(profile, request=None, *, members=()):
-    """schema.org ResearchOrganization for the home page."""
-    url = _absolute(request, "/")
-    data = {
-        "@context": "https://schema.org",
-        "@type": "ResearchOrganization",
-        "@id": url,
-        "url": url,
-        "name": profile.group_name,
-    }
-    description = profile.tagline or plain_text(profile.introduction)
-    if description:
-        data["description"] = description
-    if profile.logo:
-        data["logo"] = _absolute(request, profile.logo.url)
-    if profile.email:
-        data["email"] = profile.email
-    if profile.address:
-        data["address"] = profile.address
-    people = [
-        {
-            "@type": "Person",
-            "name": person.full_name,
-            "url": _absolute(request, person.get_absolute_url()),
-        }
-        for person in members
-    ]
-    if people:
-        data["member"] = people
-    return data
-
-
 def citation_text(publication):
     """A formatted reference: authors (year). Title. Venue, vol(no), pages. DOI."""
     names = [a.display_name for a in publication.ordered_authorships()]
@@ -279,6 +169,4 @@ def citation_text(publication):
 
 def bibtex_text(publication):
     """The publication's BibTeX entry, as the BibTeX download gives it."""
-    from publications.bibtex.export import to_bibtex
-
     return to_bibtex(publication).strip()

@@ -3,13 +3,13 @@
 Every model of the content apps counts, including the auto-created m2m tables and
 models added later, so a new model cannot silently serve stale pages. Writes that
 send no signals (``bulk_create``, ``QuerySet.update``) must call
-``site_config.cache.bump_content_version()`` themselves.
+``site_config.pagecache.cache.bump_content_version()`` themselves.
 """
 
 from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from site_config.cache import bump_content_version
+from site_config.pagecache.cache import bump_content_version
 
 CONTENT_APPS = ("people", "research", "publications", "site_config")
 # The stamp itself; bumping on its own save would loop.

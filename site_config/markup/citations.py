@@ -9,6 +9,12 @@ its own scope.
 
 When the page shows a numbered publication list (`publication_numbers`), a
 citation of a listed publication shows the item's number and links to it.
+
+This module knows the syntax and the numbering, not where publications live:
+the publications app registers the function that looks keys up
+(`set_key_resolver`, from its AppConfig.ready()), so the base of the site imports
+no app. Finding which keys a text cites and validating them is
+site_config.markup.render's job, because it takes a Markdown conversion.
 """
 
 import contextvars
@@ -16,12 +22,13 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+
+from site_config.markup.math import math_text_html, plain_math_text
 
 # A BibTeX key: anything but spaces, separators and brackets.
 KEY = r"[^\s;,\[\]@{}]+"
@@ -29,6 +36,26 @@ CITATION_RE = re.compile(rf"\[\s*@({KEY}(?:\s*;\s*@{KEY})*)\s*\]")
 KEY_RE = re.compile(rf"@({KEY})")
 
 _active_scope = contextvars.ContextVar("labsite_citation_scope", default=None)
+_resolver = None
+
+
+def set_key_resolver(resolve):
+    """Register how BibTeX keys are looked up: resolve(keys) -> {key: publication}.
+
+    keys is a list of strings; the result maps each known key to an object with
+    pk, title, venue, venue_short, year and get_absolute_url(); unknown keys are
+    left out. The publications app registers its own when Django starts; with
+    none registered every key is unknown.
+    """
+    global _resolver
+    _resolver = resolve
+
+
+def resolve_keys(keys):
+    """{key: publication} for the keys that name a publication, in one lookup."""
+    if not keys or _resolver is None:
+        return {}
+    return _resolver(list(keys))
 
 
 @dataclass
@@ -67,15 +94,8 @@ class CitationScope:
         """html with the tokens replaced by numbered links, plus the references."""
         if not self.citations:
             return html
-        from publications.models import Publication
-
         by_token = {c.token: c for c in self.citations}
-        found = {
-            p.bibtex_key: p
-            for p in Publication.objects.filter(bibtex_key__in=self.keys).only(
-                "pk", "slug", "title", "venue", "venue_short", "year", "bibtex_key"
-            )
-        }
+        found = resolve_keys(self.keys)
         next_number = max(self.list_numbers.values(), default=0) + 1
         numbers = {}
         referenced = []
@@ -122,7 +142,7 @@ def _citation_html(keys, found, link):
             format_html(
                 '<a href="{}" title="{}">{}</a>',
                 href,
-                _plain(publication.title),
+                plain_math_text(publication.title),
                 number,
             )
         )
@@ -132,16 +152,8 @@ def _citation_html(keys, found, link):
     )
 
 
-def _plain(title):
-    from site_config.math import plain_math_text
-
-    return plain_math_text(title)
-
-
 def references_html(referenced):
     """The short reference list: number, linked title, venue and year."""
-    from site_config.math import math_text_html
-
     items = format_html_join(
         "\n",
         '<li value="{}" id="ref-{}"><a href="{}">{}</a>{}</li>',
@@ -212,43 +224,6 @@ def number_publications(*lists, start=1):
     if scope is not None:
         scope.use_numbers(numbers)
     return numbers
-
-
-def cited_keys(text):
-    """BibTeX keys cited in Markdown text, in order (code and escapes ignored)."""
-    if not text:
-        return []
-    from site_config.markdown import collect_citations
-
-    return collect_citations(text).keys
-
-
-def unknown_keys(text):
-    keys = cited_keys(text)
-    if not keys:
-        return []
-    from publications.models import Publication
-
-    known = set(
-        Publication.objects.filter(bibtex_key__in=keys).values_list(
-            "bibtex_key", flat=True
-        )
-    )
-    return [key for key in keys if key not in known]
-
-
-def validate_citations(instance, field_names):
-    """Raise a ValidationError naming every unknown key, per Markdown field."""
-    errors = {}
-    for name in field_names:
-        missing = unknown_keys(getattr(instance, name, ""))
-        if missing:
-            errors[name] = _(
-                "No publication has the BibTeX key %(keys)s. Check the spelling "
-                "or add the publication first."
-            ) % {"keys": ", ".join(f"“{key}”" for key in missing)}
-    if errors:
-        raise ValidationError(errors)
 
 
 class CitationInlineProcessor(InlineProcessor):

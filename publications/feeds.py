@@ -15,8 +15,8 @@ from people.models import Person
 from publications.filters import theme_with_descendants
 from publications.models import Publication
 from research.models import ResearchTheme
-from site_config.markdown import render_markdown
-from site_config.math import plain_math_text
+from site_config.markup.math import plain_math_text
+from site_config.markup.render import render_markdown
 from site_config.models import SiteProfile
 
 FEED_ITEMS = 30

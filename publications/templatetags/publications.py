@@ -1,0 +1,108 @@
+"""The publications template library: `{% load publications %}`.
+
+Author lines of list items, the publications-per-year chart, and what a
+publication's page head carries (Highwire tags, JSON-LD, cite data).
+"""
+
+from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from publications import charts, metadata
+from site_config.markup.metadata import json_ld
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def highwire_tags(context, publication):
+    """`{% highwire_tags publication as tags %}`: [(name, content), ...]."""
+    return metadata.highwire_tags(publication, context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def publication_jsonld(context, publication):
+    return json_ld(metadata.scholarly_article(publication, context.get("request")))
+
+
+@register.simple_tag
+def cite_data(publication):
+    """`{% cite_data publication as cite %}`: cite.text and cite.bibtex."""
+    return {
+        "text": metadata.citation_text(publication),
+        "bibtex": metadata.bibtex_text(publication),
+    }
+
+
+# A list item names this many authors, then "and N more" linking to the paper.
+LISTED_AUTHORS = 10
+_EQUAL_MARK = '<abbr class="mark" title="equal contribution">*</abbr>'
+_CORRESPONDING_MARK = '<abbr class="mark" title="corresponding author">†</abbr>'
+
+
+@register.simple_tag
+def author_list(publication, url=None):
+    """`{% author_list publication url %}`: the author line of a list item.
+
+    Members link to their pages; `*` and `†` mark equal contribution and the
+    corresponding author. Built in Python because a list page shows this line
+    hundreds of times and a template loop over every author was most of its
+    cost. Reads `listed_authors` (publications.listing) when the list set them,
+    else the prefetched authorships. url is the publication's address when the
+    caller already has it.
+    """
+    authorships = getattr(publication, "listed_authors", None)
+    if authorships is None:
+        authorships = publication.ordered_authorships()
+    if not authorships:
+        return conditional_escape(publication.authors_raw or "")
+    parts = []
+    for authorship in authorships[:LISTED_AUTHORS]:
+        person = authorship.person
+        name = conditional_escape(authorship.display_name)
+        if person.is_member:
+            href = conditional_escape(_person_url(person))
+            part = f'<a class="author author--member" href="{href}">{name}</a>'
+        else:
+            part = f'<span class="author">{name}</span>'
+        if authorship.equal_contribution:
+            part += _EQUAL_MARK
+        if authorship.corresponding:
+            part += _CORRESPONDING_MARK
+        parts.append(part)
+    html = ", ".join(parts)
+    hidden = len(authorships) - LISTED_AUTHORS
+    if hidden > 0:
+        href = conditional_escape(url or publication.get_absolute_url())
+        html += f' <a class="authors-more" href="{href}">and {hidden} more</a>'
+    return mark_safe(html)  # noqa: S308 - every value above is escaped
+
+
+def _person_url(person):
+    # Lists share one instance per person (publications.listing.attach_authors),
+    # so a member on every item of their own page is reversed once.
+    url = person.__dict__.get("_listed_url")
+    if url is None:
+        url = person.__dict__["_listed_url"] = person.get_absolute_url()
+    return url
+
+
+@register.inclusion_tag("includes/_chart_years.html")
+def publications_chart(subject=None, title="", counts=None):
+    """`{% publications_chart person %}`: publications per year as inline SVG.
+
+    subject is None (the whole group), a Person or a ResearchTheme. counts,
+    [(year, count), ...] as `PublicationQuerySet.counts_per_year()` gives
+    them, saves the query when the view already has them.
+    """
+    if not title:
+        name = getattr(subject, "full_name", None) or getattr(subject, "title", "")
+        title = f"Publications per year{': ' + name if name else ''}"
+    if counts is None:
+        counts = charts.publications_for(subject).counts_per_year()
+    subject_name = getattr(subject, "full_name", None) or getattr(subject, "title", "")
+    chart_id = f"chart-{type(subject).__name__.lower()}-{getattr(subject, 'pk', 'all')}"
+    return {
+        "chart": charts.year_chart(counts, title=title, subject=subject_name),
+        "chart_id": chart_id,
+    }

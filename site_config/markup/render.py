@@ -1,0 +1,96 @@
+"""The one Markdown renderer: pages, the admin's live preview and feeds all use it.
+
+Its output passes an allow-list sanitizer (nh3), so editors' text cannot inject
+scripts, event handlers or javascript: URLs into public pages.
+"""
+
+import threading
+
+import markdown
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from site_config.markup.citations import (
+    CitationExtension,
+    CitationScope,
+    active_scope,
+    resolve_keys,
+)
+from site_config.markup.math import MathExtension
+from site_config.markup.sanitize import sanitize_html
+
+EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+_converters = threading.local()
+
+
+def _convert(text, scope):
+    # Building a Markdown instance costs more than converting a typical text, so
+    # each thread keeps one and resets it between texts.
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = markdown.Markdown(
+            extensions=[*EXTENSIONS, MathExtension(), CitationExtension()],
+            output_format="html",
+        )
+        _converters.md = md
+    md.reset()
+    md.citation_scope = scope
+    try:
+        return sanitize_html(md.convert(text))
+    finally:
+        md.citation_scope = None
+
+
+def render_markdown(text):
+    """Markdown text to sanitized HTML, with math typeset and citations linked.
+
+    Inside a page's citation scope the citations are left as tokens for the page
+    to number and resolve at once; on its own (live preview, feeds) the text is
+    its own scope and gets its reference list here.
+    """
+    if not text:
+        return ""
+    scope = active_scope()
+    if scope is not None:
+        return _convert(text, scope)
+    scope = CitationScope()
+    return scope.finish(_convert(text, scope))
+
+
+def collect_citations(text):
+    """The citation scope text would fill, without resolving anything."""
+    scope = CitationScope()
+    if text:
+        _convert(text, scope)
+    return scope
+
+
+def cited_keys(text):
+    """BibTeX keys cited in Markdown text, in order (code and escapes ignored)."""
+    if not text:
+        return []
+    return collect_citations(text).keys
+
+
+def unknown_keys(text):
+    """The keys text cites that name no publication, in order."""
+    keys = cited_keys(text)
+    if not keys:
+        return []
+    known = resolve_keys(keys)
+    return [key for key in keys if key not in known]
+
+
+def validate_citations(instance, field_names):
+    """Raise a ValidationError naming every unknown key, per Markdown field."""
+    errors = {}
+    for name in field_names:
+        missing = unknown_keys(getattr(instance, name, ""))
+        if missing:
+            errors[name] = _(
+                "No publication has the BibTeX key %(keys)s. Check the spelling "
+                "or add the publication first."
+            ) % {"keys": ", ".join(f"“{key}”" for key in missing)}
+    if errors:
+        raise ValidationError(errors)
