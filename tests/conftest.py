@@ -32,6 +32,18 @@ def bib_corpus():
 
 
 @pytest.fixture(autouse=True)
+def _no_network(monkeypatch):
+    """Tests never touch the network: metadata services answer from recordings
+    (tests/publications/sources/conftest.py's ``replay``) or not at all."""
+    from publications.sources import http
+
+    def refuse(url, **_kwargs):
+        raise AssertionError(f"a test tried to reach {url}; use the replay fixture")
+
+    monkeypatch.setattr(http, "TRANSPORT", refuse)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 

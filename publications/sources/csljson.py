@@ -1,0 +1,262 @@
+"""CSL-JSON (Zotero, Pandoc, citeproc, doi.org) to importer entries.
+
+CSL-JSON is a JSON array of items, each a work described with the variables of
+the Citation Style Language 1.0.2 specification (``type``, ``title``,
+``container-title``, ``author`` as ``{family, given, non-dropping-particle,
+dropping-particle, suffix}`` or ``{literal}``, ``issued`` as ``date-parts``,
+``raw`` or ``literal``, ``page``, ``DOI``...). The mapping to BibTeX fields
+follows the one citeproc-js and Zotero's exporters use, so that a work imported
+from CSL-JSON and from the same library's BibTeX export becomes one publication.
+"""
+
+import json
+import re
+
+from publications.sources.entries import (
+    Failure,
+    ParseResult,
+    bibtex_name,
+    make_entry,
+    make_key,
+    name_list,
+    strip_markup,
+)
+
+# CSL item types (CSL 1.0.2 appendix) to BibTeX entry types.
+CSL_TYPES = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "review": "article",
+    "review-book": "article",
+    "paper-conference": "inproceedings",
+    "chapter": "incollection",
+    "entry-encyclopedia": "inreference",
+    "entry-dictionary": "inreference",
+    "entry": "inreference",
+    "book": "book",
+    "classic": "book",
+    "collection": "collection",
+    "periodical": "periodical",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "speech": "presentation",
+    "presentation": "presentation",
+    # CSL's "article" is a manuscript made public: a preprint or working paper.
+    "article": "preprint",
+    "manuscript": "unpublished",
+    "dataset": "dataset",
+    "software": "software",
+    "patent": "patent",
+    "webpage": "online",
+    "post": "online",
+    "post-weblog": "online",
+    "graphic": "misc",
+    "motion_picture": "video",
+    "broadcast": "video",
+    "interview": "misc",
+    "personal_communication": "misc",
+    "legal_case": "misc",
+    "legislation": "misc",
+    "bill": "misc",
+    "map": "misc",
+    "song": "misc",
+    "standard": "standard",
+    "document": "misc",
+}
+_CONTAINER_AS_JOURNAL = {"article", "periodical"}
+_ARXIV_NUMBER = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
+_MASTERS = re.compile(r"master|m\.?\s?sc|m\.?a\.?\b|diplom", re.IGNORECASE)
+
+
+class CslJsonError(ValueError):
+    """The text is not CSL-JSON at all (not JSON, or JSON of another shape)."""
+
+
+def parse_csl_json(text):
+    """Entries for every item of a CSL-JSON text.
+
+    ``text``: a JSON array of CSL items (a single item object, or an object with
+    an ``items`` array, is read too). Returns a ``ParseResult`` whose entries have
+    the line each item starts on; an item that is not an object, or has no title,
+    is a ``Failure`` with its line and id. Raises ``CslJsonError`` when the text
+    is not JSON or holds no list of items.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CslJsonError(
+            f"not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from error
+    if isinstance(data, dict):
+        data = data.get("items", [data]) if "items" in data else [data]
+    if not isinstance(data, list):
+        raise CslJsonError("JSON of another shape: CSL-JSON is a list of items")
+    lines = _item_lines(text, len(data))
+    result = ParseResult(entries=[], failures=[], warnings=[])
+    for item, line in zip(data, lines, strict=True):
+        if not isinstance(item, dict):
+            result.failures.append(
+                Failure(line=line, key="", message="item is not a JSON object")
+            )
+            continue
+        source = json.dumps(item, ensure_ascii=False, sort_keys=True)
+        try:
+            result.entries.append(csl_item_entry(item, line=line, source=source))
+        except ValueError as error:
+            key = str(item.get("citation-key") or item.get("id") or "")
+            result.failures.append(Failure(line=line, key=key, message=str(error)))
+    return result
+
+
+def _item_lines(text, count):
+    """The line on which each top-level item of a JSON array starts."""
+    decoder = json.JSONDecoder()
+    lines, pos = [], text.find("[")
+    if pos < 0:
+        return [1] * count
+    pos += 1
+    for _ in range(count):
+        while pos < len(text) and text[pos] in " \t\r\n,":
+            pos += 1
+        lines.append(text.count("\n", 0, pos) + 1)
+        try:
+            pos = decoder.raw_decode(text, pos)[1]
+        except json.JSONDecodeError:
+            break
+    return lines + [lines[-1] if lines else 1] * (count - len(lines))
+
+
+def csl_names(names):
+    """A CSL name list (``author``, ``editor``) as BibTeX names."""
+    out = []
+    for name in names or []:
+        if not isinstance(name, dict):
+            continue
+        literal = str(name.get("literal") or "").strip()
+        if not literal and not name.get("family") and name.get("given"):
+            # A lone name part, as Crossref sends for a mononym.
+            literal = str(name["given"]).strip()
+        out.append(
+            bibtex_name(
+                family=str(name.get("family") or "").strip(),
+                given=str(name.get("given") or "").strip(),
+                particle=" ".join(
+                    str(name.get(part) or "").strip()
+                    for part in ("dropping-particle", "non-dropping-particle")
+                    if name.get(part)
+                ),
+                suffix=str(name.get("suffix") or "").strip(),
+                literal=literal,
+            )
+        )
+    return out
+
+
+def csl_date(value):
+    """``(year, month)`` from a CSL date: ``date-parts``, ``raw`` or ``literal``.
+
+    Either may be None; a ``season`` is not a month and is left out.
+    """
+    if not isinstance(value, dict):
+        return None, None
+    parts = value.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        first = parts[0]
+        year = _int(first[0])
+        month = _int(first[1]) if len(first) > 1 else None
+        return year, month if month and 1 <= month <= 12 else None
+    text = str(value.get("raw") or value.get("literal") or "")
+    match = re.search(r"\b(\d{4})(?:[-/](\d{1,2}))?", text)
+    if not match:
+        return None, None
+    month = _int(match.group(2))
+    return int(match.group(1)), month if month and 1 <= month <= 12 else None
+
+
+def _int(value):
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(item, name):
+    value = item.get(name)
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value) if value not in (None, "") else ""
+
+
+def csl_item_entry(item, *, line=1, source=""):
+    """The ``Entry`` for one CSL item (a dict as the specification describes).
+
+    Raises ValueError when the item has no title.
+    """
+    title = strip_markup(_text(item, "title"))
+    subtitle = strip_markup(_text(item, "subtitle"))
+    if subtitle and not title.rstrip().endswith((":", "?", "!", ".")):
+        title = f"{title.rstrip()}: {subtitle}"
+    if not title.strip():
+        raise ValueError("no title")
+    csl_type = _text(item, "type") or "document"
+    bib_type = CSL_TYPES.get(csl_type, "misc")
+    genre = _text(item, "genre")
+    if csl_type == "thesis" and _MASTERS.search(genre):
+        bib_type = "mastersthesis"
+    authors = csl_names(item.get("author"))
+    editors = csl_names(item.get("editor"))
+    year, month = csl_date(item.get("issued"))
+    container = strip_markup(_text(item, "container-title"))
+    fields = {
+        "title": title,
+        "author": name_list(authors),
+        "editor": name_list(editors),
+        "year": str(year or ""),
+        "month": str(month or ""),
+        "volume": _text(item, "volume"),
+        "number": _text(item, "issue") or _text(item, "number"),
+        "pages": _text(item, "page"),
+        "publisher": _text(item, "publisher"),
+        "address": _text(item, "publisher-place"),
+        "doi": _text(item, "DOI"),
+        "url": _text(item, "URL"),
+        "abstract": strip_markup(_text(item, "abstract")),
+        "keywords": _text(item, "keyword"),
+        "note": _text(item, "note"),
+        "isbn": _text(item, "ISBN"),
+        "issn": _text(item, "ISSN"),
+        "language": _text(item, "language"),
+        "edition": _text(item, "edition"),
+        "series": _text(item, "collection-title"),
+        "shortjournal": _text(item, "container-title-short")
+        or _text(item, "journalAbbreviation"),
+    }
+    if bib_type in _CONTAINER_AS_JOURNAL or bib_type == "preprint":
+        fields["journal"] = container
+    elif bib_type in {"phdthesis", "mastersthesis"}:
+        fields["school"] = _text(item, "publisher")
+        fields["publisher"] = ""
+    elif bib_type == "techreport":
+        fields["institution"] = _text(item, "publisher")
+        fields["publisher"] = ""
+        fields["type"] = genre
+    elif bib_type == "presentation":
+        fields["eventtitle"] = _text(item, "event-title") or _text(item, "event")
+        fields["venue"] = _text(item, "event-place")
+    else:
+        fields["booktitle"] = container
+    if bib_type == "inproceedings" and not container:
+        fields["booktitle"] = _text(item, "event-title") or _text(item, "event")
+    arxiv = _ARXIV_NUMBER.match(_text(item, "number"))
+    if arxiv:
+        fields["eprint"] = arxiv.group(1)
+        fields["archiveprefix"] = "arXiv"
+        fields["number"] = _text(item, "issue")
+    key = make_key(
+        _text(item, "citation-key") or _text(item, "id"),
+        authors=authors,
+        year=year,
+        title=title,
+    )
+    return make_entry(type=bib_type, key=key, fields=fields, line=line, source=source)

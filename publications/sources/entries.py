@@ -1,0 +1,138 @@
+"""Building BibTeX-shaped entries from other formats' records.
+
+Readers of CSL-JSON, RIS, Crossref, arXiv and ORCID records describe a work as a
+BibTeX type, a key and plain Unicode field values; ``make_entry`` turns that into
+the ``Entry`` the BibTeX importer takes. Values are Unicode text, not LaTeX, so
+characters that mean something to the LaTeX decoder (``\\ { } ~`` and ``--``) are
+escaped here, unless the entry type says its values are plain already.
+"""
+
+import dataclasses
+import re
+
+from publications.bibtex.parse import Entry, Failure, ParseResult
+from site_config.text import fold
+
+# Identifiers and links are read verbatim by the importer, never LaTeX-decoded.
+VERBATIM_FIELDS = {"doi", "url", "eprint", "archiveprefix", "pdf", "isbn", "issn"}
+_LATEX_SPECIALS = re.compile(r"[\\{}~]|-(?=-)")
+_LATEX_ESCAPES = {
+    "\\": "\\textbackslash{}",
+    "{": "\\{",
+    "}": "\\}",
+    "~": "\\textasciitilde{}",
+    "-": "-{}",
+}
+_KEY_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_:.\-+/]{0,99}$")
+_SPACES = re.compile(r"\s+")
+_ENTRY_TAKES_PLAIN = "plain" in {f.name for f in dataclasses.fields(Entry)}
+
+__all__ = ["Failure", "ParseResult", "bibtex_name", "make_entry", "make_key"]
+
+
+def escape_latex(text):
+    """Unicode text written so the BibTeX importer's LaTeX decoder gives it back."""
+    return _LATEX_SPECIALS.sub(lambda m: _LATEX_ESCAPES[m.group(0)], text)
+
+
+# Rich-text markup that CSL processors (citeproc-js) and Crossref put in titles;
+# only these tags are taken out, so "x < y" in a title stays as it is.
+_MARKUP = re.compile(
+    r"</?(?:i|b|em|strong|sup|sub|sc|u|span(?:\s+class=\"nocase\")?|"
+    r"jats:[a-z-]+|mml:[a-z]+[^>]*)>",
+    re.IGNORECASE,
+)
+
+
+def strip_markup(text):
+    """Text without the inline tags of CSL rich text and Crossref's JATS."""
+    return _MARKUP.sub("", text)
+
+
+def clean(text):
+    """A value with runs of white space (line breaks, tabs) as one space."""
+    return _SPACES.sub(" ", str(text or "")).strip()
+
+
+def bibtex_name(*, family="", given="", particle="", suffix="", literal=""):
+    """One name in BibTeX's "von Last, Jr, First" form (plain text, not escaped).
+
+    ``literal`` (a corporate or institutional author) is braced so that it stays
+    one name; a family name alone is braced too, so "Plato" is not split.
+    """
+    if literal:
+        return "{" + literal + "}"
+    family = " ".join(p for p in (particle, family) if p)
+    if not family:
+        return "{" + given + "}" if given else ""
+    pieces = [family]
+    if suffix:
+        pieces.append(suffix)
+    if given:
+        pieces.append(given)
+    elif not suffix:
+        return "{" + family + "}"
+    return ", ".join(pieces)
+
+
+# Author "names" that are groups: kept whole rather than split into given/family.
+_GROUP = re.compile(
+    r"\b(collaboration|consortium|group|team|project|organi[sz]ation|committee)\b",
+    re.IGNORECASE,
+)
+
+
+def free_name(name):
+    """A name written "First Last" (arXiv, ORCID credit names) for a BibTeX list:
+    as it is, or braced whole when it names a group ("The ATLAS Collaboration")."""
+    name = clean(name)
+    return "{" + name + "}" if _GROUP.search(name) else name
+
+
+def name_list(names):
+    """BibTeX names (from ``bibtex_name``) joined with ``and``; empty ones left out."""
+    return " and ".join(name for name in names if name)
+
+
+def make_key(key, *, authors=(), year=None, title=""):
+    """The key a record is imported under.
+
+    A key the record gives (CSL-JSON ``id``/``citation-key``, RIS ``ID``) is kept
+    when it is one a BibTeX file could hold; otherwise (Zotero's item URLs, bare
+    numbers, none at all) one is made from the first author's family name, the
+    year and the first long title word, as the importer does for keyless entries.
+    """
+    key = clean(key)
+    if _KEY_OK.match(key) and "://" not in key:
+        return key
+    family = ""
+    if authors:
+        first = authors[0]
+        family = first.split(",")[0] if "," in first else first.strip("{}")
+    words = [w for w in fold(title).split() if len(w) > 3]
+    made = f"{fold(family).replace(' ', '')}{year or ''}{words[0] if words else ''}"
+    made = re.sub(r"[^A-Za-z0-9_:.\-+/]", "", made)[:100]
+    return made or "entry"
+
+
+def make_entry(*, type, key, fields, line, source):
+    """An ``Entry`` for the importer from plain Unicode values.
+
+    ``type``: a BibTeX entry type (``article``, ``inproceedings``...); ``fields``:
+    lower-case BibTeX field names to text (empty values are dropped); ``line``:
+    where the record starts in its file (1 for a record fetched by identifier);
+    ``source``: the record as read, whose hash tells a re-import that nothing
+    changed.
+    """
+    values = {}
+    for name, value in fields.items():
+        value = clean(value) if name != "abstract" else str(value or "").strip()
+        if not value:
+            continue
+        if not _ENTRY_TAKES_PLAIN and name not in VERBATIM_FIELDS:
+            value = escape_latex(value)
+        values[name] = value
+    entry = Entry(type=type, key=key, fields=values, line=line, source=source)
+    if _ENTRY_TAKES_PLAIN:
+        entry.plain = True
+    return entry
