@@ -53,7 +53,7 @@ class PersonAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     ]
     prepopulated_fields = {"slug": ["full_name"]}
     inlines = [AffiliationInline, NameVariantInline]
-    readonly_fields = ["photo_preview"]
+    readonly_fields = ["photo_preview", "orcid_synced_at"]
     fieldsets = [
         (
             None,
@@ -89,6 +89,7 @@ class PersonAdmin(ContentAdminMixin, MarkdownxModelAdmin):
                     "email",
                     "homepage",
                     "orcid",
+                    "orcid_synced_at",
                     "google_scholar_id",
                     "github_username",
                 ]

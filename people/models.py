@@ -125,6 +125,13 @@ class Person(models.Model):
     orcid = models.CharField(
         _("ORCID iD"), max_length=19, blank=True, help_text=_("0000-0002-1825-0097")
     )
+    orcid_synced_at = models.DateTimeField(
+        _("last synced from ORCID"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When sync_orcid last read this person's ORCID works."),
+    )
     google_scholar_id = models.CharField(
         _("Google Scholar id"), max_length=40, blank=True
     )

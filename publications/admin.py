@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
 from publications.admin_import import import_view
+from publications.admin_sources import publication_urls
 from publications.models import Authorship, Publication
 from site_config.core.admin import ContentAdminMixin
 
@@ -97,5 +98,6 @@ class PublicationAdmin(ContentAdminMixin, MarkdownxModelAdmin):
                 view,
                 name="publications_publication_import_bibtex",
             ),
+            *publication_urls(self),
             *super().get_urls(),
         ]

@@ -1,8 +1,11 @@
-"""The admin's "Import BibTeX" page: upload, read the dry-run report, confirm.
+"""The admin's import page: upload a BibTeX, CSL-JSON or RIS file, read the
+dry-run report, confirm; the import itself then runs as a background task.
 
 The uploaded text waits between the two steps in a private temporary file whose
 random name is kept only in the editor's session, so nobody can confirm (or
 read) an upload that is not theirs, and nothing is written before "Import".
+Confirming queues an ``ImportRun`` (``publications.tasks``) and shows its page,
+with a progress bar until the worker has run it and the report afterwards.
 """
 
 import contextlib
@@ -19,11 +22,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from publications.bibtex.importer import (
-    BibtexInputError,
-    decode_bytes,
-    import_bibtex,
-)
+from publications.admin_sources import run_page
+from publications.bibtex.importer import BibtexInputError, decode_bytes
+from publications.models import ImportRun
+from publications.sources.formats import UnknownFormatError, detect_format
+from publications.sources.history import new_run
+from publications.sources.service import ImportInputError, import_publications
+from publications.tasks import enqueue
 from research.models import ResearchTheme
 
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
@@ -34,7 +39,13 @@ STALE_AFTER_SECONDS = 24 * 3600
 
 
 class BibtexUploadForm(forms.Form):
-    file = forms.FileField(label=_("BibTeX file"), help_text=_("A .bib file."))
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_(
+            "BibTeX (.bib), CSL-JSON (Zotero, Pandoc) or RIS (Zotero, Mendeley, "
+            "EndNote, publishers): the format is recognised by the content."
+        ),
+    )
     encoding = forms.CharField(
         label=_("Encoding"), initial="utf-8", max_length=40, required=True
     )
@@ -65,7 +76,8 @@ class BibtexUploadForm(forms.Form):
                 cleaned["text"] = decode_bytes(
                     upload.read(), name=upload.name, encoding=cleaned["encoding"]
                 )
-            except BibtexInputError as error:
+                detect_format(cleaned["text"], name=upload.name)
+            except (BibtexInputError, UnknownFormatError) as error:
                 raise forms.ValidationError(str(error)) from error
         return cleaned
 
@@ -109,7 +121,7 @@ def import_view(model_admin, request):
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": _("Import BibTeX"),
+        "title": _("Import BibTeX, CSL-JSON or RIS"),
         "shown_warnings": SHOWN_WARNINGS,
     }
     form = BibtexUploadForm()
@@ -123,12 +135,21 @@ def import_view(model_admin, request):
         if form.is_valid():
             data = form.cleaned_data
             name = Path(data["file"].name).name
-            report = import_bibtex(
-                sources=[(name, data["text"])],
-                themes=data["themes"],
-                overwrite=data["overwrite"],
-                dry_run=True,
-            )
+            try:
+                report = import_publications(
+                    files=[(name, data["text"])],
+                    themes=data["themes"],
+                    overwrite=data["overwrite"],
+                    dry_run=True,
+                )
+            except ImportInputError as error:
+                form.add_error("file", str(error))
+                context["form"] = form
+                return TemplateResponse(
+                    request,
+                    "admin/publications/publication/import_bibtex.html",
+                    context,
+                )
             _store(
                 request,
                 name=name,
@@ -150,22 +171,19 @@ def _confirm(model_admin, request, context):
         messages.error(request, _("That upload has expired; please upload it again."))
         return redirect(request.path)
     text = path.read_text(encoding="utf-8")
-    themes = ResearchTheme.objects.filter(pk__in=pending["themes"])
-    report = import_bibtex(
-        sources=[(pending["name"], text)],
-        themes=themes,
+    run = new_run(
+        source=ImportRun.Source.FILES,
+        description=pending["name"],
+        request={"files": [[pending["name"], text]], "themes": pending["themes"]},
+        user=request.user,
+        origin=ImportRun.Origin.ADMIN,
         overwrite=pending["overwrite"],
     )
     _discard(request)
-    level = messages.WARNING if report.failed else messages.SUCCESS
-    messages.add_message(request, level, report.summary())
-    context.update(
-        report=report,
-        file_name=pending["name"],
-        step="done",
+    enqueue(run)
+    return run_page(
+        request,
+        run,
+        admin_site=model_admin.admin_site,
         changelist_url=reverse("admin:publications_publication_changelist"),
-        form=BibtexUploadForm(),
-    )
-    return TemplateResponse(
-        request, "admin/publications/publication/import_bibtex.html", context
     )

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -434,3 +435,91 @@ class Authorship(models.Model):
     @property
     def display_name(self):
         return self.printed_name or self.person.full_name
+
+
+class ImportRun(models.Model):
+    """One import of publications, kept so an editor can see later what it did.
+
+    Made for every import, from the admin (run in the background by a task) or
+    the command line: what was asked (``request``: files as ``[name, text]``
+    pairs, DOIs, arXiv ids, people to sync from ORCID, theme ids), who asked,
+    its progress while it runs, and afterwards its counts, summary, the report's
+    failures and warnings, and the per-field changes of each updated
+    publication (``changes``: ``[{"entry", "changes": [{"field", "old", "new"}],
+    "kept": [...]}]``).
+    """
+
+    class Source(models.TextChoices):
+        FILES = "files", _("Files")
+        IDENTIFIERS = "identifiers", _("DOIs and arXiv ids")
+        ORCID = "orcid", _("ORCID")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    class Origin(models.TextChoices):
+        ADMIN = "admin", _("Admin")
+        COMMAND = "command", _("Command line")
+
+    source = models.CharField(_("source"), max_length=20, choices=Source)
+    description = models.CharField(_("what"), max_length=500)
+    origin = models.CharField(
+        _("started from"), max_length=10, choices=Origin, default=Origin.ADMIN
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="publication_imports",
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State, default=State.QUEUED
+    )
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    overwrite = models.BooleanField(_("overwrite editors' changes"), default=False)
+    atomic = models.BooleanField(_("all or nothing"), default=False)
+    request = models.JSONField(_("request"), default=dict, blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("of"), default=0)
+    progress_label = models.CharField(_("step"), max_length=200, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    people_created = models.PositiveIntegerField(_("new co-authors"), default=0)
+    summary = models.TextField(_("summary"), blank=True)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("import history")
+        indexes = [models.Index(fields=["state", "created_at"])]
+
+    def __str__(self):
+        return f"{self.get_source_display()}: {self.description}"
+
+    @property
+    def is_finished(self):
+        return self.state in {self.State.DONE, self.State.FAILED}
+
+    @property
+    def percent(self):
+        """Progress as a whole number from 0 to 100."""
+        if self.is_finished:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, 100 * self.progress_done // self.progress_total)

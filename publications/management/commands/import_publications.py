@@ -1,0 +1,152 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from publications.models import ImportRun
+from publications.sources.history import execute, new_run
+from publications.sources.http import NetworkError
+from publications.sources.service import ImportInputError
+from research.models import ResearchTheme
+
+
+def print_report(command, report, verbosity):
+    """Write an ImportReport as ``import_bibtex`` does: per file, warnings,
+    failures, summary. Raises CommandError when an entry failed."""
+    if verbosity >= 2 or len(report.files) > 1:
+        for name, counts in report.files.items():
+            command.stdout.write(
+                f"{name}: {counts.created} created, {counts.updated} updated, "
+                f"{counts.unchanged} unchanged, {counts.skipped} skipped, "
+                f"{counts.failed} failed"
+            )
+    if verbosity >= 2:
+        for changed in getattr(report, "changes", []):
+            command.stdout.write(f"changes: {changed}")
+    if report.warnings:
+        if verbosity >= 2:
+            for warning in report.warnings:
+                command.stdout.write(command.style.WARNING(f"warning: {warning}"))
+        else:
+            command.stdout.write(
+                f"{len(report.warnings)} warnings (run with -v 2 to list them)."
+            )
+    for failure in report.failures:
+        command.stdout.write(command.style.ERROR(f"failed: {failure}"))
+    style = command.style.ERROR if report.failed else command.style.SUCCESS
+    command.stdout.write(style(report.summary()))
+    if report.failed:
+        raise CommandError(f"{report.failed} entries failed; see above.")
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal: ``label [#####-----] done/total``."""
+
+    def __init__(self, stdout):
+        self.stdout = stdout
+        self.shown = False
+
+    def __call__(self, label, done, total):
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        name = Path(str(label)).name if "/" in str(label) else label
+        self.stdout.write(f"\r{name} [{bar}] {done}/{total}\033[K", ending="")
+        self.stdout.flush()
+        self.shown = True
+
+    def close(self):
+        if self.shown:
+            self.stdout.write("")
+
+
+class Command(BaseCommand):
+    help = (
+        "Import publications from BibTeX, CSL-JSON and RIS files (the format is "
+        "recognised by content) and by DOI or arXiv id, through the same importer "
+        "as import_bibtex: same report, duplicates merged, editors' changes kept."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="*", type=Path, metavar="FILE")
+        parser.add_argument(
+            "--doi",
+            action="append",
+            default=[],
+            dest="dois",
+            metavar="DOI",
+            help="Add or update the work with this DOI (repeatable; Crossref, "
+            "else the DOI's own agency such as DataCite).",
+        )
+        parser.add_argument(
+            "--arxiv",
+            action="append",
+            default=[],
+            dest="arxiv_ids",
+            metavar="ID",
+            help="Add or update the arXiv preprint with this id (repeatable).",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Report what would change and write nothing.",
+        )
+        parser.add_argument(
+            "--theme",
+            action="append",
+            default=[],
+            dest="themes",
+            metavar="SLUG",
+            help="Link every imported publication to this research theme (repeatable).",
+        )
+        parser.add_argument(
+            "--encoding", default="utf-8", help="Encoding of the files (UTF-8)."
+        )
+        parser.add_argument(
+            "--atomic",
+            action="store_true",
+            help="All or nothing: write nothing if any entry fails.",
+        )
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Let the source win over fields changed in the admin since the "
+            "last import.",
+        )
+
+    def handle(self, *args, paths, dois, arxiv_ids, themes, **options):
+        if not (paths or dois or arxiv_ids):
+            raise CommandError("Give files to import, or --doi / --arxiv ids.")
+        missing = [path for path in paths if not path.is_file()]
+        if missing:
+            raise CommandError(f"No such file: {missing[0]}")
+        theme_objects = list(ResearchTheme.objects.filter(slug__in=themes))
+        unknown = sorted(set(themes) - {theme.slug for theme in theme_objects})
+        if unknown:
+            raise CommandError(f"No research theme with slug {unknown[0]!r}.")
+        wanted = [str(p) for p in paths] + [f"doi:{d}" for d in dois]
+        wanted += [f"arXiv:{a}" for a in arxiv_ids]
+        source = ImportRun.Source.FILES if paths else ImportRun.Source.IDENTIFIERS
+        run = new_run(
+            source=source,
+            description=", ".join(wanted),
+            request={
+                "paths": [str(p) for p in paths],
+                "dois": dois,
+                "arxiv": arxiv_ids,
+                "themes": [t.pk for t in theme_objects],
+                "encoding": options["encoding"],
+            },
+            origin=ImportRun.Origin.COMMAND,
+            dry_run=options["dry_run"],
+            atomic=options["atomic"],
+            overwrite=options["overwrite"],
+        )
+        bar = ProgressBar(self.stdout) if self.stdout.isatty() else None
+        try:
+            report = execute(run, progress=bar)
+        except (ImportInputError, NetworkError) as error:
+            raise CommandError(str(error)) from error
+        finally:
+            if bar:
+                bar.close()
+        print_report(self, report, options.get("verbosity", 1))
