@@ -103,7 +103,7 @@ def test_doi_and_arxiv_ids_are_added(recorded):
     )
     assert "3 entries: 3 created" in out
     paper = Publication.objects.get(doi="10.1145/3600006.3613165")
-    assert paper.kind == "conference" and paper.year == 2023
+    assert (paper.kind, paper.year) == ("conference", 2023)
     dataset = Publication.objects.get(title="Solar corona spectra, 2022 campaign")
     assert dataset.publisher == "Zenodo"
     preprint = Publication.objects.get(arxiv_id="2401.01234")
@@ -174,5 +174,5 @@ def test_every_run_is_kept_in_the_history():
     assert (first.created, first.failed) == (5, 0)
     assert "5 created" in first.summary
     assert str(CSL_FILE) in first.report["files"]
-    assert second.dry_run and second.created == 0
+    assert (second.dry_run, second.created) == (True, 0)
     assert first.finished_at >= first.started_at

@@ -102,8 +102,9 @@ def test_csl_rich_text_markup_is_taken_out_of_titles():
 def test_csl_text_with_latex_characters_survives():
     text = (
         '[{"id": "x1", "type": "article-journal", "title": "Costs of {braces} '
-        '~ tildes -- and a back\\\\slash", "author": [{"family": "Lee", "given": "Ann"}],'
-        ' "issued": {"date-parts": [[2020]]}}]'
+        '~ tildes -- and a back\\\\slash", '
+        '"author": [{"family": "Lee", "given": "Ann"}], '
+        '"issued": {"date-parts": [[2020]]}}]'
     )
     record = normalise(parse_csl_json(text).entries[0])
     assert record.values["title"] == "Costs of {braces} ~ tildes -- and a back\\slash"

@@ -1,0 +1,96 @@
+"""The admin's imports in Chromium: upload any format, add by DOI or arXiv id,
+and watch a background import's progress bar turn into its report."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import override_settings
+
+from publications.models import ImportRun, Publication
+from tests.browser.conftest import DESKTOP, PageWatch, screenshot
+from tests.publications.sources.conftest import DATA, recorded, replay  # noqa: F401
+
+pytestmark = [pytest.mark.browser]
+
+DATABASE_TASKS = {
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+}
+
+
+def problems(page):
+    return [e for e in page.watch.take() if "favicon.ico" not in e]
+
+
+@pytest.fixture
+def admin_page(browser, live_server, transactional_db):
+    get_user_model().objects.create_superuser("editor", "e@example.org", "pw-12345")
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    page.goto("/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw-12345")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    yield page
+    context.close()
+
+
+def test_upload_ris_check_then_import(admin_page):
+    admin_page.goto("/admin/publications/publication/")
+    admin_page.click("text=Import BibTeX, CSL-JSON or RIS")
+    admin_page.set_input_files("#id_file", str(DATA / "ris" / "mixed-export.ris"))
+    admin_page.click("input[value='Check the file']")
+    admin_page.get_by_text("What importing mixed-export.ris would do").wait_for()
+    assert Publication.objects.count() == 0
+    admin_page.click("input[name=confirm]")
+    admin_page.get_by_text("Imported mixed-export.ris").wait_for()
+    assert Publication.objects.count() == 5
+    admin_page.click("text=Back to the publications")
+    admin_page.click("text=Import history")
+    admin_page.get_by_text("mixed-export.ris").first.wait_for()
+    assert problems(admin_page) == []
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_add_by_identifier_shows_progress_until_the_worker_is_done(
+    admin_page,
+    recorded,  # noqa: F811
+):
+    # The in-memory test database cannot take the page's status polls while the
+    # worker writes, so the browser's polls are answered here, as the status
+    # view would answer them, until the worker has finished.
+    status = {"state": "running", "finished": False, "percent": 40, "done": 1}
+    status.update(total=2, step="DOI", summary="", error="")
+    admin_page.route("**/status/", lambda route: route.fulfill(json=status))
+    admin_page.goto("/admin/publications/publication/")
+    admin_page.click("text=Add by DOI or arXiv id")
+    admin_page.fill(
+        "#id_identifiers", "https://doi.org/10.1145/3600006.3613165, arXiv:2401.01234"
+    )
+    admin_page.click("input[value='Add']")
+    admin_page.get_by_text("Waiting for the background worker").wait_for()
+    run = ImportRun.objects.get()
+    assert run.state == "queued"
+    bar = admin_page.locator("#import-progress progress")
+    admin_page.get_by_text("DOI 1/2").wait_for()
+    assert bar.get_attribute("value") == "40"
+    assert bar.is_visible()
+    screenshot(admin_page, "admin-import-running")
+    # The worker takes the queued task (here, in the test's own process so the
+    # recorded answers stand in for Crossref and arXiv).
+    call_command("db_worker", batch=True, startup_delay=False, reload=False)
+    run.refresh_from_db()
+    assert run.state == "done"
+    status.update(state="done", finished=True, percent=100)
+    admin_page.get_by_text("Imported doi:10.1145/3600006.3613165").wait_for(
+        timeout=15000
+    )
+    assert (
+        admin_page.locator(".import-summary")
+        .inner_text()
+        .startswith("2 entries: 2 created")
+    )
+    screenshot(admin_page, "admin-import-done")
+    assert Publication.objects.count() == 2
+    assert problems(admin_page) == []
