@@ -31,6 +31,15 @@ def bib_corpus():
     return BIB_CORPUS
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--live",
+        action="store_true",
+        help="Also run the smoke checks that ask the real Crossref, doi.org, arXiv "
+        "and ORCID services (needs internet; never in CI).",
+    )
+
+
 @pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """Tests never touch the network: metadata services answer from recordings
