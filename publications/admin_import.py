@@ -22,14 +22,13 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from publications.admin_sources import run_page
+from publications.admin_sources import ImportChoicesForm, run_page
 from publications.bibtex.importer import BibtexInputError, decode_bytes
 from publications.models import ImportRun
 from publications.sources.formats import UnknownFormatError, detect_format
 from publications.sources.history import new_run
 from publications.sources.service import ImportInputError, import_publications
 from publications.tasks import enqueue
-from research.models import ResearchTheme
 
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 SESSION_KEY = "publications_bibtex_import"
@@ -38,7 +37,8 @@ SHOWN_WARNINGS = 300
 STALE_AFTER_SECONDS = 24 * 3600
 
 
-class BibtexUploadForm(forms.Form):
+class BibtexUploadForm(ImportChoicesForm):
+    field_order = ["file", "encoding", "themes", "overwrite"]
     file = forms.FileField(
         label=_("File"),
         help_text=_(
@@ -48,15 +48,6 @@ class BibtexUploadForm(forms.Form):
     )
     encoding = forms.CharField(
         label=_("Encoding"), initial="utf-8", max_length=40, required=True
-    )
-    themes = forms.ModelMultipleChoiceField(
-        label=_("Link to research themes"),
-        queryset=ResearchTheme.objects.all(),
-        required=False,
-    )
-    overwrite = forms.BooleanField(
-        label=_("Overwrite fields changed in the admin since the last import"),
-        required=False,
     )
 
     def clean_file(self):

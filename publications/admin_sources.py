@@ -38,16 +38,9 @@ def can_import(request):
     )
 
 
-class IdentifiersForm(forms.Form):
-    identifiers = forms.CharField(
-        label=_("DOIs and arXiv ids"),
-        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
-        help_text=_(
-            "One or more, separated by spaces, commas or new lines: "
-            "10.1103/PhysRevB.99.125411, https://doi.org/…, arXiv:2401.01234, "
-            "https://arxiv.org/abs/…"
-        ),
-    )
+class ImportChoicesForm(forms.Form):
+    """What every import started in the admin may choose: themes, overwrite."""
+
     themes = forms.ModelMultipleChoiceField(
         label=_("Link to research themes"),
         queryset=ResearchTheme.objects.all(),
@@ -56,6 +49,19 @@ class IdentifiersForm(forms.Form):
     overwrite = forms.BooleanField(
         label=_("Overwrite fields changed in the admin since the last import"),
         required=False,
+    )
+
+
+class IdentifiersForm(ImportChoicesForm):
+    field_order = ["identifiers", "themes", "overwrite"]
+    identifiers = forms.CharField(
+        label=_("DOIs and arXiv ids"),
+        widget=forms.Textarea(attrs={"rows": 6, "cols": 60}),
+        help_text=_(
+            "One or more, separated by spaces, commas or new lines: "
+            "10.1103/PhysRevB.99.125411, https://doi.org/…, arXiv:2401.01234, "
+            "https://arxiv.org/abs/…"
+        ),
     )
 
     def clean_identifiers(self):
@@ -115,7 +121,13 @@ def add_by_identifier_view(model_admin, request):
         )
         enqueue(run)
         return redirect("admin:publications_importrun_change", run.pk)
-    context = _context(model_admin, request, _("Add by DOI or arXiv id"), form=form)
+    context = _context(
+        model_admin,
+        request,
+        _("Add by DOI or arXiv id"),
+        form=form,
+        submit_label=_("Add"),
+    )
     return TemplateResponse(
         request, "admin/publications/publication/add_by_identifier.html", context
     )
@@ -141,7 +153,12 @@ def orcid_sync_view(model_admin, request):
         return redirect("admin:publications_importrun_change", run.pk)
     people = OrcidSyncForm.base_fields["people"].queryset
     context = _context(
-        model_admin, request, _("Sync from ORCID"), form=form, people=people
+        model_admin,
+        request,
+        _("Sync from ORCID"),
+        form=form,
+        people=people,
+        submit_label=_("Sync"),
     )
     return TemplateResponse(
         request, "admin/publications/publication/orcid_sync.html", context

@@ -110,6 +110,24 @@ def page(browser, live_server, demo):
     context.close()
 
 
+@pytest.fixture
+def admin_page(browser, live_server, transactional_db):
+    """A page signed in to the admin as a superuser ("editor")."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_superuser("editor", "e@example.org", "pw-12345")
+    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    page.goto("/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "pw-12345")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    yield page
+    context.close()
+
+
 def screenshot(page, name):
     """Full-page screenshots at desktop and phone widths, for review."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

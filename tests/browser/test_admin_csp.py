@@ -1,10 +1,8 @@
 """The admin and markdownx's editor keep working in Chromium under the CSP."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from publications.models import Publication
-from tests.browser.conftest import DESKTOP, PageWatch
 
 pytestmark = [pytest.mark.browser]
 
@@ -16,21 +14,6 @@ def problems(page):
     is a 404 that says nothing about the page.
     """
     return [e for e in page.watch.take() if "favicon.ico" not in e]
-
-
-@pytest.fixture
-def admin_page(browser, live_server, transactional_db):
-    get_user_model().objects.create_superuser("editor", "e@example.org", "pw-12345")
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    page = context.new_page()
-    page.watch = PageWatch(page)
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "pw-12345")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    yield page
-    context.close()
 
 
 def test_markdownx_preview_works_and_stays_sanitized_under_the_csp(admin_page):

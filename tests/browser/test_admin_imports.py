@@ -2,12 +2,12 @@
 and watch a background import's progress bar turn into its report."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import override_settings
 
 from publications.models import ImportRun, Publication
-from tests.browser.conftest import DESKTOP, PageWatch, screenshot
+from tests.browser.conftest import screenshot
+from tests.browser.test_admin_csp import problems
 from tests.publications.sources.conftest import DATA, recorded, replay  # noqa: F401
 
 pytestmark = [pytest.mark.browser]
@@ -15,25 +15,6 @@ pytestmark = [pytest.mark.browser]
 DATABASE_TASKS = {
     "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
 }
-
-
-def problems(page):
-    return [e for e in page.watch.take() if "favicon.ico" not in e]
-
-
-@pytest.fixture
-def admin_page(browser, live_server, transactional_db):
-    get_user_model().objects.create_superuser("editor", "e@example.org", "pw-12345")
-    context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
-    page = context.new_page()
-    page.watch = PageWatch(page)
-    page.goto("/admin/login/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "pw-12345")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-    yield page
-    context.close()
 
 
 def test_upload_ris_check_then_import(admin_page):

@@ -59,6 +59,20 @@ class ProgressBar:
             self.stdout.write("")
 
 
+def run_and_report(command, run, verbosity):
+    """Execute an ImportRun for a command: a progress bar on a terminal, the
+    report afterwards; CommandError for a bad request, no network or failures."""
+    bar = ProgressBar(command.stdout) if command.stdout.isatty() else None
+    try:
+        report = execute(run, progress=bar)
+    except (ImportInputError, NetworkError) as error:
+        raise CommandError(str(error)) from error
+    finally:
+        if bar:
+            bar.close()
+    print_report(command, report, verbosity)
+
+
 class Command(BaseCommand):
     help = (
         "Import publications from BibTeX, CSL-JSON and RIS files (the format is "
@@ -141,12 +155,4 @@ class Command(BaseCommand):
             atomic=options["atomic"],
             overwrite=options["overwrite"],
         )
-        bar = ProgressBar(self.stdout) if self.stdout.isatty() else None
-        try:
-            report = execute(run, progress=bar)
-        except (ImportInputError, NetworkError) as error:
-            raise CommandError(str(error)) from error
-        finally:
-            if bar:
-                bar.close()
-        print_report(self, report, options.get("verbosity", 1))
+        run_and_report(self, run, options.get("verbosity", 1))

@@ -1,12 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from publications.management.commands.import_publications import (
-    ProgressBar,
-    print_report,
-)
+from publications.management.commands.import_publications import run_and_report
 from publications.models import ImportRun
-from publications.sources.history import execute, new_run
-from publications.sources.http import NetworkError
+from publications.sources.history import new_run
 from publications.sources.orcid_sync import people_to_sync
 from publications.sources.service import ImportInputError
 
@@ -45,12 +41,4 @@ class Command(BaseCommand):
             origin=ImportRun.Origin.COMMAND,
             dry_run=dry_run,
         )
-        bar = ProgressBar(self.stdout) if self.stdout.isatty() else None
-        try:
-            report = execute(run, progress=bar)
-        except (ImportInputError, NetworkError) as error:
-            raise CommandError(str(error)) from error
-        finally:
-            if bar:
-                bar.close()
-        print_report(self, report, options.get("verbosity", 1))
+        run_and_report(self, run, options.get("verbosity", 1))
