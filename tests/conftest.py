@@ -9,6 +9,7 @@ import pytest
 
 from people.models import Affiliation, Organization, Person
 from publications.models import Authorship, Publication
+from publications.sources import http
 from research.models import ResearchTheme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,6 @@ def pytest_addoption(parser):
 def _no_network(monkeypatch):
     """Tests never touch the network: metadata services answer from recordings
     (tests/publications/sources/conftest.py's ``replay``) or not at all."""
-    from publications.sources import http
 
     def refuse(url, **_kwargs):
         raise AssertionError(f"a test tried to reach {url}; use the replay fixture")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -113,8 +114,6 @@ def page(browser, live_server, demo):
 @pytest.fixture
 def admin_page(browser, live_server, transactional_db):
     """A page signed in to the admin as a superuser ("editor")."""
-    from django.contrib.auth import get_user_model
-
     get_user_model().objects.create_superuser("editor", "e@example.org", "pw-12345")
     context = browser.new_context(viewport=DESKTOP, base_url=live_server.url)
     page = context.new_page()

@@ -149,3 +149,34 @@ def test_pages_need_staff_with_publication_permissions(client, django_user_model
     assert client.get(reverse(url)).status_code == 403
     client.logout()
     assert client.get(reverse(url)).status_code == 302
+
+
+def test_run_page_shows_failures_warnings_and_per_field_changes(editor_client):
+    run = ImportRun.objects.create(
+        source=ImportRun.Source.FILES,
+        description="library.json",
+        state=ImportRun.State.DONE,
+        updated=1,
+        failed=1,
+        summary="2 entries: 0 created, 1 updated, 0 unchanged, 0 skipped, 1 failed",
+        report={
+            "failures": ["library.json:12:x1: no title"],
+            "warnings": ["library.json:3:k: kept the editor's title"],
+        },
+        changes=[
+            {
+                "entry": "library.json:3:k",
+                "changes": [{"field": "volume", "old": "99", "new": "100"}],
+                "kept": [{"field": "title", "old": "Mine", "new": "Theirs"}],
+            }
+        ],
+    )
+    page = editor_client.get(
+        reverse("admin:publications_importrun_change", args=[run.pk])
+    )
+    text = page.text
+    assert "Imported library.json" in text
+    assert "library.json:12:x1: no title" in text
+    assert "<td>volume</td><td>99</td><td>100</td>" in text
+    assert "kept the editor's value (source: Theirs)" in text
+    assert "1 warning" in text

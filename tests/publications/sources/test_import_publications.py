@@ -176,3 +176,20 @@ def test_every_run_is_kept_in_the_history():
     assert str(CSL_FILE) in first.report["files"]
     assert (second.dry_run, second.created) == (True, 0)
     assert first.finished_at >= first.started_at
+
+
+@pytest.mark.django_db
+def test_history_keeps_each_changed_field_with_old_and_new_values(tmp_path):
+    library = tmp_path / "library.json"
+    library.write_text(CSL_FILE.read_text())
+    run(str(library))
+    library.write_text(
+        CSL_FILE.read_text().replace('"volume": "99"', '"volume": "100"')
+    )
+    out = io.StringIO()
+    call_command("import_publications", str(library), "-v", "2", stdout=out)
+    assert "1 updated" in out.getvalue()
+    latest = ImportRun.objects.order_by("-pk").first()
+    changed = [c for entry in latest.changes for c in entry["changes"]]
+    assert {"field": "volume", "old": "99", "new": "100"} in changed
+    assert Publication.objects.get(doi="10.1103/PhysRevB.99.125411").volume == "100"

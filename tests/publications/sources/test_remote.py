@@ -13,7 +13,12 @@ from publications.sources.identifiers import (
     normalise_orcid,
     split_identifiers,
 )
-from publications.sources.orcid import fetch_work_details, fetch_works, work_entry
+from publications.sources.orcid import (
+    fetch_work_details,
+    fetch_works,
+    parse_works,
+    work_entry,
+)
 from tests.publications.sources.conftest import ORCID, REMOTE
 
 
@@ -117,8 +122,6 @@ def test_arxiv_error_entry_and_unknown_ids_are_reported():
 
 def test_orcid_works_list_takes_the_preferred_summary_of_each_group():
     data = json.loads((REMOTE / "orcid" / f"{ORCID}-works.json").read_text())
-    from publications.sources.orcid import parse_works
-
     works = parse_works(data)
     assert [(w.put_code, w.doi, w.arxiv_id) for w in works] == [
         (1001, "10.1103/PhysRevB.99.125411", ""),
