@@ -2,37 +2,20 @@
 
 Readers of CSL-JSON, RIS, Crossref, arXiv and ORCID records describe a work as a
 BibTeX type, a key and plain Unicode field values; ``make_entry`` turns that into
-the ``Entry`` the BibTeX importer takes. Values are Unicode text, not LaTeX, so
-characters that mean something to the LaTeX decoder (``\\ { } ~`` and ``--``) are
-escaped here, unless the entry type says its values are plain already.
+the ``Entry`` the BibTeX importer takes, marked ``plain``: its values are
+Unicode text taken as written, never LaTeX-decoded (names excepted: they are in
+BibTeX's name-list syntax, braces keeping a corporate name whole).
 """
 
-import dataclasses
 import re
 
 from publications.bibtex.parse import Entry, Failure, ParseResult
 from site_config.text import fold
 
-# Identifiers and links are read verbatim by the importer, never LaTeX-decoded.
-VERBATIM_FIELDS = {"doi", "url", "eprint", "archiveprefix", "pdf", "isbn", "issn"}
-_LATEX_SPECIALS = re.compile(r"[\\{}~]|-(?=-)")
-_LATEX_ESCAPES = {
-    "\\": "\\textbackslash{}",
-    "{": "\\{",
-    "}": "\\}",
-    "~": "\\textasciitilde{}",
-    "-": "-{}",
-}
 _KEY_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_:.\-+/]{0,99}$")
 _SPACES = re.compile(r"\s+")
-_ENTRY_TAKES_PLAIN = "plain" in {f.name for f in dataclasses.fields(Entry)}
 
 __all__ = ["Failure", "ParseResult", "bibtex_name", "make_entry", "make_key"]
-
-
-def escape_latex(text):
-    """Unicode text written so the BibTeX importer's LaTeX decoder gives it back."""
-    return _LATEX_SPECIALS.sub(lambda m: _LATEX_ESCAPES[m.group(0)], text)
 
 
 # Rich-text markup that CSL processors (citeproc-js) and Crossref put in titles;
@@ -116,7 +99,7 @@ def make_key(key, *, authors=(), year=None, title=""):
 
 
 def make_entry(*, type, key, fields, line, source):
-    """An ``Entry`` for the importer from plain Unicode values.
+    """A plain ``Entry`` for the importer from Unicode values.
 
     ``type``: a BibTeX entry type (``article``, ``inproceedings``...); ``fields``:
     lower-case BibTeX field names to text (empty values are dropped); ``line``:
@@ -127,12 +110,8 @@ def make_entry(*, type, key, fields, line, source):
     values = {}
     for name, value in fields.items():
         value = clean(value) if name != "abstract" else str(value or "").strip()
-        if not value:
-            continue
-        if not _ENTRY_TAKES_PLAIN and name not in VERBATIM_FIELDS:
-            value = escape_latex(value)
-        values[name] = value
-    entry = Entry(type=type, key=key, fields=values, line=line, source=source)
-    if _ENTRY_TAKES_PLAIN:
-        entry.plain = True
-    return entry
+        if value:
+            values[name] = value
+    return Entry(
+        type=type, key=key, fields=values, line=line, source=source, plain=True
+    )

@@ -6,7 +6,9 @@ import shutil
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
 
+from publications.management.commands.import_publications import ProgressBar
 from publications.models import ImportRun, Publication
 from tests.publications.sources.conftest import ARXIV, CROSSREF, DATA, offline_error
 
@@ -193,3 +195,15 @@ def test_history_keeps_each_changed_field_with_old_and_new_values(tmp_path):
     changed = [c for entry in latest.changes for c in entry["changes"]]
     assert {"field": "volume", "old": "99", "new": "100"} in changed
     assert Publication.objects.get(doi="10.1103/PhysRevB.99.125411").volume == "100"
+
+
+def test_command_line_progress_bar_draws_one_line():
+    out = io.StringIO()
+    bar = ProgressBar(OutputWrapper(out))
+    bar("/data/library.ris", 5, 10)
+    bar("DOI", 10, 10)
+    bar.close()
+    lines = out.getvalue().split("\r")
+    assert lines[1].startswith("library.ris [###############---------------] 5/10")
+    assert lines[2].startswith("DOI [" + "#" * 30 + "] 10/10")
+    assert out.getvalue().endswith("\n")
