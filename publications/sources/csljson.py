@@ -235,10 +235,11 @@ def csl_item_entry(item, *, line=1, source=""):
     if bib_type in _CONTAINER_AS_JOURNAL or bib_type == "preprint":
         fields["journal"] = container
     elif bib_type in {"phdthesis", "mastersthesis"}:
-        fields["school"] = _text(item, "publisher")
+        # CSL names the university as publisher; some exporters as container.
+        fields["school"] = _text(item, "publisher") or container
         fields["publisher"] = ""
     elif bib_type == "techreport":
-        fields["institution"] = _text(item, "publisher")
+        fields["institution"] = _text(item, "publisher") or container
         fields["publisher"] = ""
         fields["type"] = genre
     elif bib_type == "presentation":

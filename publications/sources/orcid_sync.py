@@ -19,7 +19,7 @@ from people.models import Person
 from publications.models import Authorship, Publication
 from publications.sources.arxiv import fetch_arxiv
 from publications.sources.doi import fetch_doi
-from publications.sources.entries import ParseResult
+from publications.sources.entries import Failure, ParseResult
 from publications.sources.http import NotFoundError, default_client
 from publications.sources.identifiers import normalise_orcid
 from publications.sources.orcid import fetch_work_details, fetch_works, work_entry
@@ -142,13 +142,26 @@ def link_person(person, entries):
 def sync_orcid(*, people, dry_run=False, client=None, progress=None, themes=()):
     """Import the works of each person's ORCID record; returns an ImportReport.
 
-    ``people``: Person objects with an ORCID iD. Everything is fetched before
+    ``people``: Person objects with an ORCID iD; when there are several, one whose
+    iD is malformed or unknown to ORCID counts as a failure and the others are
+    synced. Everything is fetched before
     anything is written (``http.NetworkError`` stops the run with nothing
     written). Unless ``dry_run``, each person is linked to their works and their
     ``orcid_synced_at`` is set.
     """
     client = client or default_client()
-    gathered = [(p, gather_person(p, client=client, progress=progress)) for p in people]
+    gathered = []
+    for person in people:
+        try:
+            source = gather_person(person, client=client, progress=progress)
+        except ImportInputError as error:
+            if len(people) == 1:
+                raise
+            # One person's bad iD does not hold back everyone else's sync.
+            failure = Failure(line=0, key=person.orcid, message=str(error))
+            parsed = ParseResult(entries=[], failures=[failure], warnings=[])
+            source = Source(name=f"ORCID ({person})", format="ORCID", parsed=parsed)
+        gathered.append((person, source))
     report = import_sources(
         [source for _person, source in gathered],
         themes=themes,

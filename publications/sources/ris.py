@@ -199,12 +199,12 @@ def ris_record_entry(record, *, line=1, source=""):
     if bib_type in _JOURNAL_TYPES:
         fields["journal"] = container
     elif bib_type == "phdthesis":
-        fields["school"] = first("PB")
+        fields["school"] = first("PB") or container
         fields["publisher"] = ""
         if re.search(r"master", first("M3"), re.IGNORECASE):
             bib_type = "mastersthesis"
     elif bib_type == "techreport":
-        fields["institution"] = first("PB")
+        fields["institution"] = first("PB") or container
         fields["publisher"] = ""
         fields["number"] = first("M1", "IS", "VL")
         fields["volume"] = ""

@@ -207,3 +207,49 @@ def test_command_line_progress_bar_draws_one_line():
     assert lines[1].startswith("library.ris [###############---------------] 5/10")
     assert lines[2].startswith("DOI [" + "#" * 30 + "] 10/10")
     assert out.getvalue().endswith("\n")
+
+
+def full_snapshot():
+    return sorted(
+        (
+            *row,
+            tuple(
+                Publication.objects.get(title=row[0]).authorships.values_list(
+                    "printed_name", flat=True
+                )
+            ),
+        )
+        for row in Publication.objects.values_list(
+            "title",
+            "year",
+            "month",
+            "venue",
+            "pages",
+            "doi",
+            "arxiv_id",
+            "kind",
+            "status",
+            "volume",
+            "number",
+            "publisher",
+        )
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csl-json", "ris"])
+def test_own_exports_read_back_as_the_same_publications(tmp_path, fmt):
+    run(str(CSL_FILE))
+    before = full_snapshot()
+    exported = tmp_path / "export.txt"
+    call_command(
+        "export_publications",
+        "--format",
+        fmt,
+        "--output",
+        str(exported),
+        stdout=io.StringIO(),
+    )
+    Publication.objects.all().delete()
+    assert "5 created" in run(str(exported))
+    assert full_snapshot() == before

@@ -98,7 +98,18 @@ def test_person_without_orcid_or_unknown_slug(make_person, db):
 
 
 def test_malformed_orcid_is_named(make_person, replay):
-    make_person("Bad Id", orcid="0000-0002-1825-0098")
+    bad = make_person("Bad Id", orcid="0000-0002-1825-0098")
     with pytest.raises(CommandError, match="not valid"):
-        sync()
+        sync("--person", bad.slug)
     assert replay.requests == []
+
+
+def test_one_bad_orcid_does_not_stop_the_others(recorded, carberry, make_person):
+    make_person("Bad Id", orcid="0000-0002-1825-0098")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 entries failed"):
+        call_command("sync_orcid", stdout=out)
+    assert "Bad Id's ORCID iD '0000-0002-1825-0098' is not valid" in out.getvalue()
+    assert Publication.objects.count() == 4
+    carberry.refresh_from_db()
+    assert carberry.orcid_synced_at is not None
