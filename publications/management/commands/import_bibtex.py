@@ -6,6 +6,37 @@ from publications.bibtex.importer import BibtexInputError, import_bibtex
 from research.models import ResearchTheme
 
 
+def add_import_options(parser):
+    """The options every import command shares (import_bibtex, import_publications):
+    --dry-run, --theme, --encoding, --atomic, --overwrite."""
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="Report what would change and write nothing.",
+    )
+    parser.add_argument(
+        "--theme",
+        action="append",
+        default=[],
+        dest="themes",
+        metavar="SLUG",
+        help="Link every imported publication to this research theme (repeatable).",
+    )
+    parser.add_argument(
+        "--encoding", default="utf-8", help="Encoding of the files (UTF-8)."
+    )
+    parser.add_argument(
+        "--atomic",
+        action="store_true",
+        help="All or nothing: write nothing if any entry fails.",
+    )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="Let the file win over fields changed in the admin since the last import.",
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Import publications from BibTeX files: creates or updates publications and "
@@ -14,33 +45,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path, metavar="FILE")
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Report what would change and write nothing.",
-        )
-        parser.add_argument(
-            "--theme",
-            action="append",
-            default=[],
-            dest="themes",
-            metavar="SLUG",
-            help="Link every imported publication to this research theme (repeatable).",
-        )
-        parser.add_argument(
-            "--encoding", default="utf-8", help="Encoding of the files (UTF-8)."
-        )
-        parser.add_argument(
-            "--atomic",
-            action="store_true",
-            help="All or nothing: write nothing if any entry fails.",
-        )
-        parser.add_argument(
-            "--overwrite",
-            action="store_true",
-            help="Let the file win over fields changed in the admin since the "
-            "last import.",
-        )
+        add_import_options(parser)
 
     def handle(self, *args, paths, dry_run, themes, encoding, atomic, overwrite, **o):
         missing = [path for path in paths if not path.is_file()]

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from publications.management.commands.import_bibtex import add_import_options
 from publications.models import ImportRun
 from publications.sources.history import execute, new_run
 from publications.sources.http import NetworkError
@@ -99,33 +100,7 @@ class Command(BaseCommand):
             metavar="ID",
             help="Add or update the arXiv preprint with this id (repeatable).",
         )
-        parser.add_argument(
-            "--dry-run",
-            action="store_true",
-            help="Report what would change and write nothing.",
-        )
-        parser.add_argument(
-            "--theme",
-            action="append",
-            default=[],
-            dest="themes",
-            metavar="SLUG",
-            help="Link every imported publication to this research theme (repeatable).",
-        )
-        parser.add_argument(
-            "--encoding", default="utf-8", help="Encoding of the files (UTF-8)."
-        )
-        parser.add_argument(
-            "--atomic",
-            action="store_true",
-            help="All or nothing: write nothing if any entry fails.",
-        )
-        parser.add_argument(
-            "--overwrite",
-            action="store_true",
-            help="Let the source win over fields changed in the admin since the "
-            "last import.",
-        )
+        add_import_options(parser)
 
     def handle(self, *args, paths, dois, arxiv_ids, themes, **options):
         if not (paths or dois or arxiv_ids):
