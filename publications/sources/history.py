@@ -158,5 +158,11 @@ def execute(run, *, client=None, progress=None):
 
 def _finish(run, **values):
     values["finished_at"] = timezone.now()
+    if run.request.get("files"):
+        # The report says what the files did; their text (up to tens of MB) is
+        # not kept in the history once the run is over, only their names.
+        request = dict(run.request)
+        request["files"] = [[name, ""] for name, _text in request["files"]]
+        values["request"] = request
     ImportRun.objects.filter(pk=run.pk).update(**values)
     run.refresh_from_db()

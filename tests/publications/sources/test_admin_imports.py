@@ -38,6 +38,7 @@ def test_import_page_takes_csl_json_and_ris(editor_client, path):
     assert Publication.objects.count() == 5
     run = ImportRun.objects.get()
     assert (run.state, run.created, run.requested_by.username) == ("done", 5, "editor")
+    assert run.request["files"] == [[path.name, ""]]
 
 
 def test_import_page_refuses_a_file_in_no_known_format(editor_client):
