@@ -10,7 +10,7 @@ BibTeX's name-list syntax, braces keeping a corporate name whole).
 import re
 
 from publications.bibtex.parse import Entry, Failure, ParseResult
-from site_config.text import fold
+from site_config.core.text import fold
 
 _KEY_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_:.\-+/]{0,99}$")
 _SPACES = re.compile(r"\s+")

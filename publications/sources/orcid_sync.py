@@ -24,7 +24,7 @@ from publications.sources.http import NotFoundError, default_client
 from publications.sources.identifiers import normalise_orcid
 from publications.sources.orcid import fetch_work_details, fetch_works, work_entry
 from publications.sources.service import ImportInputError, Source, import_sources
-from site_config.text import fold
+from site_config.core.text import fold
 
 
 def people_to_sync(slug=None):
