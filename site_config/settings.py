@@ -282,3 +282,8 @@ LOGGING = {
         "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
     },
 }
+
+# Static copy of the public site (manage.py export_site, docs/static-hosting.md):
+# the address it is published at, and where saves re-export it when enabled.
+EXPORT_BASE_URL = os.environ.get("LABSITE_EXPORT_BASE_URL", "http://localhost:8000/")
+EXPORT_DIR = os.environ.get("LABSITE_EXPORT_DIR", "")

@@ -1,0 +1,296 @@
+"""Where each live URL lives in the static mirror, and links rewritten to match.
+
+A mirror is served by any static file server, which ignores query strings, so a
+page with one gets a path of its own: each parameter becomes a ``name=value``
+folder after the page's folder, in name order with ``page`` last::
+
+    /publications/?year=2024&page=2   ->  /publications/year=2024/page=2/
+    /publications/cite.bib?type=book  ->  /publications/type=book/cite.bib
+
+``=`` cannot occur in a slug, so these folders never meet a real page. Site links
+are written as absolute paths under the base URL's path (``/lab/...`` for
+``https://example.github.io/lab/``), so the same HTML works at any depth,
+including a host's 404 page served for an unknown path.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+
+# Attributes whose value is one URL, and srcset, whose value is a list of them.
+_URL_ATTRIBUTE = re.compile(
+    r"""(?P<lead>\s(?P<name>href|src|action|poster)=)(?P<quote>["'])(?P<url>[^"'<>]*)(?P=quote)""",
+    re.IGNORECASE,
+)
+_SRCSET_ATTRIBUTE = re.compile(
+    r"""(?P<lead>\ssrcset=)(?P<quote>["'])(?P<value>[^"'<>]*)(?P=quote)""",
+    re.IGNORECASE,
+)
+_CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<url>[^"')]+)(?P=quote)\s*\)""")
+_FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.S | re.I)
+_SELECT = re.compile(
+    r"""<select\b[^>]*\bname="(?P<name>[^"]+)"[^>]*>(?P<body>.*?)</select>""",
+    re.S | re.I,
+)
+_OPTION_VALUE = re.compile(r"""<option\b[^>]*\bvalue="(?P<value>[^"]*)\"""", re.I)
+_CHECKBOX = re.compile(r"""<input\b[^>]*\btype="checkbox"[^>]*>""", re.I)
+_ATTRIBUTE = re.compile(r"""\b(?P<name>[a-z-]+)="(?P<value>[^"]*)\"""", re.I)
+PAGE_PARAMETER = "page"
+# Written beside a page with a filter form; the browser combines filters with it.
+FILTER_INDEX = "filters.json"
+
+
+@dataclass(frozen=True)
+class Target:
+    """One thing to fetch from the live site: a path below the base and a query.
+
+    ``path`` starts with ``/`` and is relative to the base URL's path (``/people/``
+    whatever the base); ``query`` is a tuple of (name, value) pairs in mirror
+    order (see ``canonical_query``), empty values dropped.
+    """
+
+    path: str
+    query: tuple = ()
+
+    @property
+    def url(self):
+        """The path and query string as the live site answers them."""
+        if not self.query:
+            return self.path
+        return (
+            f"{self.path}?{'&'.join(f'{n}={quote(v, safe="")}' for n, v in self.query)}"
+        )
+
+    def mirror_path(self, *, is_html):
+        """The file of the mirror, relative to its root, e.g. ``people/index.html``.
+
+        is_html: whether the page is HTML; an HTML path without a trailing slash
+        or a file extension becomes a folder with an ``index.html``.
+        """
+        folder, _, name = self.path.rpartition("/")
+        if is_html and name and "." not in name:
+            folder, name = f"{folder}/{name}", ""
+        parts = [part for part in folder.split("/") if part]
+        # On disk the value as it is; a web server decodes the link's escapes.
+        parts += [f"{n}={v.replace('/', '%2F')}" for n, v in self.query]
+        parts.append(name or "index.html")
+        return "/".join(parts)
+
+    def mirror_url(self):
+        """The site path of that file as a link: folders end with ``/``."""
+        folder, _, name = self.path.rpartition("/")
+        parts = [part for part in folder.split("/") if part]
+        parts += [f"{n}={quote(v, safe='')}" for n, v in self.query]
+        link = "/" + "/".join(parts)
+        if parts:
+            link += "/"
+        return link + name
+
+
+def canonical_query(pairs):
+    """(name, value) pairs without empty values, in name order with ``page`` last.
+
+    A repeated name keeps its first value: the filters take one value each.
+    """
+    seen = {}
+    for name, value in pairs:
+        if value != "" and name not in seen:
+            seen[name] = value
+    return tuple(
+        sorted(seen.items(), key=lambda item: (item[0] == PAGE_PARAMETER, item[0]))
+    )
+
+
+class SiteMap:
+    """Turns links of live pages into mirror links and collects their targets.
+
+    base_url: the address the mirror is published at, e.g.
+    ``https://example.github.io/lab/``; its path is the prefix of every site link.
+    keep_query: site paths whose query string stays as it is in the mirror (the
+    search page reads ``?q=`` in the browser); skip: site path prefixes that are
+    not part of the mirror (the admin).
+    """
+
+    def __init__(self, base_url, *, keep_query=(), skip=()):
+        parts = urlsplit(base_url)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError(
+                f"The base URL {base_url!r} is not an http(s) address like "
+                "https://example.org/ or https://example.github.io/lab/."
+            )
+        self.scheme = parts.scheme
+        self.host = parts.netloc
+        self.prefix = "/" + "/".join(p for p in parts.path.split("/") if p)
+        self.prefix = self.prefix.rstrip("/") + "/"
+        self.origin = f"{self.scheme}://{self.host}"
+        self.base_url = self.origin + self.prefix
+        self.keep_query = frozenset(keep_query)
+        self.skip = tuple(skip)
+        # Site paths of pages with a filter form, seen while rewriting.
+        self.filter_forms = set()
+
+    @property
+    def script_name(self):
+        """The WSGI SCRIPT_NAME that makes Django's links start with the prefix."""
+        return self.prefix.rstrip("/")
+
+    def target(self, url):
+        """The Target of a link as written in a page, or None when it leaves the
+        mirror (another site, mailto:, the admin, a fragment on the same page)."""
+        parts = urlsplit(url)
+        if parts.scheme or parts.netloc:
+            if (parts.scheme, parts.netloc) not in {
+                ("http", self.host),
+                ("https", self.host),
+                ("", self.host),
+            }:
+                return None
+        path = parts.path
+        if not path.startswith("/"):
+            return None
+        path = unquote(path)
+        if path.startswith(self.prefix):
+            path = "/" + path[len(self.prefix) :]
+        elif path + "/" == self.prefix:
+            path = "/"
+        if path.startswith(self.skip):
+            return None
+        if path in self.keep_query:
+            return Target(path)
+        return Target(path, canonical_query(parse_qsl(parts.query)))
+
+    def link(self, url, found=None):
+        """url as the mirror writes it; its target is added to found (a set).
+
+        Links that leave the mirror are returned unchanged.
+        """
+        target = self.target(url)
+        if target is None:
+            return url
+        if found is not None:
+            found.add(target)
+        parts = urlsplit(url)
+        query = parts.query if target.path in self.keep_query else ""
+        path = quote(
+            self.prefix.rstrip("/") + target.mirror_url(), safe="/=%:@!$&'()*+,;~-._"
+        )
+        if parts.netloc:
+            return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+        return urlunsplit(("", "", path, query, parts.fragment))
+
+    def rewrite_html(self, text):
+        """(text with every site link rewritten, set of Targets it links to).
+
+        Reads href, src, action, poster and srcset attributes, and the choices of
+        GET forms that stay in the mirror: each option of a select and each
+        checkbox is one more target (``?year=2024``), so every single filter
+        value of a list page is exported as a page of its own.
+        """
+        found = set()
+
+        def one(match):
+            url = html.unescape(match["url"])
+            new = self.link(url, found)
+            if new == url:
+                return match[0]
+            return f"{match['lead']}{match['quote']}{html.escape(new)}{match['quote']}"
+
+        def srcset(match):
+            candidates = []
+            for candidate in html.unescape(match["value"]).split(","):
+                url, _, descriptor = candidate.strip().partition(" ")
+                new = self.link(url, found)
+                candidates.append(f"{new} {descriptor}".strip())
+            value = html.escape(", ".join(candidates))
+            return f"{match['lead']}{match['quote']}{value}{match['quote']}"
+
+        def form(match):
+            targets = self.form_targets(match["attrs"], match["body"])
+            if not targets:
+                return match[0]
+            found.update(targets)
+            action = next(iter(targets)).path
+            self.filter_forms.add(action)
+            index = self.link(Target(action).mirror_url()) + FILTER_INDEX
+            return f'<form data-mirror-filters="{html.escape(index)}"{match[0][5:]}'
+
+        text = _FORM.sub(form, text)
+        text = _URL_ATTRIBUTE.sub(one, text)
+        text = _SRCSET_ATTRIBUTE.sub(srcset, text)
+        return text, found
+
+    def form_targets(self, attributes, body):
+        """Targets for each single choice of a GET form whose action stays here."""
+        attrs = {
+            m["name"].lower(): html.unescape(m["value"])
+            for m in _ATTRIBUTE.finditer(attributes)
+        }
+        if attrs.get("method", "get").lower() != "get":
+            return set()
+        action = self.target(attrs.get("action", ""))
+        if action is None or action.path in self.keep_query:
+            return set()
+        targets = set()
+        for select in _SELECT.finditer(body):
+            for option in _OPTION_VALUE.finditer(select["body"]):
+                value = html.unescape(option["value"])
+                if value:
+                    targets.add(Target(action.path, ((select["name"], value),)))
+        for checkbox in _CHECKBOX.finditer(body):
+            box = {
+                m["name"].lower(): html.unescape(m["value"])
+                for m in _ATTRIBUTE.finditer(checkbox[0])
+            }
+            if box.get("name"):
+                targets.add(
+                    Target(action.path, ((box["name"], box.get("value", "on")),))
+                )
+        return targets
+
+    def css_targets(self, text, css_path):
+        """Targets of the ``url(...)`` references of a stylesheet at css_path
+        (its site path, to resolve relative references)."""
+        found = set()
+        folder = css_path.rpartition("/")[0] + "/"
+        for match in _CSS_URL.finditer(text):
+            url = match["url"].strip()
+            if url.startswith(("data:", "#")) or urlsplit(url).scheme:
+                continue
+            if not url.startswith("/"):
+                url = self.prefix.rstrip("/") + _join(folder, url)
+            target = self.target(url)
+            if target is not None:
+                found.add(Target(target.path))
+        return found
+
+
+def _join(folder, relative):
+    parts = [p for p in folder.split("/") if p]
+    for piece in relative.split("?")[0].split("#")[0].split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece not in {"", "."}:
+            parts.append(piece)
+    return "/" + "/".join(parts)
+
+
+def html_links(text):
+    """Every URL of href, src, action, poster and srcset attributes in text, as
+    written (entities decoded), in document order."""
+    for match in _URL_ATTRIBUTE.finditer(text):
+        yield html.unescape(match["url"])
+    for match in _SRCSET_ATTRIBUTE.finditer(text):
+        for candidate in html.unescape(match["value"]).split(","):
+            url = candidate.strip().partition(" ")[0]
+            if url:
+                yield url
+
+
+def css_links(text):
+    """The ``url(...)`` references of a stylesheet, data: URLs left out."""
+    for match in _CSS_URL.finditer(text):
+        url = match["url"].strip()
+        if not url.startswith(("data:", "#")):
+            yield url

@@ -1,0 +1,70 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from site_config.export.build import ExportError, export_site, mirror_site
+from site_config.export.check import check_mirror
+
+
+class Command(BaseCommand):
+    help = (
+        "Write every public page, feed, download, static and media file into DIR "
+        "as a static site for any web server or GitHub Pages; a second run "
+        "rewrites only what changed."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", type=Path, help="Folder to write, e.g. site/")
+        parser.add_argument(
+            "--base-url",
+            default=None,
+            help=(
+                "Address the copy is published at, e.g. "
+                "https://example.github.io/lab/ (default: the EXPORT_BASE_URL "
+                "setting)."
+            ),
+        )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Render and rewrite every file even when nothing changed.",
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Then follow every link and asset; fail naming each broken one.",
+        )
+
+    def handle(self, *args, directory, base_url, full, check, **options):
+        base_url = base_url or settings.EXPORT_BASE_URL
+        verbose = options["verbosity"] > 1
+        try:
+            report = export_site(
+                directory,
+                base_url=base_url,
+                full=full,
+                log=self.stdout.write if verbose else None,
+            )
+        except ExportError as error:
+            raise CommandError(str(error)) from None
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(warning))
+        if report.up_to_date:
+            self.stdout.write("Nothing changed since the last export.")
+        else:
+            self.stdout.write(
+                f"{report.files_written} static and media files written, "
+                f"{report.files_unchanged} unchanged, {len(report.removed)} removed"
+                + (", search index rebuilt" if report.search_indexed else "")
+            )
+        if check:
+            broken = check_mirror(directory, mirror_site(base_url))
+            for link in broken:
+                self.stderr.write(f"broken link: {link}")
+            if broken:
+                raise CommandError(
+                    f"{len(broken)} broken links in {directory}; see above."
+                )
+            self.stdout.write("Every link and asset leads to a file.")
+        self.stdout.write(self.style.SUCCESS(report.summary()))

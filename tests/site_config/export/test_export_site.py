@@ -1,0 +1,163 @@
+"""export_site on the demo group: every page, links, search, incremental runs."""
+
+import re
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from people.models import Person
+from publications.models import Publication
+from research.models import ResearchTheme
+from site_config.export.build import mirror_site
+from site_config.export.check import check_mirror
+from site_config.models import NavigationLink
+from tests.site_config.export.conftest import BASE_URL
+
+SUMMARY = re.compile(r"^(\d+) pages written, (\d+) unchanged$", re.M)
+
+
+def export(directory, *args):
+    out, err = StringIO(), StringIO()
+    call_command(
+        "export_site",
+        str(directory),
+        "--base-url",
+        BASE_URL,
+        *args,
+        stdout=out,
+        stderr=err,
+    )
+    text = out.getvalue()
+    written, unchanged = map(int, SUMMARY.findall(text)[-1])
+    assert (
+        text.rstrip().splitlines()[-1]
+        == f"{written} pages written, {unchanged} unchanged"
+    )
+    return written, unchanged, text + err.getvalue()
+
+
+def page_file(root, url):
+    """The mirror file of a live site path such as /people/ada/."""
+    return Path(root) / url.lstrip("/") / "index.html"
+
+
+def test_demo_export_has_every_page_no_broken_link_and_a_search_index(
+    demo_site, tmp_path
+):
+    site = tmp_path / "site"
+    written, unchanged, output = export(site, "--check")
+    assert unchanged == 0
+    assert "Every link and asset leads to a file." in output
+
+    expected = ["/", "/people/", "/research/", "/publications/", "/search/"]
+    expected += [p.get_absolute_url() for p in Publication.objects.all()]
+    expected += [p.get_absolute_url() for p in Person.objects.all()]
+    expected += [t.get_absolute_url() for t in ResearchTheme.objects.active()]
+    missing = [url for url in expected if not page_file(site, url).is_file()]
+    assert missing == []
+    for publication in Publication.objects.all():
+        folder = site / publication.get_absolute_url().lstrip("/")
+        assert {"cite.bib", "cite.json", "cite.ris"} <= {
+            p.name for p in folder.iterdir()
+        }
+    for name in ("404.html", "sitemap.xml", "robots.txt", "feeds/publications.atom"):
+        assert (site / name).is_file(), name
+
+    # Absolute addresses come from --base-url; site links carry its path.
+    assert f"Sitemap: {BASE_URL}sitemap.xml" in (site / "robots.txt").read_text()
+    sitemap = (site / "sitemap.xml").read_text()
+    assert f"<loc>{BASE_URL}people/</loc>" in sitemap
+    home = (site / "index.html").read_text()
+    links = re.findall(r'(?:href|src)="(/[^"]*)"', home)
+    assert links
+    assert all(link.startswith("/lab/") for link in links)
+
+    # One page per filter value, and the index the browser combines them with.
+    year = Publication.objects.exclude(year=None).first().year
+    assert page_file(site, f"/publications/year={year}/").is_file()
+    assert (site / "publications" / "filters.json").is_file()
+    # Static files, and photos with their thumbnails.
+    assert (site / "static" / "css" / "site.css").is_file()
+    assert list((site / "media" / "thumbs").rglob("*.webp"))
+    # Pagefind's index, and the search page that loads it.
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    assert list((site / "pagefind").glob("*.pf_meta"))
+    search = page_file(site, "/search/").read_text()
+    assert "/lab/pagefind/pagefind-ui.js" in search
+    detail = page_file(site, Publication.objects.first().get_absolute_url())
+    assert "data-pagefind-body" in detail.read_text()
+
+    # A second export with no change writes nothing.
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    again, same, output = export(site)
+    assert (again, same) == (0, written)
+    after = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_after_one_edit_only_changed_pages_are_rewritten_and_deleted_ones_removed(
+    demo_site, tmp_path
+):
+    site = tmp_path / "site"
+    total, _, _ = export(site)
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    authors = set(publication.authorships.values_list("person", flat=True))
+    bystander = (
+        Person.objects.exclude(pk__in=authors)
+        .exclude(authorships__publication__themes__in=publication.themes.all())
+        .first()
+    )
+    untouched = page_file(site, bystander.get_absolute_url())
+    stamp = untouched.stat().st_mtime_ns
+
+    publication.title = "A Freshly Renamed Paper"
+    publication.save()
+    written, unchanged, _ = export(site)
+    assert 0 < written < total
+    assert written + unchanged == total
+    detail = page_file(site, publication.get_absolute_url()).read_text()
+    assert "A Freshly Renamed Paper" in detail
+    assert untouched.stat().st_mtime_ns == stamp
+
+    gone = Publication.objects.exclude(pk=publication.pk).first()
+    folder = site / gone.get_absolute_url().lstrip("/")
+    gone.delete()
+    export(site, "--check")
+    assert not folder.exists()
+
+
+def test_check_names_the_page_and_the_broken_link(demo_site, tmp_path):
+    site = tmp_path / "site"
+    export(site)
+    person = Person.objects.filter(is_member=True).first()
+    page_file(site, person.get_absolute_url()).unlink()
+    broken = check_mirror(site, mirror_site(BASE_URL))
+    assert any(
+        link.page == "people/index.html"
+        and link.url == f"/lab{person.get_absolute_url()}"
+        and link.reason == "no such file"
+        for link in broken
+    )
+
+
+def test_check_fails_on_a_link_to_a_page_the_site_does_not_have(demo_site, tmp_path):
+    NavigationLink.objects.create(label="Lost", url="/no-such-page/", order=99)
+    errors = StringIO()
+    with pytest.raises(CommandError, match="broken links"):
+        call_command(
+            "export_site",
+            str(tmp_path / "site"),
+            "--base-url",
+            BASE_URL,
+            "--check",
+            stdout=StringIO(),
+            stderr=errors,
+        )
+    assert "index.html: /lab/no-such-page/ (no such file)" in errors.getvalue()
+
+
+def test_a_bad_base_url_is_a_clear_error(db, tmp_path):
+    with pytest.raises(CommandError, match="not an http"):
+        call_command("export_site", str(tmp_path), "--base-url", "example.org")

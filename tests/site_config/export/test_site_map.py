@@ -1,0 +1,72 @@
+"""Live URLs to mirror files and links, without a database."""
+
+import pytest
+
+from site_config.export.site import SiteMap, Target, canonical_query
+
+SITE = SiteMap(
+    "https://example.github.io/lab/", keep_query={"/search/"}, skip=("/admin/",)
+)
+
+
+def test_query_becomes_folders_in_name_order_with_page_last():
+    target = SITE.target("/lab/publications/?page=2&year=2024&type=article")
+    assert target == Target(
+        "/publications/", (("type", "article"), ("year", "2024"), ("page", "2"))
+    )
+    assert target.mirror_path(is_html=True) == (
+        "publications/type=article/year=2024/page=2/index.html"
+    )
+    assert target.mirror_url() == "/publications/type=article/year=2024/page=2/"
+
+
+def test_download_with_query_keeps_its_file_name():
+    target = SITE.target("/lab/publications/cite.bib?type=book")
+    assert target.mirror_path(is_html=False) == "publications/type=book/cite.bib"
+
+
+def test_links_get_the_prefix_and_keep_fragments():
+    assert SITE.link("/people/ada/#bio") == "/lab/people/ada/#bio"
+    assert SITE.link("/lab/publications/?theme=optimization") == (
+        "/lab/publications/theme=optimization/"
+    )
+    assert SITE.link("https://example.github.io/lab/research/") == (
+        "https://example.github.io/lab/research/"
+    )
+
+
+def test_search_keeps_its_query_and_admin_and_other_sites_are_left_alone():
+    assert SITE.link("/lab/search/?q=sgd") == "/lab/search/?q=sgd"
+    assert SITE.target("/lab/admin/login/") is None
+    assert SITE.link("https://doi.org/10.1/x?a=b") == "https://doi.org/10.1/x?a=b"
+    assert SITE.link("mailto:lab@example.org") == "mailto:lab@example.org"
+
+
+def test_empty_values_are_dropped_and_the_first_of_a_repeated_name_wins():
+    assert canonical_query([("year", ""), ("type", "book"), ("type", "misc")]) == (
+        ("type", "book"),
+    )
+
+
+def test_html_rewrite_finds_links_srcset_and_each_filter_choice():
+    html = (
+        '<a href="/lab/people/?x=1&amp;y=2">p</a>'
+        '<img srcset="/media/a.webp 1x, /media/b.webp 2x" src="/media/a.webp">'
+        '<form method="get" action="/lab/publications/">'
+        '<select name="year"><option value="">Any</option>'
+        '<option value="2024">2024 (3)</option></select>'
+        '<input type="checkbox" name="selected" id="s"></form>'
+    )
+    text, found = SITE.rewrite_html(html)
+    assert 'href="/lab/people/x=1/y=2/"' in text
+    assert 'srcset="/lab/media/a.webp 1x, /lab/media/b.webp 2x"' in text
+    assert 'data-mirror-filters="/lab/publications/filters.json"' in text
+    assert Target("/publications/", (("year", "2024"),)) in found
+    assert Target("/publications/", (("selected", "on"),)) in found
+    assert Target("/media/b.webp") in found
+
+
+@pytest.mark.parametrize("base", ["ftp://example.org/", "example.org", "/lab/"])
+def test_base_url_must_be_an_http_address(base):
+    with pytest.raises(ValueError, match="not an http"):
+        SiteMap(base)
