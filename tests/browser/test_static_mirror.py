@@ -1,0 +1,118 @@
+"""The exported static copy, served by a plain file server, used in Chromium:
+a filter value (a pre-rendered page), two filters combined in the browser, and
+Pagefind's search from the header's search box. The copy lives under /lab/, as
+on a project's GitHub Pages site."""
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from publications.models import Publication
+from tests.browser.conftest import DESKTOP, PageWatch, screenshot
+
+pytestmark = [pytest.mark.browser]
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mirror(demo, tmp_path):
+    """(base URL, server) of the demo's export served by python's http.server."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/lab/"
+    call_command(
+        "export_site",
+        str(tmp_path / "www" / "lab"),
+        "--base-url",
+        base,
+        stdout=StringIO(),
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "http.server",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+            str(tmp_path / "www"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base, timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture
+def static_page(browser, mirror):
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.watch = PageWatch(page)
+    yield page
+    context.close()
+
+
+def _titles(page):
+    return page.locator("main .pub .pub-title").all_inner_texts()
+
+
+def test_filters_work_in_the_static_copy(static_page, mirror):
+    page = static_page
+    sample = Publication.objects.exclude(year=None).order_by("pk").first()
+    page.goto(f"{mirror}publications/")
+    page.select_option("select[name=year]", str(sample.year))
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(f"{mirror}publications/year={sample.year}/")
+    in_year = Publication.objects.filter(year=sample.year)
+    assert sorted(_titles(page)) == sorted(in_year.values_list("title", flat=True))
+
+    # A second filter on top: combined in the browser from filters.json.
+    page.select_option("select[name=type]", sample.kind)
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(f"{mirror}publications/?type={sample.kind}&year={sample.year}")
+    page.wait_for_function("!document.querySelector('main[aria-busy]')")
+    both = in_year.filter(kind=sample.kind)
+    assert sorted(_titles(page)) == sorted(both.values_list("title", flat=True))
+    assert page.locator("select[name=year]").input_value() == str(sample.year)
+    summary = page.locator(".result-summary").inner_text()
+    assert summary.startswith(str(both.count()))
+    assert page.watch.take() == []
+
+
+def test_search_in_the_static_copy_uses_pagefind(static_page, mirror):
+    page = static_page
+    page.goto(mirror)
+    box = page.get_by_role("searchbox", name="Search publications, people and themes")
+    box.fill("transformer")
+    box.press("Enter")
+    page.wait_for_url(f"{mirror}search/?q=transformer")
+    results = page.locator(".pagefind-ui__result-link")
+    results.first.wait_for(timeout=15000)
+    assert "transformer" in results.first.inner_text().lower()
+    screenshot(page, "static-copy-search")
+    results.first.click()
+    page.wait_for_load_state("load")
+    assert page.url.startswith(mirror)
+    assert "transformer" in page.locator("h1").inner_text().lower()
+    assert page.watch.take() == []
