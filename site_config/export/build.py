@@ -11,6 +11,7 @@ rendered at all.
 """
 
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -32,6 +33,7 @@ from site_config.export.render import Renderer, RenderError, live_site
 from site_config.export.site import FILTER_INDEX, SiteMap, Target
 
 MANIFEST = ".labsite-export.json"
+LOCK = ".labsite-export.lock"
 MANIFEST_FORMAT = 1
 MIRROR_SCRIPT = "js/mirror.js"
 SEARCH_TEMPLATE = "export/search.html"
@@ -108,6 +110,14 @@ def export_site(directory, *, base_url, full=False, log=None):
     if directory.exists() and not directory.is_dir():
         raise ExportError(f"{directory} exists and is not a folder.")
     directory.mkdir(parents=True, exist_ok=True)
+    # Exports into one folder (a save's background task, a person at the
+    # command line) take turns; the later one finds the earlier's manifest.
+    with open(directory / LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _export_locked(directory, site, full=full, log=log)
+
+
+def _export_locked(directory, site, *, full, log):
     manifest = _load_manifest(directory)
     # Read before rendering: an edit made meanwhile moves the stamp again, so
     # the next export renders it.
