@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tempfile
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,7 @@ class ExportReport:
     removed: list = field(default_factory=list)
     up_to_date: bool = False
     search_indexed: bool = False
+    search_seconds: float = 0.0
     warnings: list = field(default_factory=list)
 
     @property
@@ -149,11 +151,13 @@ def _export_locked(directory, site, *, full, log):
         or not search.has_index(directory)
     ):
         log("Indexing for search (Pagefind)")
+        started = time.perf_counter()
         try:
             search.build_index(directory)
         except search.SearchIndexError as error:
             raise ExportError(str(error)) from error
         report.search_indexed = True
+        report.search_seconds = time.perf_counter() - started
     writer.save(fingerprint=fingerprint, stamp=stamp, base_url=site.base_url)
     return report
 
