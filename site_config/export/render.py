@@ -10,7 +10,6 @@ import contextlib
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.test.utils import override_settings
@@ -108,7 +107,3 @@ class Renderer:
             secure=self.secure,
         )
         return render_to_string(template_name, context or {}, request=request).encode()
-
-
-def static_url():
-    return settings.STATIC_URL

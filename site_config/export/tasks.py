@@ -30,6 +30,7 @@ def refresh_mirror():
 
 
 def enabled():
+    """Whether saves re-export: EXPORT_ON_SAVE on and an EXPORT_DIR to write."""
     return bool(getattr(settings, "EXPORT_ON_SAVE", False) and settings.EXPORT_DIR)
 
 
