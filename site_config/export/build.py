@@ -28,10 +28,10 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 
-from site_config.cache import current_content_version, release
 from site_config.export import search
 from site_config.export.render import Renderer, RenderError, live_site
 from site_config.export.site import FILTER_INDEX, SiteMap, Target
+from site_config.pagecache.cache import current_content_version, release
 
 MANIFEST = ".labsite-export.json"
 LOCK = ".labsite-export.lock"
