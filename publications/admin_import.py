@@ -9,10 +9,13 @@ with a progress bar until the worker has run it and the report afterwards.
 """
 
 import contextlib
+import io
 import secrets
+import shutil
 import tempfile
 import time
-from pathlib import Path
+import zipfile
+from pathlib import Path, PurePosixPath
 
 from django import forms
 from django.contrib import messages
@@ -23,7 +26,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from publications.admin_sources import ImportChoicesForm, run_page
-from publications.bibtex.importer import BibtexInputError, decode_bytes
+from publications.bibtex.importer import (
+    BibtexInputError,
+    ImportOptions,
+    decode_bytes,
+)
 from publications.models import ImportRun
 from publications.sources.formats import UnknownFormatError, detect_format
 from publications.sources.history import new_run
@@ -43,7 +50,8 @@ class BibtexUploadForm(ImportChoicesForm):
         label=_("File"),
         help_text=_(
             "BibTeX (.bib), CSL-JSON (Zotero, Pandoc) or RIS (Zotero, Mendeley, "
-            "EndNote, publishers): the format is recognised by the content."
+            "EndNote, publishers): the format is recognised by the content. "
+            "A .zip of a .bib and the images its preview fields name is read too."
         ),
     )
     encoding = forms.CharField(
@@ -63,31 +71,84 @@ class BibtexUploadForm(ImportChoicesForm):
         cleaned = super().clean()
         upload = cleaned.get("file")
         if upload is not None and cleaned.get("encoding"):
+            data, name, images = upload.read(), upload.name, {}
+            if data[:4] == b"PK\x03\x04":
+                data, name, images = _unzipped(data, name)
             try:
                 cleaned["text"] = decode_bytes(
-                    upload.read(), name=upload.name, encoding=cleaned["encoding"]
+                    data, name=name, encoding=cleaned["encoding"]
                 )
-                detect_format(cleaned["text"], name=upload.name)
+                detect_format(cleaned["text"], name=name)
             except (BibtexInputError, UnknownFormatError) as error:
                 raise forms.ValidationError(str(error)) from error
+            cleaned["images"] = images
         return cleaned
+
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
+MAX_ZIP_MEMBERS = 5000
+
+
+def _unzipped(data, name):
+    """(bytes of the one .bib, its name, {image file name: bytes}) of a .zip;
+    a ValidationError names what is wrong. Sizes are checked before reading, so
+    a zip bomb is refused, never unpacked."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise forms.ValidationError(
+            _("%(name)s is not a readable .zip file.") % {"name": name}
+        ) from error
+    bibs = [m for m in members if m.filename.lower().endswith(".bib")]
+    if len(bibs) != 1:
+        raise forms.ValidationError(
+            _("The .zip must hold exactly one .bib file (it holds %(n)d).")
+            % {"n": len(bibs)}
+        )
+    total = sum(member.file_size for member in members)
+    if len(members) > MAX_ZIP_MEMBERS or total > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(
+            _("The .zip unpacks to more than %(mb)d MB or %(n)d files.")
+            % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024), "n": MAX_ZIP_MEMBERS}
+        )
+    images = {}
+    for member in members:
+        base = PurePosixPath(member.filename).name
+        if not member.is_dir() and PurePosixPath(base).suffix.lower() in (
+            IMAGE_SUFFIXES
+        ):
+            images[base] = archive.read(member)
+    return archive.read(bibs[0]), PurePosixPath(bibs[0].filename).name, images
 
 
 def _pending_path(token):
     return UPLOAD_DIR / f"{token}.bib"
 
 
-def _store(request, *, name, text, themes, overwrite):
+def _media_dir(token):
+    return UPLOAD_DIR / f"{token}-media"
+
+
+def _store(request, *, name, text, themes, overwrite, images):
     _discard(request)
     UPLOAD_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Uploads never confirmed or cancelled are not kept beyond a day.
     cutoff = time.time() - STALE_AFTER_SECONDS
-    for stale in UPLOAD_DIR.glob("*.bib"):
+    for stale in UPLOAD_DIR.glob("*"):
         with contextlib.suppress(OSError):
             if stale.stat().st_mtime < cutoff:
-                stale.unlink()
+                if stale.is_dir():
+                    shutil.rmtree(stale)
+                else:
+                    stale.unlink()
     token = secrets.token_hex(16)
     _pending_path(token).write_text(text, encoding="utf-8")
+    if images:
+        folder = _media_dir(token)
+        folder.mkdir(mode=0o700)
+        for image_name, content in images.items():
+            (folder / image_name).write_bytes(content)
     request.session[SESSION_KEY] = {
         "token": token,
         "name": name,
@@ -96,10 +157,17 @@ def _store(request, *, name, text, themes, overwrite):
     }
 
 
-def _discard(request):
+def _discard(request, *, keep_media=False):
     pending = request.session.pop(SESSION_KEY, None)
     if pending:
         _pending_path(pending["token"]).unlink(missing_ok=True)
+        if not keep_media:
+            shutil.rmtree(_media_dir(pending["token"]), ignore_errors=True)
+
+
+def _options(token):
+    folder = _media_dir(token)
+    return ImportOptions(media_dirs=(folder,) if folder.is_dir() else ())
 
 
 def import_view(model_admin, request):
@@ -126,14 +194,25 @@ def import_view(model_admin, request):
         if form.is_valid():
             data = form.cleaned_data
             name = Path(data["file"].name).name
+            _store(
+                request,
+                name=name,
+                text=data["text"],
+                themes=data["themes"],
+                overwrite=data["overwrite"],
+                images=data["images"],
+            )
+            token = request.session[SESSION_KEY]["token"]
             try:
                 report = import_publications(
                     files=[(name, data["text"])],
                     themes=data["themes"],
                     overwrite=data["overwrite"],
                     dry_run=True,
+                    options=_options(token),
                 )
             except ImportInputError as error:
+                _discard(request)
                 form.add_error("file", str(error))
                 context["form"] = form
                 return TemplateResponse(
@@ -141,13 +220,6 @@ def import_view(model_admin, request):
                     "admin/publications/publication/import_bibtex.html",
                     context,
                 )
-            _store(
-                request,
-                name=name,
-                text=data["text"],
-                themes=data["themes"],
-                overwrite=data["overwrite"],
-            )
             context.update(report=report, file_name=name, step="confirm")
     context["form"] = form
     return TemplateResponse(
@@ -162,15 +234,22 @@ def _confirm(model_admin, request, context):
         messages.error(request, _("That upload has expired; please upload it again."))
         return redirect(request.path)
     text = path.read_text(encoding="utf-8")
+    folder = _media_dir(pending["token"])
     run = new_run(
         source=ImportRun.Source.FILES,
         description=pending["name"],
-        request={"files": [[pending["name"], text]], "themes": pending["themes"]},
+        request={
+            "files": [[pending["name"], text]],
+            "themes": pending["themes"],
+            # The .zip's images wait for the background run; stale folders are
+            # removed a day later like every pending upload.
+            "media_dirs": [str(folder)] if folder.is_dir() else [],
+        },
         user=request.user,
         origin=ImportRun.Origin.ADMIN,
         overwrite=pending["overwrite"],
     )
-    _discard(request)
+    _discard(request, keep_media=True)
     enqueue(run)
     return run_page(
         request,

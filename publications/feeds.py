@@ -59,6 +59,8 @@ class PublicationFeed(Feed):
         parts = []
         venue = item.venue or item.venue_short
         authors = ", ".join(a.display_name for a in item.ordered_authorships())
+        if authors and item.authors_et_al:
+            authors += " et al."
         if authors:
             parts.append(f"<p>{escape(authors)}</p>")
         if venue or item.year:
@@ -75,6 +77,8 @@ class PublicationFeed(Feed):
 
     def item_author_name(self, item):
         names = [a.display_name for a in item.ordered_authorships()]
+        if names and item.authors_et_al:
+            names[-1] += " et al."
         return ", ".join(names) or None
 
     def item_pubdate(self, item):

@@ -69,6 +69,13 @@ def highwire_tags(publication, request=None):
         tags.append(("citation_doi", publication.doi))
     if publication.arxiv_id:
         tags.append(("citation_arxiv_id", publication.arxiv_id))
+    for name, value in (
+        ("citation_pmid", publication.pmid),
+        ("citation_isbn", publication.isbn),
+        ("citation_issn", publication.issn),
+    ):
+        if value:
+            tags.append((name, value))
     if publication.pdf_link:
         tags.append(("citation_pdf_url", _absolute(request, publication.pdf_link)))
     tags.append(
@@ -145,6 +152,8 @@ def citation_text(publication):
     """A formatted reference: authors (year). Title. Venue, vol(no), pages. DOI."""
     names = [a.display_name for a in publication.ordered_authorships()]
     authors = ", ".join(names) or publication.authors_raw
+    if authors and publication.authors_et_al:
+        authors += " et al."
     head = authors
     if publication.year:
         head = f"{head} ({publication.year})" if head else f"({publication.year})"
@@ -169,4 +178,4 @@ def citation_text(publication):
 
 def bibtex_text(publication):
     """The publication's BibTeX entry, as the BibTeX download gives it."""
-    return to_bibtex(publication).strip()
+    return to_bibtex(publication, site_fields=False).strip()

@@ -1,8 +1,12 @@
+import re
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
@@ -12,6 +16,7 @@ from site_config.markup.render import cited_keys, validate_citations
 from site_config.media.uploads import validate_pdf, validate_raster_image
 
 PREPRINT_STATUSES = ["preprint", "under_review"]
+_WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -185,6 +190,14 @@ class Publication(models.Model):
         blank=True,
         help_text=_("e.g. NeurIPS 2024"),
     )
+    abbr = models.CharField(
+        _("badge"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "al-folio's abbr: a short label shown as the badge (a venue or an area)."
+        ),
+    )
     volume = models.CharField(_("volume"), max_length=60, blank=True)
     number = models.CharField(_("number"), max_length=60, blank=True)
     pages = models.CharField(_("pages"), max_length=60, blank=True)
@@ -343,7 +356,7 @@ class Publication(models.Model):
 
     @property
     def badge(self):
-        return self.venue_short or self.get_kind_display()
+        return self.abbr or self.venue_short or self.get_kind_display()
 
     @property
     def doi_url(self):
@@ -366,6 +379,59 @@ class Publication(models.Model):
     @property
     def pages_display(self):
         return self.pages.replace("--", "–")
+
+    @property
+    def year_display(self):
+        """The year as shown: as written when it is a range ("1982–1983")."""
+        if self.year_text:
+            return self.year_text.replace("--", "–").replace("/", " – ")
+        return str(self.year) if self.year else ""
+
+    @property
+    def date_display(self):
+        """Month and year, e.g. "June 2025" (or the year as written)."""
+        if self.month and not self.year_text and self.year:
+            return f"{date_format(date(2000, self.month, 1), 'F')} {self.year}"
+        return self.year_display
+
+    @property
+    def editors_display(self):
+        """ "A. Editor (ed.)" or "A. Editor, B. Editor (eds.)", or ""."""
+        if not self.editors:
+            return ""
+        label = _("ed.") if len(self.editors) == 1 else _("eds.")
+        return f"{', '.join(self.editors)} ({label})"
+
+    @property
+    def extra_links(self):
+        """(label, URL) for links kept in ``other_fields``: any field holding a
+        web address (al-folio's ``preprint``, ``press_release``...), ``pmid`` as
+        a PubMed link, ``altmetric`` and ``dimensions`` as plain links to their
+        pages (no third-party script)."""
+        links = []
+        for name, value in sorted((self.other_fields or {}).items()):
+            value = str(value).strip().strip("{}")
+            if _WEB_ADDRESS.match(value):
+                links.append((name.replace("_", " ").capitalize(), value))
+            elif name == "pmid" and value.isdigit():
+                links.append(("PubMed", f"https://pubmed.ncbi.nlm.nih.gov/{value}/"))
+            elif name == "altmetric" and value.isdigit():
+                links.append(
+                    ("Altmetric", f"https://www.altmetric.com/details/{value}")
+                )
+            elif name == "dimensions" and value.lower() == "true" and self.doi:
+                links.append(
+                    (
+                        "Dimensions",
+                        f"https://badge.dimensions.ai/details/doi/{self.doi}",
+                    )
+                )
+        return links
+
+    @property
+    def pmid(self):
+        value = str((self.other_fields or {}).get("pmid", "")).strip("{} ")
+        return value if value.isdigit() else ""
 
     def ordered_authorships(self):
         """Authorships in order; uses the prefetch from with_authors() when present."""

@@ -139,14 +139,85 @@ def bibtex_key(publication):
     return key or f"{publication.slug}-{publication.pk}"
 
 
-def to_bibtex(publication):
-    """One publication as a BibTeX entry."""
+# Fields only this site reads (al-folio's): the full export keeps them, the
+# BibTeX shown to visitors (Cite block, cite.bib) leaves them out.
+SITE_ONLY_FIELDS = {"abbr", "selected", "preview", "bibtex_show"}
+LINKS += [
+    ("html", "html_url"),
+    ("website", "website_url"),
+    ("supp", "supp_url"),
+    ("blog", "blog_url"),
+    ("project", "project_url"),
+]
+# Text fields written as they are named in BibTeX/biblatex.
+TEXT_FIELDS = [
+    ("edition", "edition"),
+    ("series", "series"),
+    ("chapter", "chapter"),
+    ("address", "address"),
+    ("organization", "organization"),
+    ("howpublished", "howpublished"),
+    ("isbn", "isbn"),
+    ("issn", "issn"),
+    ("language", "language"),
+    ("note", "bib_note"),
+    ("additional_info", "additional_info"),
+]
+
+
+def _pages(pages):
+    """A page range as BibTeX writes it: ``1--34`` (an en dash when printed)."""
+    return "--".join(encode(part) for part in pages.split("--"))
+
+
+def _marks(publication):
+    """biblatex data annotations for the author marks (biblatex manual 3.7):
+    ``1=equal; 3=corresponding; 4=mark:+``, or "". labsite's importer reads the
+    same annotations back (docs/bibtex.md, "Author marks")."""
+    items = []
+    for index, authorship in enumerate(publication.ordered_authorships(), start=1):
+        roles = []
+        if authorship.equal_contribution:
+            roles.append("equal")
+        if authorship.corresponding:
+            roles.append("corresponding")
+        if authorship.other_marks:
+            roles.append(f"mark:{authorship.other_marks}")
+        if roles:
+            items.append(f"{index}={','.join(roles)}")
+    return "; ".join(items)
+
+
+def _editors(publication):
+    names = []
+    for name in publication.editors:
+        parts = split_name(name)
+        family = " ".join(p for p in (parts.von, parts.family) if p)
+        names.append(_bibtex_name(family, parts.given, parts.suffix))
+    return " and ".join(names)
+
+
+def to_bibtex(publication, *, site_fields=False):
+    """One publication as a BibTeX entry (text).
+
+    ``site_fields``: also write the fields only this site reads
+    (``SITE_ONLY_FIELDS``: the full export does; the BibTeX shown to visitors
+    does not). Every stored field is written back: editors, year as written,
+    author marks as ``author+an``, and the other fields kept at import, as
+    written.
+    """
     entry_type, venue_field = BIBTEX_TYPES.get(publication.kind, ("misc", "note"))
+    if publication.kind == Kind.THESIS and publication.venue == publication.institution:
+        venue_field = "school"
     fields = []
+    written = set()
 
     def add(name, value, *, raw=False):
-        if value in ("", None):
+        if value in ("", None) or name in written:
             return
+        if name in SITE_ONLY_FIELDS and not site_fields:
+            return
+        written.add(name)
         text = str(value) if raw else encode(str(value))
         fields.append(f"  {name} = {{{text}}}")
 
@@ -157,40 +228,102 @@ def to_bibtex(publication):
         if publication.authors_et_al:
             names.append("others")
         if names:
-            fields.append(f"  author = {{{' and '.join(names)}}}")
-    fields.append(f"  title = {{{{{encode(publication.title)}}}}}")
+            add("author", " and ".join(names), raw=True)
+            add("author+an", _marks(publication), raw=True)
+    add("title", "{" + encode(publication.title) + "}", raw=True)
+    add("editor", _editors(publication), raw=True)
     add(venue_field, publication.venue)
     if publication.kind == Kind.TALK:
         add("type", "Talk")
-    add("year", publication.year, raw=True)
+    add(
+        "year",
+        publication.year_text
+        if publication.year_text and "/" not in publication.year_text
+        else publication.year,
+        raw=True,
+    )
+    if "/" in publication.year_text:
+        add("date", publication.year_text, raw=True)
     if publication.month:
+        written.add("month")
         fields.append(f"  month = {MONTH_MACROS[publication.month - 1]}")
     add("volume", publication.volume)
     add("number", publication.number)
-    add("pages", publication.pages)
+    add("pages", _pages(publication.pages), raw=True)
     add("publisher", publication.publisher)
+    if publication.institution != publication.venue:
+        add(
+            "school" if publication.kind == Kind.THESIS else "institution",
+            publication.institution,
+        )
+    for name, attribute in TEXT_FIELDS:
+        add(name, getattr(publication, attribute))
     add("doi", _verbatim(publication.doi), raw=True)
     if publication.arxiv_id:
         add("eprint", _verbatim(publication.arxiv_id), raw=True)
         add("archiveprefix", "arXiv", raw=True)
     add("url", _verbatim(publication.url), raw=True)
     add("pubstate", PUBSTATES.get(publication.status), raw=True)
-    add("abbr", publication.venue_short)
+    add("abbr", publication.abbr)
+    add("shortjournal", publication.venue_short)
+    if publication.award:
+        add("award", publication.award)
+        add("award_name", publication.note)
+    else:
+        add("award", publication.note)
     if publication.is_selected:
         add("selected", "true", raw=True)
+    if not publication.bibtex_show:
+        add("bibtex_show", "false", raw=True)
     for name, attribute in LINKS:
         add(name, _verbatim(getattr(publication, attribute)), raw=True)
-    add("award", publication.note)
     add("keywords", publication.keywords)
     add("abstract", publication.abstract)
+    for name, value in sorted((publication.other_fields or {}).items()):
+        add(name, value, raw=True)
     return f"@{entry_type}{{{bibtex_key(publication)},\n" + ",\n".join(fields) + "\n}\n"
 
 
-def to_bibtex_file(publications):
-    return "\n".join(to_bibtex(publication) for publication in publications)
+def to_bibtex_file(publications, *, site_fields=False):
+    return "\n".join(
+        to_bibtex(publication, site_fields=site_fields) for publication in publications
+    )
 
 
 # CSL-JSON -----------------------------------------------------------------------
+
+_DATE_PART = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
+
+
+def csl_issued(publication):
+    """CSL's ``issued``: ``{"date-parts": [[y, m]]}``, two parts for a range
+    (``1982--1983``, ``2017-09-03/2017-09-09``; CSL-JSON schema, date-variable),
+    ``{"literal": ...}`` for a written year with no number, or None."""
+    text = publication.year_text
+    if text:
+        found = [
+            [int(part) for part in match.groups() if part]
+            for match in _DATE_PART.finditer(text)
+        ]
+        if len(found) == 2:
+            return {"date-parts": found}
+        if not found:
+            return {"literal": text.replace("--", "–")}
+    if publication.year:
+        parts = [publication.year]
+        if publication.month:
+            parts.append(publication.month)
+        return {"date-parts": [parts]}
+    return None
+
+
+def _csl_name(family, given, suffix):
+    if not given:
+        return {"literal": family}
+    name = {"family": family, "given": given}
+    if suffix:
+        name["suffix"] = suffix
+    return name
 
 
 def to_csl(publication):
@@ -204,38 +337,49 @@ def to_csl(publication):
     if publication.authors_raw:
         item["author"] = [{"literal": publication.authors_raw}]
     else:
-        authors = []
-        for family, given, suffix in author_names(publication):
-            if given:
-                name = {"family": family, "given": given}
-                if suffix:
-                    name["suffix"] = suffix
-            else:
-                name = {"literal": family}
-            authors.append(name)
+        authors = [_csl_name(*name) for name in author_names(publication)]
         if authors:
             item["author"] = authors
-    if publication.year:
-        parts = [publication.year]
-        if publication.month:
-            parts.append(publication.month)
-        item["issued"] = {"date-parts": [parts]}
+    editors = []
+    for name in publication.editors:
+        parts = split_name(name)
+        family = " ".join(p for p in (parts.von, parts.family) if p)
+        editors.append(_csl_name(family, parts.given, parts.suffix))
+    if editors:
+        item["editor"] = editors
+    issued = csl_issued(publication)
+    if issued:
+        item["issued"] = issued
+    is_report = publication.kind == Kind.REPORT
+    notes = [publication.bib_note]
+    if publication.arxiv_id:
+        notes.append(f"arXiv:{publication.arxiv_id}")
     optional = {
         "container-title": publication.venue,
         "container-title-short": publication.venue_short,
+        "collection-title": publication.series,
         "volume": publication.volume,
-        "issue": publication.number,
+        "issue": "" if is_report else publication.number,
+        "number": publication.number if is_report else "",
         "page": publication.pages.replace("--", "-"),
-        "publisher": publication.publisher,
+        "chapter-number": publication.chapter,
+        "edition": publication.edition,
+        "publisher": publication.publisher
+        or publication.institution
+        or publication.organization,
+        "publisher-place": publication.address,
+        "ISBN": publication.isbn,
+        "ISSN": publication.issn,
         "DOI": publication.doi,
         "URL": publication.url or publication.arxiv_url,
         "abstract": publication.abstract,
         "keyword": publication.keywords,
-        "note": f"arXiv:{publication.arxiv_id}" if publication.arxiv_id else "",
+        "language": publication.language,
+        "note": "\n".join(n for n in notes if n),
     }
     if publication.status in PUBSTATES:
         optional["status"] = publication.get_status_display()
-    item.update({name: value for name, value in optional.items() if value})
+    item.update({name: str(value) for name, value in optional.items() if value})
     return item
 
 
@@ -266,8 +410,18 @@ def to_ris(publication):
         lines.append(("PY", str(publication.year)))
         month = f"{publication.month:02d}" if publication.month else ""
         lines.append(("DA", f"{publication.year}/{month}//"))
+    for name in publication.editors:
+        parts = split_name(name)
+        family = " ".join(p for p in (parts.von, parts.family) if p)
+        lines.append(("ED", ", ".join(p for p in (family, parts.given) if p)))
     first, _, last = publication.pages.partition("--")
     for tag, value in [
+        ("T3", publication.series),
+        ("ET", publication.edition),
+        ("CY", publication.address),
+        ("SN", publication.isbn or publication.issn),
+        ("LA", publication.language),
+        ("N1", publication.bib_note),
         ("VL", publication.volume),
         ("IS", publication.number),
         ("SP", first),
@@ -299,7 +453,13 @@ FORMATS = {
 }
 
 
-def export(publications, fmt):
-    """Text of publications in format fmt (a key of FORMATS)."""
+def export(publications, fmt, *, full=False):
+    """Text of publications in format fmt (a key of FORMATS).
+
+    ``full``: the BibTeX export keeps the site-only fields (the command's
+    export, for moving a site); without it the text is what visitors get.
+    """
     writer = FORMATS[fmt][0]
+    if fmt == "bibtex":
+        return writer(list(publications), site_fields=full)
     return writer(list(publications))

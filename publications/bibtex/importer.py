@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
 
-from publications.bibtex import latex, match
+from publications.bibtex import latex, match, previews
 from publications.bibtex import names as name_lists
 from publications.bibtex.match import (
     PeopleIndex,
@@ -77,11 +77,14 @@ class ImportOptions:
     ``include_containers``: list a ``crossref`` parent (a proceedings volume) as a
     publication of its own too (by default it only completes its children);
     ``media_dirs``: folders (``Path``) searched for files named by ``preview``
-    (and al-folio's relative ``pdf`` links), besides the .bib's own folder.
+    (and al-folio's relative ``pdf`` links), besides the .bib's own folder;
+    ``marks``: the author-mark convention, mark -> "equal", "corresponding" or
+    "other" (default al-folio's: ``names.DEFAULT_MARKS``).
     """
 
     include_containers: bool = False
     media_dirs: tuple = ()
+    marks: dict | None = None
 
 
 def import_bibtex(
@@ -233,6 +236,7 @@ class _Run:
         self.options = options
         # Set for a non-atomic run: each batch of works commits on its own.
         self.batched = False
+        self.dry_run = report.dry_run
         self.publications = PublicationIndex()
         self._people = None
         self.writer = BatchWriter(
@@ -294,7 +298,7 @@ class _Run:
             self.report.failures.append(
                 self.problem(name, failure.line, failure.key, failure.message)
             )
-        resolve_crossrefs(parsed.entries)
+        containers = resolve_crossrefs(parsed.entries)
         shared = macros_digest(parsed.macros)
         targets = []
         total = len(parsed.entries)
@@ -306,6 +310,21 @@ class _Run:
                 self.report.warnings.append(
                     self.problem(
                         name, entry.line, entry.key, f"@{entry.type} is not a work"
+                    )
+                )
+                continue
+            if id(entry) in containers and (
+                not self.options.include_containers or "title" not in entry.fields
+            ):
+                counts.skipped += 1
+                self.report.warnings.append(
+                    self.problem(
+                        name,
+                        entry.line,
+                        entry.key,
+                        f"@{entry.type} is the crossref container of "
+                        f"{containers[id(entry)]} entries: it completes them and is "
+                        "not listed on its own (--include-containers lists it)",
                     )
                 )
                 continue
@@ -326,10 +345,14 @@ class _Run:
             self.report.warnings.append(
                 self.problem(record.file, record.line, record.key, message)
             )
+        for message in record.ignored:
+            self.report.ignored.append(
+                self.problem(record.file, record.line, record.key, message)
+            )
 
     def _normalise(self, entry, name, digest, counts):
         try:
-            record = normalise(entry)
+            record = normalise(entry, marks=self.options.marks)
         except ValueError as error:
             counts.failed += 1
             self.report.failures.append(
@@ -374,6 +397,25 @@ class _Run:
         before = self.writer.people_created
         self.writer.write(targets)
         self.report.people_created += self.writer.people_created - before
+        self._attach_previews(targets)
+
+    def _attach_previews(self, targets):
+        wanted = {}
+        for target in targets:
+            if target.outcome in {"created", "updated"} and target.records:
+                other = target.fingerprint.values.get("other_fields") or {}
+                if other.get("preview"):
+                    wanted[target.pk] = (target, other["preview"])
+        if not wanted:
+            return
+        empty = Publication.objects.filter(pk__in=list(wanted), image="")
+        for pk in empty.values_list("pk", flat=True):
+            target, name = wanted[pk]
+            record = target.records[-1]
+            folders = previews.search_folders(record.file, self.options.media_dirs)
+            problem = previews.attach(pk, name, folders, store=not self.dry_run)
+            if problem:
+                self.warn(target, problem)
 
     def _count(self, targets, counts):
         for target in targets:

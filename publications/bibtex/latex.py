@@ -199,8 +199,25 @@ def braces_balanced(text, *, max_depth=None):
     return depth == 0
 
 
+# APS and others write accents as \ifmmode <math> \else <text> \fi: the text
+# branch is what a reader sees (TeX takes it outside math mode).
+_CONDITIONAL = re.compile(
+    r"\\ifmmode(?![A-Za-z])(.*?)(?:\\else(?![A-Za-z])(.*?))?\\fi(?![A-Za-z])",
+    re.DOTALL,
+)
+
+
+def text_branches(text):
+    """TeX conditionals (``\\ifmmode A\\else B\\fi``) replaced by their text
+    branch (B; nothing when there is no ``\\else``)."""
+    if "\\if" not in text:
+        return text
+    return _CONDITIONAL.sub(lambda m: (m.group(2) or "").strip(), text)
+
+
 @cache
 def _decode_cached(text, keep_braces):
+    text = text_branches(text)
     try:
         out = _Decoder(text, keep_braces).run()
     except RecursionError:

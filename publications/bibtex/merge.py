@@ -31,6 +31,7 @@ PUBLISHED_WINS = frozenset(
         "status",
         "venue",
         "venue_short",
+        "abbr",
         "year",
         "year_text",
         "month",

@@ -8,7 +8,7 @@ split by the rules and are kept whole instead.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from people.names import NameParts, split_name
@@ -155,15 +155,86 @@ def _top_level_commas(text):
     return parts
 
 
-def parse_names(value):
-    """A NameList for a raw (undecoded) BibTeX author or editor value."""
+# al-folio's convention: "Name*" equal contribution, "Name†" corresponding author.
+DEFAULT_MARKS = {"*": "equal", "†": "corresponding"}
+MARK_CHARS = "*†‡§¶+"
+_MARKS = re.compile(rf"(?<=\S)[{re.escape(MARK_CHARS)}]+(?=[\s,]|$)")
+_EXTENDED = re.compile(r"^\s*(family|given|prefix|suffix|useprefix)\s*=", re.I)
+
+
+ROLES = {"equal", "corresponding", "other"}
+
+
+def parse_mark_convention(text):
+    """A mark convention from text like ``*=equal,†=corresponding,+=other``.
+
+    Returns {mark: role}; raises ValueError naming what is wrong.
+    """
+    convention = {}
+    for item in text.split(","):
+        mark, _, role = item.strip().partition("=")
+        mark, role = mark.strip(), role.strip().lower()
+        if len(mark) != 1 or mark not in MARK_CHARS:
+            raise ValueError(
+                f"Mark {mark!r} in {text!r}: use one of {' '.join(MARK_CHARS)}."
+            )
+        if role not in ROLES:
+            raise ValueError(
+                f"Role {role!r} in {text!r}: use equal, corresponding or other."
+            )
+        convention[mark] = role
+    return convention
+
+
+def _take_marks(name):
+    """(name without marks, marks in order) for one decoded name."""
+    if not any(char in name for char in MARK_CHARS):
+        return name, ""
+    marks = "".join(_MARKS.findall(name))
+    if not marks:
+        return name, ""
+    return " ".join(_MARKS.sub("", name).split()).replace(" ,", ","), marks
+
+
+def _with_marks(author, marks, convention, warnings):
+    roles = {"equal": False, "corresponding": False}
+    other = ""
+    for mark in marks:
+        role = convention.get(mark)
+        if role in roles:
+            roles[role] = True
+        else:
+            other += mark
+            if role is None:
+                warnings.append(
+                    f"mark {mark!r} after {author.display!r} has no meaning in the "
+                    "mark convention; kept as printed"
+                )
+    return replace(
+        author,
+        equal_contribution=roles["equal"],
+        corresponding=roles["corresponding"],
+        other_marks=other,
+    )
+
+
+def parse_names(value, *, marks=None):
+    """A NameList for a raw (undecoded) BibTeX author or editor value.
+
+    ``marks``: the mark convention, mark character -> "equal", "corresponding"
+    or "other" (default ``DEFAULT_MARKS``): marks after a name set the author's
+    flags and never stay in the name; a mark with no meaning is a warning.
+    """
     result = NameList()
     if not value or not value.strip():
         return result
+    convention = DEFAULT_MARKS if marks is None else marks
     names = _decoded_names(value)
     if names and names[-1].lower() == "others":
         result.et_al = True
         names = names[:-1]
+    marked = [_take_marks(name) for name in names]
+    names = [name for name, _marks in marked]
     authors = [_one_name(name) for name in names]
     if any(author is None for author in authors):
         result.raw = decode(value)
@@ -172,7 +243,11 @@ def parse_names(value):
             "(names separated by 'and'); kept as written"
         )
         return result
-    result.authors = [author for author in authors if author is not _NOBODY]
+    result.authors = [
+        _with_marks(author, found, convention, result.warnings) if found else author
+        for author, (_name, found) in zip(authors, marked, strict=True)
+        if author is not _NOBODY
+    ]
     return result
 
 
@@ -182,6 +257,8 @@ _NOBODY = object()
 @cache
 def _one_name(name):
     """An Author for one name, None if it is prose; each spelling is split once."""
+    if name and _EXTENDED.match(name):
+        return _extended_name(name)
     if not name or _looks_like_prose(name):
         return None
     literal = name.startswith("{") and name.endswith("}") and _one_group(name)
@@ -192,6 +269,28 @@ def _one_name(name):
     if not (parts.family or parts.given):
         return _NOBODY
     return Author(parts=parts, literal=literal)
+
+
+def _extended_name(name):
+    """biblatex's extended name format: ``family=Hoeven, given=Jasper,
+    prefix=van der, useprefix=true`` (biblatex manual, 3.4 "Name lists")."""
+    parts = {}
+    for item in _top_level_commas(name):
+        key, _, value = item.partition("=")
+        value = value.strip()
+        if value.startswith('"') and value.endswith('"'):
+            value = value[1:-1]
+        parts[key.strip().lower()] = value.replace("{", "").replace("}", "").strip()
+    if not (parts.get("family") or parts.get("given")):
+        return None
+    return Author(
+        parts=NameParts(
+            given=parts.get("given", ""),
+            von=parts.get("prefix", ""),
+            family=parts.get("family", ""),
+            suffix=parts.get("suffix", ""),
+        )
+    )
 
 
 def _one_group(text):

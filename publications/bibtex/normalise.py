@@ -8,7 +8,7 @@ useless become warnings on the record; an entry without a title is an error.
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from publications.bibtex.latex import decode, encode
 from publications.bibtex.names import parse_names
@@ -102,6 +102,7 @@ TEXT_FIELDS = [
     "status",
     "venue",
     "venue_short",
+    "abbr",
     "volume",
     "number",
     "pages",
@@ -119,23 +120,91 @@ TEXT_FIELDS = [
     "keywords",
     "note",
     "authors_raw",
+    "year_text",
+    "isbn",
+    "issn",
+    "address",
+    "edition",
+    "series",
+    "chapter",
+    "institution",
+    "organization",
+    "howpublished",
+    "language",
+    "bib_note",
+    "award",
+    "additional_info",
+    "html_url",
+    "website_url",
+    "supp_url",
+    "blog_url",
 ]
 # Every model field the importer manages (and an editor's change to which it keeps).
-MANAGED_FIELDS = [*TEXT_FIELDS, "year", "month", "is_selected", "authors_et_al"]
+MANAGED_FIELDS = [
+    *TEXT_FIELDS,
+    "year",
+    "month",
+    "is_selected",
+    "authors_et_al",
+    "bibtex_show",
+    "editors",
+    "other_fields",
+]
 _LIMITS = {
     name: Publication._meta.get_field(name).max_length
     for name in TEXT_FIELDS
     if Publication._meta.get_field(name).max_length
 }
+# al-folio's link fields and the model field each becomes.
 LINK_FIELDS = {
     "pdf": "pdf_url",
     "code": "code_url",
     "slides": "slides_url",
     "video": "video_url",
     "poster": "poster_url",
-    "html": "project_url",
-    "website": "project_url",
+    "html": "html_url",
+    "website": "website_url",
+    "supp": "supp_url",
+    "blog": "blog_url",
+    "project": "project_url",
 }
+# Plain text fields and the model field each becomes (the first one given wins).
+TEXT_MAP = {
+    "isbn": ("isbn",),
+    "issn": ("issn",),
+    "address": ("address", "location"),
+    "edition": ("edition",),
+    "series": ("series",),
+    "chapter": ("chapter",),
+    "organization": ("organization",),
+    "language": ("language", "langid"),
+    "additional_info": ("additional_info",),
+    "award": ("award",),
+    "keywords": ("keywords",),
+    "abstract": ("abstract",),
+    "volume": ("volume",),
+    "publisher": ("publisher",),
+}
+# Fields read into model fields (or consumed by a rule: ids, marks, status).
+MAPPED_FIELDS = {
+    *LINK_FIELDS,
+    *(name for names in TEXT_MAP.values() for name in names),
+    "title", "author", "editor", "journal", "journaltitle", "booktitle", "school",
+    "institution", "howpublished", "note", "year", "date", "month", "number",
+    "issue", "pages", "doi", "eprint", "archiveprefix", "eprinttype", "arxiv",
+    "url", "abbr", "shortjournal", "shortbooktitle", "selected", "bibtex_show",
+    "award_name", "pubstate", "pubstatus", "author+an", "cofirstauthors",
+    "correspondingauthors", "crossref", "eventtitle", "type",
+}  # fmt: skip
+# Bookkeeping of reference managers and local files: read, named in the report
+# (-v 2), neither stored nor exported (docs/bibtex.md, "Ignored fields").
+IGNORED_FIELDS = {
+    "file", "timestamp", "owner", "biburl", "bibsource", "date-added",
+    "date-modified", "mendeley-groups", "mendeley-tags", "groups", "ranking",
+    "readstatus", "printed", "qualityassured", "priority", "ids", "citation-key",
+    "added-at", "interhash", "intrahash", "bdsk-file-1", "bdsk-file-2",
+    "bdsk-url-1", "bdsk-url-2", "creationdate", "modificationdate",
+}  # fmt: skip
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
 _ARXIV_NEW = r"\d{4}\.\d{4,5}"
 _ARXIV_OLD = r"[a-z][a-z.-]*(?:\.[A-Z]{2})?/\d{7}"
@@ -168,6 +237,8 @@ class Record:
     source_hash: str = ""
     identity: dict = field(default_factory=dict)
     first_family: str = ""
+    # Fields read but neither mapped nor stored, and commented-out lines.
+    ignored: list = field(default_factory=list)
 
     @property
     def is_preprint(self):
@@ -201,11 +272,31 @@ def source_digest(entry, shared):
     return digest.hexdigest()
 
 
+# Entry types that hold other entries (biblatex manual 2.1.1): used as a crossref
+# parent, such an entry completes its children and is not a work of the group's.
+CONTAINER_TYPES = {
+    "proceedings",
+    "mvproceedings",
+    "collection",
+    "mvcollection",
+    "book",
+    "mvbook",
+    "reference",
+    "mvreference",
+    "periodical",
+}
+
+
 def resolve_crossrefs(entries):
-    """Fill each entry's missing fields from its crossref parent (BibTeX's rule)."""
+    """Fill each entry's missing fields from its crossref parent (BibTeX's rule).
+
+    Returns {id(parent entry): number of children} for the parents of a
+    container type (``CONTAINER_TYPES``), which the importer skips unless asked.
+    """
     by_key = {}
     for entry in entries:
         by_key.setdefault(entry.key.lower(), entry)
+    containers = {}
     for entry in entries:
         parent_key = entry.fields.get("crossref")
         if not parent_key:
@@ -214,13 +305,18 @@ def resolve_crossrefs(entries):
         if parent is None or parent is entry:
             entry.warnings.append(f"crossref {parent_key!r} not found in the file")
             continue
+        if parent.type in CONTAINER_TYPES:
+            containers[id(parent)] = containers.get(id(parent), 0) + 1
         entry.parent_source = parent.source
         for name, value in parent.fields.items():
-            if name in {"title", "crossref", "ids"}:
+            if name in {"title", "crossref", "ids"} or name in IGNORED_FIELDS:
                 continue
             entry.fields.setdefault(name, value)
         if "title" in parent.fields:
             entry.fields.setdefault("booktitle", parent.fields["title"])
+        if "booktitle" in parent.fields:
+            entry.fields.setdefault("booktitle", parent.fields["booktitle"])
+    return containers
 
 
 def _text(fields, *names):
@@ -250,6 +346,9 @@ def _arxiv_id(fields, doi):
         match = _ARXIV_ID.search(eprint)
         if match and (prefix == "arxiv" or match.group(0) == eprint):
             return match.group(1)
+    match = _ARXIV_ID.fullmatch(verbatim(fields.get("arxiv", "")))
+    if match:
+        return match.group(1)
     for name in ("url", "pdf", "howpublished", "note"):
         match = _ARXIV_URL.search(fields.get(name, ""))
         if match:
@@ -267,25 +366,48 @@ def _arxiv_id(fields, doi):
     return match.group(1) if match else ""
 
 
+_FIRST_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
 def _year_month(fields, warnings):
+    """(year, month, year as written) from ``year``, ``date`` and ``month``.
+
+    A year that is not one number (``1982--1983``, ``1982/83``, ``c. 1900``)
+    keeps its first four-digit year for sorting and filtering, and is kept as
+    written to show and export; a ``date`` range (``2017-09-03/2017-09-09``,
+    biblatex manual 2.3.8) likewise.
+    """
     year = month = None
+    year_text = ""
     raw_year = fields.get("year", "").strip()
     date = fields.get("date", "").strip()
     if raw_year:
-        match = _YEAR.match(decode(raw_year))
+        decoded = decode(raw_year)
+        match = _YEAR.match(decoded)
         if match:
             year = int(match.group(1))
         else:
-            warnings.append(f"year {raw_year!r} is not a number; kept without a year")
-    elif date:
+            first = _FIRST_YEAR.search(decoded)
+            year_text = raw_year.replace("{", "").replace("}", "")
+            if first:
+                year = int(first.group(1))
+            else:
+                warnings.append(
+                    f"year {raw_year!r} is not a number; kept without a year"
+                )
+    if year is not None and "/" in date and date.startswith(str(year)):
+        year_text = date  # a range, with year written for BibTeX as well
+    elif date and not raw_year:
         match = _DATE.match(date)
         if match:
             year = int(match.group(1))
             if match.group(2) and 1 <= int(match.group(2)) <= 12:
                 month = int(match.group(2))
+            if "/" in date:
+                year_text = date
         else:
             warnings.append(f"date {date!r} is not YYYY-MM-DD; kept without a year")
-    else:
+    elif not raw_year:
         warnings.append("no year; kept without one")
     raw_month = decode(fields.get("month", "")).strip().strip(".").lower()
     if raw_month:
@@ -302,7 +424,7 @@ def _year_month(fields, warnings):
             month = months[0]
         else:
             warnings.append(f"month {raw_month!r} not understood; left out")
-    return year, month
+    return year, month, year_text
 
 
 def _pages(fields):
@@ -315,25 +437,71 @@ def verbatim(value):
     return _ESCAPED.sub(r"\1", value.replace("{", "").replace("}", "")).strip()
 
 
-def _link(fields, name, warnings):
+def _link(fields, name, warnings, other):
+    """A web address from a link field; anything else (al-folio's relative
+    ``pdf = {paper.pdf}``) is kept as written in ``other`` with a warning."""
     value = verbatim(fields.get(name, ""))
     if not value:
         return ""
-    value = value.split()[0]
-    if _URL.match(value):
-        return value
-    warnings.append(f"{name} {value!r} is not a web address; left out")
+    match = _URL_IN_TEXT.search(value)
+    if match and (_URL.match(value.split()[0]) or "\\url" in fields.get(name, "")):
+        return match.group(0)
+    if _URL.match(value.split()[0]):
+        return value.split()[0]
+    other[name] = fields[name].strip()
+    warnings.append(f"{name} {value!r} is not a web address; kept in the other fields")
     return ""
 
 
-def _kind_status(entry, fields, venue, arxiv_id):
+# Preprint servers other than arXiv, by the DOI prefix they register under
+# (Crossref member prefixes) and by the journal name reference managers write.
+PREPRINT_SERVERS = {
+    "10.1101/": "bioRxiv",
+    "10.2139/ssrn": "SSRN",
+    "10.26434/chemrxiv": "ChemRxiv",
+    "10.31219/osf.io": "OSF Preprints",
+    "10.31234/osf.io": "PsyArXiv",
+    "10.31235/osf.io": "SocArXiv",
+    "10.21203/rs.": "Research Square",
+    "10.36227/techrxiv": "TechRxiv",
+    "10.20944/preprints": "Preprints.org",
+    "10.22541/au.": "Authorea",
+}
+_SERVER_NAMES = re.compile(
+    r"^\s*(biorxiv|medrxiv|ssrn|chemrxiv|osf preprints|psyarxiv|socarxiv|"
+    r"research square|techrxiv|preprints\.org|authorea|eartharxiv|engrxiv)\b",
+    re.IGNORECASE,
+)
+
+
+def preprint_server(venue, doi):
+    """The preprint server a work is on ("bioRxiv", "SSRN"...), or ""."""
+    match = _SERVER_NAMES.match(venue or "")
+    if match:
+        return venue.strip()
+    lowered = (doi or "").lower()
+    for prefix, name in PREPRINT_SERVERS.items():
+        if lowered.startswith(prefix):
+            if prefix == "10.1101/" and "medrxiv" in (venue or "").lower():
+                return "medRxiv"
+            return name
+    return ""
+
+
+def _kind_status(entry, fields, venue, arxiv_id, doi=""):
     kind = TYPE_KINDS.get(entry.type, Kind.OTHER)
     if kind == Kind.OTHER and fold(fields.get("type", "")) in TALK_TYPES:
         kind = Kind.TALK
     status = Status.PUBLISHED
-    if fields.get("pubstate"):
-        status = PUBSTATES.get(fold(decode(fields["pubstate"])), status)
+    pubstate = fields.get("pubstate") or fields.get("pubstatus")
+    if pubstate:
+        status = PUBSTATES.get(fold(decode(pubstate)), status)
     if arxiv_id and (not venue or _PREPRINT_VENUE.match(venue)):
+        if kind in {Kind.ARTICLE, Kind.OTHER, Kind.REPORT, Kind.PREPRINT}:
+            kind = Kind.PREPRINT
+        if status == Status.PUBLISHED:
+            status = Status.PREPRINT
+    elif (not venue or _SERVER_NAMES.match(venue)) and preprint_server(venue, doi):
         if kind in {Kind.ARTICLE, Kind.OTHER, Kind.REPORT, Kind.PREPRINT}:
             kind = Kind.PREPRINT
         if status == Status.PUBLISHED:
@@ -350,9 +518,7 @@ def _venue(entry, fields):
     if not venue and entry.type in {"techreport", "report"}:
         venue = _text(fields, "institution")
     if not venue:
-        howpublished = _text(fields, "howpublished")
-        if howpublished and not _URL.match(howpublished):
-            venue = howpublished
+        venue = _with_link(fields.get("howpublished", ""))[0]
     return venue
 
 
@@ -364,8 +530,13 @@ def clip(values, warnings):
             values[name] = values[name][:limit]
 
 
-def normalise(entry):
-    """A Record for an entry; raises ValueError when it cannot be a publication."""
+def normalise(entry, *, marks=None):
+    """A Record for an entry; raises ValueError when it cannot be a publication.
+
+    ``marks``: the author-mark convention (``names.parse_names``). Every field of
+    the entry is mapped to a model field, kept as written in ``other_fields``, or
+    listed in ``Record.ignored`` (``IGNORED_FIELDS`` and commented-out lines).
+    """
     fields = entry.fields
     if entry.plain:
         # Taken as written: encoded so that decoding gives the text back.
@@ -377,30 +548,38 @@ def normalise(entry):
     title = _text(fields, "title")
     if not title:
         raise ValueError("no title")
+    other = {}
     doi = _doi(fields, warnings)
     arxiv_id = _arxiv_id(fields, doi)
     venue = _venue(entry, fields)
-    kind, status = _kind_status(entry, fields, venue, arxiv_id)
-    if status == Status.PREPRINT and (not venue or _ARXIV_IN_TEXT.search(venue)):
+    kind, status = _kind_status(entry, fields, venue, arxiv_id, doi)
+    server = preprint_server(venue, doi) if status == Status.PREPRINT else ""
+    if server and not arxiv_id:
+        venue = venue or server
+    elif status == Status.PREPRINT and (not venue or _ARXIV_IN_TEXT.search(venue)):
         venue = "arXiv"
-    year, month = _year_month(fields, warnings)
-    names = parse_names(fields.get("author", "")) if fields.get("author") else None
-    if names is None or not (names.authors or names.raw):
-        names = parse_names(fields.get("editor", ""))
+    year, month, year_text = _year_month(fields, warnings)
+    names = parse_names(fields.get("author", ""), marks=marks)
     warnings.extend(names.warnings)
-    url = _link(fields, "url", warnings)
+    authors = _roles(names.authors, fields, warnings)
+    editors = parse_names(fields.get("editor", ""), marks=marks)
+    url = _link(fields, "url", warnings, other)
+    howpublished, link = _with_link(fields.get("howpublished", ""))
+    bib_note, note_link = _with_link(fields.get("note", ""))
+    url = url or link or note_link
+    institution = _text(fields, "institution", "school")
     values = {
         "title": title,
         "kind": kind,
         "status": status,
         "year": year,
+        "year_text": year_text,
         "month": month,
         "venue": venue,
-        "venue_short": _text(fields, "abbr"),
-        "volume": _text(fields, "volume"),
+        "venue_short": _text(fields, "shortjournal", "shortbooktitle"),
+        "abbr": _text(fields, "abbr"),
         "number": _text(fields, "number", "issue"),
         "pages": _pages(fields),
-        "publisher": _text(fields, "publisher", "organization"),
         "doi": doi,
         "arxiv_id": arxiv_id,
         "url": url,
@@ -410,28 +589,135 @@ def normalise(entry):
         "video_url": "",
         "project_url": "",
         "poster_url": "",
-        "abstract": _text(fields, "abstract"),
-        "keywords": _text(fields, "keywords"),
-        "note": _text(fields, "award_name", "award"),
+        "html_url": "",
+        "website_url": "",
+        "supp_url": "",
+        "blog_url": "",
+        # The award's short name (the badge beside the title) and its text.
+        "note": _text(fields, "award_name"),
+        "bib_note": bib_note,
+        "howpublished": "" if howpublished == venue else howpublished,
+        "institution": "" if institution == venue else institution,
         "authors_raw": names.raw,
         "authors_et_al": names.et_al,
-        "is_selected": fields.get("selected", "").strip().lower() in _TRUE,
+        "is_selected": _flag(fields, "selected", False),
+        "bibtex_show": _flag(fields, "bibtex_show", True),
+        "editors": [author.display for author in editors.authors]
+        or ([editors.raw] if editors.raw else []),
     }
+    for target, sources in TEXT_MAP.items():
+        values[target] = _text(fields, *sources)
+    if not values["note"] and len(values["award"]) <= 200:
+        values["note"], values["award"] = values["award"], ""
     for name, target in LINK_FIELDS.items():
         if fields.get(name) and not values[target]:
-            values[target] = _link(fields, name, warnings)
+            values[target] = _link(fields, name, warnings, other)
     if kind == Kind.TALK and not values["venue"]:
         values["venue"] = _text(fields, "eventtitle", "venue")
+    if fields.get("number") and fields.get("issue"):
+        other["issue"] = fields["issue"]
+    ignored = [f"commented-out field: {line}" for line in entry.commented]
+    for name, value in fields.items():
+        if name in IGNORED_FIELDS:
+            ignored.append(f"field {name!r} ignored (reference-manager bookkeeping)")
+        elif name not in MAPPED_FIELDS and value.strip():
+            other[name] = value.strip()
+    values["other_fields"] = other
     clip(values, warnings)
     return Record(
         key=entry.key,
         line=entry.line,
         values=values,
-        authors=names.authors,
+        authors=authors,
         source=entry.source,
         warnings=warnings,
-        first_family=quick_fold(names.authors[0].parts.family) if names.authors else "",
+        ignored=ignored,
+        first_family=quick_fold(authors[0].parts.family) if authors else "",
     )
+
+
+def _flag(fields, name, default):
+    value = fields.get(name, "").strip().strip("{}").lower()
+    if not value:
+        return default
+    return value in _TRUE
+
+
+_URL_COMMAND = re.compile(r"\\(?:url|href)\s*\{([^{}]*)\}(?:\s*\{([^{}]*)\})?")
+_URL_IN_TEXT = re.compile(r"https?://[^\s{}]+")
+
+
+def _with_link(raw):
+    """(decoded text without its web address, the address) for a raw
+    ``howpublished`` or ``note``: ``\\url{...}``, ``\\href{...}{text}`` (whose
+    text stays) or a bare address gives the publication its link."""
+    if not raw or not raw.strip():
+        return "", ""
+    match = _URL_COMMAND.search(raw)
+    if match:
+        rest = raw[: match.start()] + (match.group(2) or "") + raw[match.end() :]
+        return decode(rest).strip(" .,;:"), verbatim(match.group(1))
+    match = _URL_IN_TEXT.search(raw)
+    if not match:
+        return decode(raw), ""
+    # Found in the raw text: decoding would turn "~" in an address into a space.
+    rest = decode(raw[: match.start()] + raw[match.end() :]).strip(" .,;:")
+    return rest, verbatim(match.group(0).rstrip(".,;"))
+
+
+_AN_ROLES = {
+    "equal": "equal_contribution",
+    "equalcontrib": "equal_contribution",
+    "equalcontribution": "equal_contribution",
+    "cofirst": "equal_contribution",
+    "corresponding": "corresponding",
+    "corr": "corresponding",
+}
+
+
+def _roles(authors, fields, warnings):
+    """Marks given in fields of their own: biblatex annotations
+    (``author+an = {1=equal; 3=corresponding}``, biblatex manual 3.7 "Data
+    annotations") and a lab's ``cofirstauthors``/``correspondingauthors`` lists."""
+    if not authors:
+        return authors
+    flags = [{} for _author in authors]
+    for item in fields.get("author+an", "").split(";"):
+        position, _, roles = item.partition("=")
+        position = position.split(":")[0].strip()
+        if not position.isdigit() or not 1 <= int(position) <= len(authors):
+            if item.strip():
+                warnings.append(f"author+an item {item.strip()!r} not understood")
+            continue
+        for role in roles.replace('"', "").split(","):
+            if role.strip().startswith("mark:"):
+                # labsite's own export: a mark with no standard meaning, as printed.
+                flags[int(position) - 1]["other_marks"] = role.strip()[5:]
+                continue
+            attribute = _AN_ROLES.get(fold(role).replace(" ", ""))
+            if attribute:
+                flags[int(position) - 1][attribute] = True
+            elif role.strip():
+                warnings.append(f"author+an role {role.strip()!r} not understood")
+    keys = [_name_key(author.parts) for author in authors]
+    for name, attribute in (
+        ("cofirstauthors", "equal_contribution"),
+        ("correspondingauthors", "corresponding"),
+    ):
+        for listed in parse_names(fields.get(name, "")).authors:
+            key = _name_key(listed.parts)
+            if key in keys:
+                flags[keys.index(key)][attribute] = True
+            else:
+                warnings.append(f"{name}: {listed.display!r} is not an author")
+    return [
+        replace(author, **flag) if flag else author
+        for author, flag in zip(authors, flags, strict=True)
+    ]
+
+
+def _name_key(parts):
+    return quick_fold(parts.family), quick_fold(parts.given)[:1]
 
 
 def generated_key(record):

@@ -96,6 +96,8 @@ class Entry:
     # The crossref parent's text, once resolved: part of what the entry says.
     parent_source: str = ""
     plain: bool = False
+    # Lines inside the entry that start with %: commented-out fields.
+    commented: list = field(default_factory=list)
 
 
 @dataclass
@@ -228,7 +230,9 @@ def _closing(opener):
 
 def parse_bibtex(text):
     """Split text into entries; never raises for bad input, reports it instead."""
-    text = text.replace("\r\n", "\n")
+    # Every newline convention reads the same: CRLF (Windows), CR (classic Mac
+    # OS, some JabRef files) and any mix of them become LF.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     macros = {}
     reader = _Reader(text, macros)
     headers = list(HEADER.finditer(text))
@@ -250,10 +254,10 @@ def parse_bibtex(text):
         if "=" in key or (pos < end and text[pos] == "="):
             # No key at all: "@article{title = ..." starts with the first field.
             key, pos = "", body_start
-        entry_warnings = []
+        entry_warnings, commented = [], []
         try:
             fields, close = _read_fields(
-                reader, pos, end, _closing(header.group(2)), entry_warnings
+                reader, pos, end, _closing(header.group(2)), entry_warnings, commented
             )
         except EntryError as error:
             failures.append(Failure(line=error.line, key=key, message=str(error)))
@@ -269,6 +273,16 @@ def parse_bibtex(text):
                 line=line,
                 source=text[start:source_end].strip(),
                 warnings=entry_warnings,
+                commented=commented,
+            )
+        )
+    if not headers and text.strip():
+        failures.append(
+            Failure(
+                line=1,
+                key="",
+                message="no BibTeX entry found: no line starts with @type{key, "
+                "(is this a BibTeX file?)",
             )
         )
     return ParseResult(
@@ -276,9 +290,10 @@ def parse_bibtex(text):
     )
 
 
-def _read_fields(reader, pos, end, closing, warnings):
+def _read_fields(reader, pos, end, closing, warnings, commented=None):
     text = reader.text
     fields = {}
+    commented = [] if commented is None else commented
     while True:
         flat = _FLAT_FIELD.match(text, pos, end)
         if flat is not None and not (flat.end() < end and text[flat.end()] == "#"):
@@ -297,8 +312,17 @@ def _read_fields(reader, pos, end, closing, warnings):
                 )
             continue
         pos = _SPACE.match(text, pos, end).end()
-        while pos < end and text[pos] == ",":
-            pos = _SPACE.match(text, pos + 1, end).end()
+        while pos < end and text[pos] in ",%":
+            if text[pos] == "%":
+                # A line starting with % inside an entry is a commented-out field
+                # (people keep "% url = {...}" for later): skipped, and listed.
+                stop = text.find("\n", pos, end)
+                stop = end if stop < 0 else stop
+                commented.append(text[pos:stop].strip())
+                pos = stop
+            else:
+                pos += 1
+            pos = _SPACE.match(text, pos, end).end()
         if pos >= end:
             return fields, None
         if text[pos] == closing:

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from people.models import Person
+from publications.bibtex.importer import ImportOptions
 from publications.models import ImportRun
 from publications.sources.http import NetworkError
 from publications.sources.orcid_sync import people_to_sync, sync_orcid
@@ -132,6 +133,9 @@ def execute(run, *, client=None, progress=None):
                 encoding=request.get("encoding", "utf-8"),
                 progress=tracker,
                 client=client,
+                options=ImportOptions(
+                    media_dirs=tuple(Path(d) for d in request.get("media_dirs", []))
+                ),
             )
     except (ImportInputError, NetworkError) as error:
         _finish(run, state=ImportRun.State.FAILED, error=str(error))

@@ -177,6 +177,7 @@ def import_sources(
     atomic=False,
     overwrite=False,
     progress=None,
+    options=None,
 ):
     """Import Sources through the importer service; returns one ImportReport.
 
@@ -189,6 +190,7 @@ def import_sources(
         "atomic": atomic,
         "overwrite": overwrite,
         "progress": progress,
+        "options": options,
     }
     reports = []
     together = atomic and len(sources) > 1
@@ -224,13 +226,15 @@ def import_publications(
     encoding="utf-8",
     progress=None,
     client=None,
+    options=None,
 ):
     """Import files (BibTeX, CSL-JSON, RIS) and identifiers (DOIs, arXiv ids).
 
     ``files``: paths or ``(name, text)`` pairs; ``dois``/``arxiv_ids``: as typed;
     ``themes``: ResearchTheme objects linked to every imported publication;
     ``progress(label, done, total)``: called as files and identifiers advance;
-    ``client``: an ``http.HttpClient`` (a default one when None). Everything is
+    ``client``: an ``http.HttpClient`` (a default one when None); ``options``:
+    the importer's ``ImportOptions`` (containers, media folders, marks). Everything is
     read and fetched before anything is written: raises ImportInputError for a
     bad file or identifier and ``http.NetworkError`` when a service cannot be
     reached, with nothing written. Returns an ImportReport.
@@ -251,4 +255,5 @@ def import_publications(
         atomic=atomic,
         overwrite=overwrite,
         progress=progress,
+        options=options,
     )

@@ -54,8 +54,9 @@ def author_list(publication, url=None):
     authorships = getattr(publication, "listed_authors", None)
     if authorships is None:
         authorships = publication.ordered_authorships()
+    et_al = " et al." if publication.authors_et_al else ""
     if not authorships:
-        return conditional_escape(publication.authors_raw or "")
+        return conditional_escape((publication.authors_raw or "") + et_al)
     parts = []
     for authorship in authorships[:LISTED_AUTHORS]:
         person = authorship.person
@@ -75,6 +76,8 @@ def author_list(publication, url=None):
     if hidden > 0:
         href = conditional_escape(url or publication.get_absolute_url())
         html += f' <a class="authors-more" href="{href}">and {hidden} more</a>'
+    else:
+        html += et_al
     return mark_safe(html)  # noqa: S308 - every value above is escaped
 
 

@@ -263,8 +263,11 @@ def test_al_folio_fields_are_kept(db):
         " poster = {https://x.org/p.pdf}, award = {Oral}, video = {https://v.org/1}}"
     )
     p = Publication.objects.get()
-    assert (p.venue_short, p.is_selected, p.note) == ("NeurIPS", True, "Oral")
-    assert (p.pdf_url, p.code_url, p.project_url) == (
+    # abbr is al-folio's badge (not the venue's short name), html a web page link
+    # (not a project page): issue #11, case 28-abbr-award-note-series-org.bib.
+    assert (p.abbr, p.is_selected, p.note) == ("NeurIPS", True, "Oral")
+    assert (p.badge, p.venue_short) == ("NeurIPS", "")
+    assert (p.pdf_url, p.code_url, p.html_url) == (
         "https://x.org/a.pdf",
         "https://github.com/x/a",
         "https://x.org/a",

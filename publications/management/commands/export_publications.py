@@ -20,7 +20,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, fmt, output, **options):
-        text = export(exportable().newest_first(), fmt)
+        text = export(exportable().newest_first(), fmt, full=True)
         if output is None:
             self.stdout.write(text, ending="")
             return

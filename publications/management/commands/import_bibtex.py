@@ -2,7 +2,12 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from publications.bibtex.importer import BibtexInputError, import_bibtex
+from publications.bibtex.importer import (
+    BibtexInputError,
+    ImportOptions,
+    import_bibtex,
+)
+from publications.bibtex.names import parse_mark_convention
 from research.models import ResearchTheme
 
 
@@ -47,6 +52,31 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path, metavar="FILE")
         add_import_options(parser)
 
+        parser.add_argument(
+            "--include-containers",
+            action="store_true",
+            help="Also list an entry used as a crossref container (a proceedings "
+            "volume) as a publication of its own.",
+        )
+        parser.add_argument(
+            "--media-dir",
+            action="append",
+            default=[],
+            type=Path,
+            dest="media_dirs",
+            metavar="DIR",
+            help="A folder holding the images named by 'preview' (repeatable; the "
+            ".bib's folder and al-folio's assets/img/publication_preview/ are "
+            "searched too).",
+        )
+        parser.add_argument(
+            "--marks",
+            default="",
+            metavar="CONVENTION",
+            help="What marks after author names mean, e.g. '*=equal,†=corresponding,"
+            "+=other' (default: al-folio's, '*=equal,†=corresponding').",
+        )
+
     def handle(self, *args, paths, dry_run, themes, encoding, atomic, overwrite, **o):
         missing = [path for path in paths if not path.is_file()]
         if missing:
@@ -55,6 +85,18 @@ class Command(BaseCommand):
         unknown = sorted(set(themes) - {theme.slug for theme in theme_objects})
         if unknown:
             raise CommandError(f"No research theme with slug {unknown[0]!r}.")
+        missing = [path for path in o["media_dirs"] if not path.is_dir()]
+        if missing:
+            raise CommandError(f"No such folder: {missing[0]}")
+        try:
+            marks = parse_mark_convention(o["marks"]) if o["marks"] else None
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        options = ImportOptions(
+            include_containers=o["include_containers"],
+            media_dirs=tuple(o["media_dirs"]),
+            marks=marks,
+        )
         progress = self._progress if self.stdout.isatty() else None
         try:
             report = import_bibtex(
@@ -65,6 +107,7 @@ class Command(BaseCommand):
                 overwrite=overwrite,
                 encoding=encoding,
                 progress=progress,
+                options=options,
             )
         except BibtexInputError as error:
             raise CommandError(str(error)) from error
@@ -86,6 +129,13 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"{len(report.warnings)} warnings (run with -v 2 to list them)."
                 )
+        if verbosity >= 2:
+            for problem in report.ignored:
+                self.stdout.write(f"ignored: {problem}")
+            for entry in report.changes:
+                self.stdout.write(f"{entry.file}:{entry.line}:{entry.key}:")
+                for line in entry.lines():
+                    self.stdout.write(f"  {line}")
         for failure in report.failures:
             self.stdout.write(self.style.ERROR(f"failed: {failure}"))
         style = self.style.ERROR if report.failed else self.style.SUCCESS

@@ -1,0 +1,73 @@
+"""al-folio's ``preview`` field: the image file it names becomes the
+publication's image, checked and re-encoded like every upload.
+
+The file is looked for, in order, in the folders given (``--media-dir``, or the
+folder of the admin's .zip), the .bib's own folder, and al-folio's
+``assets/img/publication_preview/`` beside the .bib or one level up (al-folio
+keeps the .bib in ``_bibliography/``). A missing or unreadable file is a warning
+that names it; nothing else stops.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from publications.models import Publication
+from site_config.uploads import MAX_IMAGE_BYTES, reencode_image
+
+ALFOLIO_PREVIEWS = Path("assets") / "img" / "publication_preview"
+
+
+def search_folders(source_name, media_dirs):
+    """The folders searched for the files a .bib names (``Path`` list)."""
+    folders = [Path(folder) for folder in media_dirs]
+    bib = Path(source_name)
+    if bib.is_file():
+        folders += [bib.parent, bib.parent / ALFOLIO_PREVIEWS]
+        folders.append(bib.parent.parent / ALFOLIO_PREVIEWS)
+    return folders
+
+
+def find(name, folders):
+    """The first existing file called ``name`` (a relative path) in folders."""
+    relative = Path(name.strip().strip("{}"))
+    if relative.is_absolute() or ".." in relative.parts:
+        return None
+    for folder in folders:
+        candidate = folder / relative
+        if candidate.is_file():
+            return candidate
+        candidate = folder / relative.name
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def attach(publication_id, name, folders, *, store=True):
+    """Give the publication the image called ``name`` found in ``folders``.
+
+    Returns None when done (or, with ``store=False``, when it would be done),
+    else a warning naming the file and what is wrong with it.
+    """
+    path = find(name, folders)
+    if path is None:
+        searched = ", ".join(str(folder) for folder in folders) or "no folder"
+        return (
+            f"preview image {name!r} not found (searched {searched}; "
+            "give --media-dir or upload a .zip with the images)"
+        )
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return f"preview image {name!r} is too large to use"
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    try:
+        clean = reencode_image(upload)
+    except ValidationError as error:
+        return f"preview image {name!r} not used: {' '.join(error.messages)}"
+    if not store:
+        return None
+    publication = Publication(pk=publication_id)
+    field = Publication._meta.get_field("image")
+    stored = field.storage.save(field.generate_filename(publication, clean.name), clean)
+    Publication.objects.filter(pk=publication_id).update(image=stored)
+    return None
