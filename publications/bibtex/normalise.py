@@ -679,8 +679,12 @@ def _roles(authors, fields, warnings):
     """Marks given in fields of their own: biblatex annotations
     (``author+an = {1=equal; 3=corresponding}``, biblatex manual 3.7 "Data
     annotations") and a lab's ``cofirstauthors``/``correspondingauthors`` lists."""
-    if not authors:
-        return authors
+    if not authors or not (
+        "author+an" in fields
+        or "cofirstauthors" in fields
+        or "correspondingauthors" in fields
+    ):
+        return authors  # the common case: nothing to read
     flags = [{} for _author in authors]
     for item in fields.get("author+an", "").split(";"):
         position, _, roles = item.partition("=")
