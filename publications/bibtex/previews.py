@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from publications.models import Publication
-from site_config.uploads import MAX_IMAGE_BYTES, reencode_image
+from site_config.media.uploads import MAX_IMAGE_BYTES, reencode_image
 
 ALFOLIO_PREVIEWS = Path("assets") / "img" / "publication_preview"
 
