@@ -3,6 +3,7 @@ keeping what it did: counts, summary, failures, warnings and per-field changes.
 """
 
 import dataclasses
+import shutil
 import time
 from pathlib import Path
 
@@ -143,6 +144,10 @@ def execute(run, *, client=None, progress=None):
     except Exception as error:
         _finish(run, state=ImportRun.State.FAILED, error=f"Unexpected error: {error!r}")
         raise
+    finally:
+        # Images unpacked from an admin .zip were kept for this run only.
+        for folder in request.get("media_dirs", []):
+            shutil.rmtree(folder, ignore_errors=True)
     data, changes = report_data(report)
     _finish(
         run,
