@@ -137,8 +137,10 @@ def orcid_sync_view(model_admin, request):
     """The "Sync from ORCID" page: queues a sync of the chosen people."""
     if not can_import(request):
         raise PermissionDenied
-    initial = {"people": OrcidSyncForm.base_fields["people"].queryset}
-    form = OrcidSyncForm(request.POST or None, initial=initial)
+    # A fresh query each time: the form class's queryset would keep its first
+    # results (and so an old "last synced") for the life of the process.
+    people = Person.objects.exclude(orcid="").order_by("full_name")
+    form = OrcidSyncForm(request.POST or None, initial={"people": people})
     if request.method == "POST" and form.is_valid():
         people = list(form.cleaned_data["people"])
         run = new_run(
@@ -151,7 +153,6 @@ def orcid_sync_view(model_admin, request):
         )
         enqueue(run)
         return redirect("admin:publications_importrun_change", run.pk)
-    people = OrcidSyncForm.base_fields["people"].queryset
     context = _context(
         model_admin,
         request,

@@ -8,7 +8,12 @@ from django.test import override_settings
 from publications.models import ImportRun, Publication
 from tests.browser.conftest import screenshot
 from tests.browser.test_admin_csp import problems
-from tests.publications.sources.conftest import DATA, recorded, replay  # noqa: F401
+from tests.publications.sources.conftest import (  # noqa: F401
+    DATA,
+    ORCID,
+    recorded,
+    replay,
+)
 
 pytestmark = [pytest.mark.browser]
 
@@ -74,4 +79,22 @@ def test_add_by_identifier_shows_progress_until_the_worker_is_done(
     )
     screenshot(admin_page, "admin-import-done")
     assert Publication.objects.count() == 2
+    assert problems(admin_page) == []
+
+
+def test_sync_from_orcid_by_clicking(admin_page, recorded, make_person):  # noqa: F811
+    person = make_person("Josiah Carberry", orcid=ORCID)
+    admin_page.goto("/admin/publications/publication/")
+    admin_page.click("text=Sync from ORCID")
+    row = admin_page.locator("tr", has_text="Josiah Carberry")
+    assert "never" in row.inner_text()
+    admin_page.click("input[value='Sync']")
+    admin_page.get_by_text("Imported Josiah Carberry").wait_for()
+    summary = admin_page.locator(".import-summary").inner_text()
+    assert summary.startswith("4 entries: 4 created")
+    person.refresh_from_db()
+    assert person.orcid_synced_at is not None
+    admin_page.goto("/admin/publications/publication/sync-orcid/")
+    row = admin_page.locator("tr", has_text="Josiah Carberry")
+    assert "never" not in row.inner_text()
     assert problems(admin_page) == []
