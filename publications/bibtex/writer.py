@@ -186,12 +186,15 @@ class BatchWriter:
                 slugs.append(slug)
                 target.outcome = "created"
                 target.fingerprint = fingerprint
+                encoded = EncodedJSON(fingerprint.to_json())
+                # The text is in the row now: not kept for the rest of the run.
+                fingerprint.encoded = ""
                 yield (
                     *[values[name] for name in MANAGED_FIELDS],
                     slug,
                     target.key,
                     target.records[0].source,
-                    EncodedJSON(fingerprint.to_json()),
+                    encoded,
                 )
 
         pks = bulk_insert(Publication, PUBLICATION_COLUMNS, rows())
