@@ -8,7 +8,6 @@ description for screen readers and a table-like text alternative.
 from dataclasses import dataclass
 
 from people.models import Person
-from publications.filters import theme_with_descendants
 from publications.models import Publication
 from research.models import ResearchTheme
 
@@ -103,5 +102,7 @@ def publications_for(subject):
     if isinstance(subject, Person):
         return Publication.objects.with_person(subject.pk)
     if isinstance(subject, ResearchTheme):
-        return Publication.objects.linked_to_themes(theme_with_descendants(subject))
+        return Publication.objects.linked_to_themes(
+            ResearchTheme.objects.active().tree().with_descendants(subject)
+        )
     return Publication.objects.all()

@@ -12,7 +12,6 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from people.models import Person
-from publications.filters import theme_with_descendants
 from publications.models import Publication
 from research.models import ResearchTheme
 from site_config.markup.math import plain_math_text
@@ -114,7 +113,9 @@ class ThemeFeed(PublicationFeed):
         return reverse(f"feeds:theme_{self.kind}", kwargs={"slug": obj.slug})
 
     def publications(self, obj):
-        return Publication.objects.linked_to_themes(theme_with_descendants(obj))
+        return Publication.objects.linked_to_themes(
+            ResearchTheme.objects.active().tree().with_descendants(obj)
+        )
 
 
 class ThemeAtomFeed(ThemeFeed):

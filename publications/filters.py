@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from people.models import Person
-from publications.models import PREPRINT_STATUSES, Authorship, Publication
-from research.models import ResearchTheme, build_tree
+from publications.models import Authorship, Publication
 from site_config.markup.render import cited_keys
 
 FILTER_NAMES = ("year", "type", "theme", "person", "status", "selected")
@@ -69,42 +68,6 @@ class Facets:
         return [(year, counts[year]) for year in range(min(counts), max(counts) + 1)]
 
 
-def theme_subtrees(theme_tree):
-    """{slug: [theme, ...]}: each theme with every theme below it."""
-    subtrees = {}
-
-    def walk(nodes):
-        collected = []
-        for theme, children in nodes:
-            below = walk(children)
-            subtrees[theme.slug] = [theme, *below]
-            collected.extend([theme, *below])
-        return collected
-
-    walk(theme_tree)
-    return subtrees
-
-
-def theme_with_descendants(theme):
-    """theme and every active theme below it, from one query."""
-
-    def walk(nodes):
-        for node, children in nodes:
-            yield node
-            yield from walk(children)
-
-    def find(nodes):
-        for node, children in nodes:
-            if node.pk == theme.pk:
-                return [node, *walk(children)]
-            found = find(children)
-            if found:
-                return found
-        return None
-
-    return find(build_tree(list(ResearchTheme.objects.active()))) or [theme]
-
-
 def apply_filters(queryset, values, *, theme_tree, skip=None):
     """queryset narrowed by every filter in values (cleaned form data) but skip.
 
@@ -120,7 +83,7 @@ def apply_filters(queryset, values, *, theme_tree, skip=None):
     if values.get("selected") and skip != "selected":
         queryset = queryset.selected()
     if values.get("theme") and skip != "theme":
-        themes = theme_subtrees(theme_tree).get(values["theme"], [])
+        themes = theme_tree.subtrees().get(values["theme"], [])
         queryset = queryset.linked_to_themes(themes)
     if values.get("person") and skip != "person":
         authored = Authorship.objects.filter(person__slug=values["person"])
@@ -176,7 +139,7 @@ def grouped_rows(queryset, values, *, theme_tree):
     values = values or {}
     flags = {}
     if values.get("theme"):
-        themes = theme_subtrees(theme_tree).get(values["theme"], [])
+        themes = theme_tree.subtrees().get(values["theme"], [])
         linked = Publication.objects.linked_to_themes(themes).values("pk")
         flags["in_theme"] = ExpressionWrapper(
             Q(pk__in=linked), output_field=BooleanField()
@@ -206,7 +169,7 @@ def years_of(rows):
 
 
 def _is_preprint(row):
-    return row["status"] in PREPRINT_STATUSES
+    return row["status"] in Publication.PREPRINT_STATUSES
 
 
 def _matcher(values, *, skip=None):
@@ -249,7 +212,7 @@ def _person_counts(queryset, people):
 
 def _theme_counts(queryset, theme_tree):
     """Distinct publications under each theme's subtree, cited ones included."""
-    subtrees = theme_subtrees(theme_tree)
+    subtrees = theme_tree.subtrees()
     links = Publication.themes.through.objects.filter(
         publication__in=queryset.values("pk")
     ).values_list("researchtheme_id", "publication_id")

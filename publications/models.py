@@ -15,20 +15,15 @@ from site_config.core.text import unique_slug
 from site_config.markup.render import cited_keys, validate_citations
 from site_config.media.uploads import validate_pdf, validate_raster_image
 
-PREPRINT_STATUSES = ["preprint", "under_review"]
 _WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
 class PublicationQuerySet(models.QuerySet):
     def published(self):
-        return self.exclude(status=Publication.Status.PREPRINT).exclude(
-            status=Publication.Status.UNDER_REVIEW
-        )
+        return self.exclude(status__in=Publication.PREPRINT_STATUSES)
 
     def preprints(self):
-        return self.filter(
-            status__in=[Publication.Status.PREPRINT, Publication.Status.UNDER_REVIEW]
-        )
+        return self.filter(status__in=Publication.PREPRINT_STATUSES)
 
     def selected(self):
         return self.filter(is_selected=True)
@@ -110,7 +105,7 @@ class PublicationQuerySet(models.QuerySet):
 
     def status_totals(self):
         """{"published": n, "preprints": m} for the queryset, in one query."""
-        preprint = Q(status__in=PREPRINT_STATUSES)
+        preprint = Q(status__in=Publication.PREPRINT_STATUSES)
         return self.order_by().aggregate(
             published=models.Count("pk", filter=~preprint),
             preprints=models.Count("pk", filter=preprint),
@@ -133,7 +128,7 @@ class PublicationQuerySet(models.QuerySet):
 
     def year_counts(self):
         """Rows of year, published and preprints counts, newest year first."""
-        preprint = Q(status__in=PREPRINT_STATUSES)
+        preprint = Q(status__in=Publication.PREPRINT_STATUSES)
         return (
             self.order_by()
             .values("year")
@@ -162,6 +157,10 @@ class Publication(models.Model):
         ACCEPTED = "accepted", _("Accepted")
         PREPRINT = "preprint", _("Preprint")
         UNDER_REVIEW = "under_review", _("Under review")
+
+    # The one home of the rule: these statuses are listed as preprints, apart
+    # from the papers, on every page, in the filters and by the importer.
+    PREPRINT_STATUSES = frozenset({Status.PREPRINT, Status.UNDER_REVIEW})
 
     title = models.CharField(_("title"), max_length=500)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -352,7 +351,7 @@ class Publication(models.Model):
 
     @property
     def is_preprint(self):
-        return self.status in {self.Status.PREPRINT, self.Status.UNDER_REVIEW}
+        return self.status in self.PREPRINT_STATUSES
 
     @property
     def badge(self):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from research.tree import ThemeTree, parent_chain
 from site_config.core.text import unique_slug
 from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_raster_image
@@ -15,6 +16,10 @@ class ResearchThemeQuerySet(models.QuerySet):
 
     def roots(self):
         return self.filter(parent__isnull=True)
+
+    def tree(self):
+        """These themes read in one query and arranged as a `ThemeTree`."""
+        return ThemeTree(self)
 
 
 class ResearchTheme(models.Model):
@@ -74,46 +79,17 @@ class ResearchTheme(models.Model):
         return reverse("research:detail", kwargs={"slug": self.slug})
 
     def clean(self):
-        ancestor = self.parent
-        seen = set()
-        while ancestor is not None and ancestor.pk not in seen:
-            if self.pk and ancestor.pk == self.pk:
-                raise ValidationError(
-                    {"parent": _("A theme cannot sit below itself or its sub-themes.")}
-                )
-            seen.add(ancestor.pk)
-            ancestor = ancestor.parent
+        if self.pk and any(node.pk == self.pk for node in parent_chain(self)):
+            raise ValidationError(
+                {"parent": _("A theme cannot sit below itself or its sub-themes.")}
+            )
         # Cited BibTeX keys must name a publication: never a silent blank citation.
         validate_citations(self, ["description"])
 
     def ancestors(self):
         """Parents from the root down, excluding self."""
-        chain, node, seen = [], self.parent, set()
-        while node is not None and node.pk not in seen:
-            chain.append(node)
-            seen.add(node.pk)
-            node = node.parent
-        return list(reversed(chain))
+        return list(reversed(parent_chain(self)))
 
     @property
     def path_title(self):
         return " > ".join([a.title for a in self.ancestors()] + [self.title])
-
-
-def build_tree(themes):
-    """Arrange themes (one query's rows) as nested (theme, children) pairs."""
-    by_parent = {}
-    for theme in themes:
-        by_parent.setdefault(theme.parent_id, []).append(theme)
-    ids = {theme.pk for theme in themes}
-
-    def branch(parent_id, seen):
-        nodes = []
-        for theme in by_parent.get(parent_id, []):
-            if theme.pk in seen:
-                continue
-            nodes.append((theme, branch(theme.pk, seen | {theme.pk})))
-        return nodes
-
-    roots = [t for t in themes if t.parent_id is None or t.parent_id not in ids]
-    return [(theme, branch(theme.pk, {theme.pk})) for theme in roots]

@@ -1,7 +1,7 @@
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from research.models import ResearchTheme, build_tree
+from research.models import ResearchTheme
 
 # Publications and preprints a theme's page lists; the rest are a link away.
 LISTED_PUBLICATIONS = 60
@@ -14,7 +14,7 @@ class ThemeListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["theme_tree"] = build_tree(list(ResearchTheme.objects.active()))
+        context["theme_tree"] = ResearchTheme.objects.active().tree()
         return context
 
 
@@ -29,21 +29,13 @@ class ThemeDetailView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        themes = list(ResearchTheme.objects.active())
-        by_pk = {theme.pk: theme for theme in themes}
-        theme = next((t for t in themes if t.slug == kwargs["slug"]), None)
+        tree = ResearchTheme.objects.active().tree()
+        theme = tree.find(kwargs["slug"])
         if theme is None:
             raise Http404("No research theme here.")
-        ancestors, node, seen = [], by_pk.get(theme.parent_id), {theme.pk}
-        while node is not None and node.pk not in seen:
-            ancestors.insert(0, node)
-            seen.add(node.pk)
-            node = by_pk.get(node.parent_id)
-        subtree = next(
-            (children for t, children in _walk(build_tree(themes)) if t == theme), []
-        )
+        subtree = tree.children_of(theme)
         # Publications the descriptions cite count as linked to their themes.
-        themes_here = [theme, *(t for t, _ in _walk(subtree))]
+        themes_here = tree.with_descendants(theme)
         # Through the reverse relation's model: research imports no
         # publications module, and the subtree's links are wider than the
         # theme's own `theme.publications`.
@@ -53,7 +45,7 @@ class ThemeDetailView(TemplateView):
         )
         context.update(
             theme=theme,
-            ancestors=ancestors,
+            ancestors=tree.ancestors(theme),
             sub_tree=subtree,
             people=list(theme.people.all()),
         )
@@ -65,9 +57,3 @@ class ThemeDetailView(TemplateView):
             chart_counts=linked.counts_per_year(),
         )
         return context
-
-
-def _walk(tree):
-    for theme, children in tree:
-        yield theme, children
-        yield from _walk(children)

@@ -3,7 +3,7 @@ from django.views.generic import TemplateView
 from people.models import Person
 from publications.listing import recent_numbered
 from publications.models import Publication
-from research.models import ResearchTheme, build_tree
+from research.models import ResearchTheme
 
 RECENT_PUBLICATIONS = 8
 RECENT_PREPRINTS = 4
@@ -18,7 +18,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         publications = Publication.objects.newest_first().with_authors()
-        context["theme_tree"] = build_tree(list(ResearchTheme.objects.active()))
+        context["theme_tree"] = ResearchTheme.objects.active().tree()
         context["selected_publications"] = list(
             publications.selected()[:SELECTED_PUBLICATIONS]
         )

@@ -96,7 +96,7 @@ def _identity(values, first_family, fold=quick_fold):
         "arxiv_id": values.get("arxiv_id") or "",
         "title": fold(values.get("title") or ""),
         "year": values.get("year"),
-        "preprint": values.get("status") in {"preprint", "under_review"},
+        "preprint": values.get("status") in Publication.PREPRINT_STATUSES,
         "first_family": first_family,
         "volume": fold(values.get("volume") or ""),
         "pages": fold(values.get("pages") or ""),

@@ -21,7 +21,7 @@ field values and ``fingerprint.Fingerprint`` objects.
 from dataclasses import dataclass, field
 
 from publications.bibtex.normalise import MANAGED_FIELDS
-from publications.models import PREPRINT_STATUSES
+from publications.models import Publication
 
 # Where a published version and its preprint disagree, the published one wins.
 PUBLISHED_WINS = frozenset(
@@ -57,7 +57,7 @@ def is_empty(value):
 
 def is_published(values):
     """Whether a dict of values describes a published (or accepted) version."""
-    return values.get("status") not in PREPRINT_STATUSES
+    return values.get("status") not in Publication.PREPRINT_STATUSES
 
 
 def in_merge_order(records):

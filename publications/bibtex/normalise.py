@@ -242,7 +242,7 @@ class Record:
 
     @property
     def is_preprint(self):
-        return self.values["status"] in {Status.PREPRINT, Status.UNDER_REVIEW}
+        return self.values["status"] in Publication.PREPRINT_STATUSES
 
     @property
     def title_key(self):

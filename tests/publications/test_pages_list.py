@@ -3,7 +3,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from publications import views
+from publications import selectors
 from publications.models import Authorship
 from site_config.templatetags.labsite import count_phrase
 
@@ -200,7 +200,7 @@ def test_years_offered_are_every_year_whatever_the_filters(client, catalogue):
 
 
 def test_long_lists_are_paged_by_whole_years(client, make_publication, monkeypatch):
-    monkeypatch.setattr(views, "PAGE_TARGET", 3)
+    monkeypatch.setattr(selectors, "PAGE_TARGET", 3)
     for year, count in [(2024, 2), (2023, 2), (2022, 1), (2021, 1)]:
         for n in range(count):
             make_publication(f"Paper {year} {n}", year=year)
@@ -222,7 +222,7 @@ def test_long_lists_are_paged_by_whole_years(client, make_publication, monkeypat
 def test_pages_keep_the_filter_and_bad_page_numbers_fall_back(
     client, make_publication, monkeypatch
 ):
-    monkeypatch.setattr(views, "PAGE_TARGET", 1)
+    monkeypatch.setattr(selectors, "PAGE_TARGET", 1)
     make_publication("New", year=2024, kind="article")
     make_publication("Old", year=2020, kind="article")
     html = _get(client, type="article")

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from research.models import ResearchTheme, build_tree
+from research.models import ResearchTheme
 
 
 def test_theme_slug_is_generated_and_unique(make_theme):
@@ -42,7 +42,7 @@ def test_build_tree_nests_children_under_parents(make_theme):
     make_theme("Optimization", parent=theory, order=2)
     make_theme("Expressivity", parent=theory, order=1)
     make_theme("Vision", order=2)
-    tree = build_tree(list(ResearchTheme.objects.all()))
+    tree = ResearchTheme.objects.all().tree()
     assert [(t.title, [c.title for c, _ in kids]) for t, kids in tree] == [
         ("Theory", ["Expressivity", "Optimization"]),
         ("Vision", []),

@@ -4,7 +4,7 @@ import pytest
 
 from publications.filters import apply_filters, facet_counts, grouped_rows, years_of
 from publications.models import Publication
-from research.models import ResearchTheme, build_tree
+from research.models import ResearchTheme
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def shelf(make_publication, make_person, make_theme):
     )
     make_publication("C", year=2023, kind="conference", authors=[bob], themes=[theory])
     make_publication("Classic", year=2019, bibtex_key="classic", is_selected=True)
-    tree = build_tree(list(ResearchTheme.objects.active()))
+    tree = ResearchTheme.objects.active().tree()
     return {"ada": ada, "bob": bob, "tree": tree}
 
 

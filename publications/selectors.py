@@ -1,0 +1,136 @@
+"""What the publications list page shows, read in one place.
+
+`publication_list_page(query)` takes the GET parameters and returns one
+`PublicationListPage`: the bound filter form labelled with its counts, the
+page's rows split into papers and preprints, grouped by year and numbered as on
+the full list, the totals, the chart's counts and the pager. The view hands it
+to the template, which runs no query of its own. The filter rules are in
+publications.filters; the form is publications.forms.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from people.models import Person
+from publications.filters import apply_filters, facet_counts, grouped_rows, years_of
+from publications.forms import PublicationFilterForm
+from publications.listing import group_by_year, number_down, year_pages
+from publications.models import Publication
+from research.models import ResearchTheme
+
+# Items per page of the list; a page always holds whole years, so it may run over.
+PAGE_TARGET = 80
+
+
+@dataclass
+class PublicationListPage:
+    """One page of the publications list, ready for the template.
+
+    published_groups and preprint_groups are [(year, [publication, ...]), ...]
+    with ``list_number`` and ``listed_authors`` set; totals count every page;
+    chart_counts are [(year, count), ...] oldest first; pages are
+    [{"number": n, "label": "2024–2021"}, ...] for the pager.
+    """
+
+    form: PublicationFilterForm
+    is_filtered: bool
+    published_groups: list = field(default_factory=list)
+    preprint_groups: list = field(default_factory=list)
+    total_published: int = 0
+    total_preprints: int = 0
+    chart_counts: list = field(default_factory=list)
+    page_number: int = 1
+    pages: list = field(default_factory=list)
+
+
+def publication_list_page(query):
+    """The list page for query (request.GET: the filters and ``page``).
+
+    A fixed number of queries whatever the number of rows: themes, people, the
+    grouped counts, the person and theme facets, the page's rows and their
+    authors.
+    """
+    tree = ResearchTheme.objects.active().tree()
+    requested_person = query.get("person", "")
+    people = list(Person.objects.filter(Q(is_member=True) | Q(slug=requested_person)))
+    # Theme and person are the only filters the grouped query needs; the raw
+    # values serve, since an invalid one is dropped from the filter and its
+    # column is then never read. The form's years come from the rows.
+    rows = grouped_rows(
+        Publication.objects.all(),
+        {"theme": query.get("theme"), "person": requested_person},
+        theme_tree=tree,
+    )
+    form = PublicationFilterForm(
+        query, years=years_of(rows), theme_tree=tree, people=people
+    )
+    form.is_valid()
+    values = form.filter_values()
+    facets = facet_counts(values, theme_tree=tree, people=people, rows=rows)
+    form.add_counts(facets)
+
+    year_rows = facets.year_counts(values)
+    pages = year_pages(year_rows, target=PAGE_TARGET) or [[]]
+    number = _page_number(query.get("page"), len(pages))
+    page_rows = pages[number - 1]
+    earlier = [row for page in pages[: number - 1] for row in page]
+    total_published = sum(row["published"] for row in year_rows)
+    total_preprints = sum(row["preprints"] for row in year_rows)
+
+    matching = apply_filters(Publication.objects.all(), values, theme_tree=tree)
+    items = (
+        matching.filter(_in_years(page_rows)).newest_first().listed()
+        if page_rows
+        else []
+    )
+    published = [p for p in items if not p.is_preprint]
+    preprints = [p for p in items if p.is_preprint]
+    number_down(
+        published, first=total_published - sum(row["published"] for row in earlier)
+    )
+    number_down(
+        preprints, first=total_preprints - sum(row["preprints"] for row in earlier)
+    )
+    return PublicationListPage(
+        form=form,
+        is_filtered=any(values.values()),
+        published_groups=group_by_year(published),
+        preprint_groups=group_by_year(preprints),
+        total_published=total_published,
+        total_preprints=total_preprints,
+        chart_counts=facets.chart_counts(),
+        page_number=number,
+        pages=[
+            {"number": i, "label": _years_label(page)}
+            for i, page in enumerate(pages, start=1)
+            if page
+        ],
+    )
+
+
+def _in_years(page_rows):
+    years = [row["year"] for row in page_rows]
+    condition = Q(year__in=[year for year in years if year is not None])
+    if None in years:
+        condition |= Q(year__isnull=True)
+    return condition
+
+
+def _page_number(value, last):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), last)
+
+
+def _years_label(rows):
+    years = [row["year"] for row in rows]
+    named = [str(y) for y in years if y is not None]
+    if None in years:
+        named.append(str(_("undated")))
+    if len(named) == 1:
+        return named[0]
+    return f"{named[0]}–{named[-1]}"
