@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from people.names import split_name
+from people.names import name_key, person_name_fields, split_name
 from site_config.core.text import unique_slug
 from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_raster_image
@@ -176,9 +176,9 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         if not (self.given_name or self.family_name) and self.full_name:
-            parts = split_name(self.full_name)
-            self.given_name = parts.given
-            self.family_name = " ".join(p for p in (parts.von, parts.family) if p)
+            self.given_name, self.family_name = person_name_fields(
+                split_name(self.full_name)
+            )
         if not self.slug:
             self.slug = unique_slug(Person, self.full_name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
@@ -221,7 +221,7 @@ class Person(models.Model):
 
     def match_keys(self):
         """Every key this person answers to: their name and each variant."""
-        keys = {split_name(self.full_name).key}
+        keys = {name_key(self.full_name)}
         keys.update(variant.match_key for variant in self.name_variants.all())
         return keys
 
@@ -276,5 +276,5 @@ class NameVariant(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.match_key = split_name(self.name).key
+        self.match_key = name_key(self.name)
         super().save(*args, **kwargs)

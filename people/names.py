@@ -25,13 +25,12 @@ class NameParts:
     @property
     def key(self):
         """Full match key: family and given name, accents and case folded."""
-        return f"{fold(self.von + ' ' + self.family)}|{fold(self.given)}"
+        return name_keys(self)[0]
 
     @property
     def initials_key(self):
         """Family name plus the initials of the given names ("wang|m")."""
-        initials = "".join(word[0] for word in fold(self.given).split())
-        return f"{fold(self.von + ' ' + self.family)}|{initials}"
+        return name_keys(self)[1]
 
     @property
     def is_initials_only(self):
@@ -137,5 +136,29 @@ def _split_von_last(words):
     return " ".join(words[: von_end + 1]), " ".join(words[von_end + 1 :])
 
 
+def name_keys(parts, *, fold=fold):
+    """(key, initials_key) of NameParts: "family|given" and "family|initials".
+
+    The one way name keys are built: NameVariant.match_key, merging people and
+    the importer's matching all compare these. Each part is folded
+    (site_config.core.text.fold); fold may be a memoised copy of it.
+    """
+    family = fold(parts.von + " " + parts.family)
+    given = fold(parts.given)
+    initials = "".join(word[0] for word in given.split())
+    return f"{family}|{given}", f"{family}|{initials}"
+
+
 def name_key(text):
+    """The full match key of a name as written ("E, Weinan" -> "e|weinan")."""
     return split_name(text).key
+
+
+def person_name_fields(parts):
+    """(given_name, family_name) as a Person stores split NameParts.
+
+    The von part stays with the family name ("van der Berg"), so lists sort
+    by it. Person.save() uses this, and so does the importer, whose bulk
+    inserts skip save().
+    """
+    return parts.given, " ".join(p for p in (parts.von, parts.family) if p)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from people.models import Affiliation, NameVariant, Person
-from people.names import split_name
+from people.names import name_key
 
 # Profile fields the kept person takes over from the other one when blank.
 FILLABLE_FIELDS = [
@@ -95,14 +95,14 @@ def merge_people(*, keep, remove):
     keep.research_themes.add(*new_themes)
 
     keys = {variant.match_key for variant in keep.name_variants.all()}
-    keys.add(split_name(keep.full_name).key)
+    keys.add(name_key(keep.full_name))
     for variant in remove.name_variants.all():
         if variant.match_key in keys:
             continue
         NameVariant.objects.filter(pk=variant.pk).update(person=keep)
         keys.add(variant.match_key)
         report.variants_moved += 1
-    removed_key = split_name(remove.full_name).key
+    removed_key = name_key(remove.full_name)
     if removed_key not in keys:
         NameVariant.objects.create(person=keep, name=remove.full_name)
         report.variants_moved += 1

@@ -15,7 +15,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from people.models import Affiliation, NameVariant, Organization, Person
-from people.names import split_name
+from people.names import name_key
 from publications.models import Authorship, Publication
 from research.models import ResearchTheme
 from site_config import demo_data
@@ -126,7 +126,7 @@ def _load_people(report, *, with_photos):
         for name in names:
             _, created = NameVariant.objects.get_or_create(
                 person=people[slug],
-                match_key=split_name(name).key,
+                match_key=name_key(name),
                 defaults={"name": name},
             )
             report.count("name variants", created)

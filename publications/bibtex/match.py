@@ -5,36 +5,18 @@ records, so an author who appears a thousand times is created once and a work
 listed twice (in one file or across files) becomes one publication.
 """
 
-import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cache
 
 from people.models import NameVariant, Person
-from people.names import split_name
+from people.names import name_keys, person_name_fields, split_name
 from publications.bibtex import merge
 from publications.bibtex.fingerprint import Fingerprint
-from publications.bibtex.normalise import generated_key, quick_fold
+from publications.bibtex.normalise import generated_key
 from publications.models import Publication
-
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def unique_slugs(model, *, max_length=120):
-    """A function making slugs unique against model's rows and each other."""
-    taken = set(model._default_manager.values_list("slug", flat=True))
-
-    def make(text):
-        base = _NOT_SLUG.sub("-", quick_fold(text))[: max_length - 8].strip("-")
-        base = base or "item"
-        candidate, counter = base, 2
-        while candidate in taken:
-            candidate = f"{base}-{counter}"
-            counter += 1
-        taken.add(candidate)
-        return candidate
-
-    return make
+from site_config.core.text import fold as fold_text
+from site_config.core.text import unique_slugs
 
 
 @dataclass(slots=True)
@@ -86,11 +68,11 @@ class Target:
     def first_family(self):
         authors = self.merged_authors()
         if authors:
-            return quick_fold(authors[0].parts.family)
+            return fold_text(authors[0].parts.family)
         return self.fingerprint.first_family
 
 
-def _identity(values, first_family, fold=quick_fold):
+def _identity(values, first_family, fold=fold_text):
     return {
         "doi": (values.get("doi") or "").lower(),
         "arxiv_id": values.get("arxiv_id") or "",
@@ -174,7 +156,7 @@ class PublicationIndex:
 
         def fold(text):
             if text not in folded:
-                folded[text] = quick_fold(text)
+                folded[text] = fold_text(text)
             return folded[text]
 
         for pk, key, doi, arxiv_id, title, year, status, volume, pages, fp in rows:
@@ -389,10 +371,11 @@ class PeopleIndex:
                     "with that name; linked to the first"
                 )
             return found[0]
+        given, family = person_name_fields(parts)
         person = NewPerson(
             full_name=author.display[:200],
-            given_name=parts.given[:120],
-            family_name=" ".join(p for p in (parts.von, parts.family) if p)[:120],
+            given_name=given[:120],
+            family_name=family[:120],
             slug=self._slug(author.display),
         )
         self.created.append(person)
@@ -403,16 +386,14 @@ class PeopleIndex:
 @cache
 def _fold(text):
     """site_config.core.text.fold for parts of names, memoised: they recur ("Wang")."""
-    return quick_fold(text)
+    return fold_text(text)
 
 
 @cache
 def _keys(parts):
     """NameParts.key, .initials_key and .is_initials_only, with fold memoised."""
-    family = _fold(parts.von + " " + parts.family)
-    given = _fold(parts.given)
-    initials = "".join(word[0] for word in given.split())
-    return f"{family}|{given}", f"{family}|{initials}", parts.is_initials_only
+    key, initials_key = name_keys(parts, fold=_fold)
+    return key, initials_key, parts.is_initials_only
 
 
 def _ref_id(ref):

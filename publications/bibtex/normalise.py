@@ -246,15 +246,7 @@ class Record:
 
     @property
     def title_key(self):
-        return quick_fold(self.values["title"])
-
-
-def quick_fold(text):
-    """site_config.core.text.fold, with a shortcut for ASCII text, which Unicode
-    decomposition leaves as it is."""
-    if text.isascii():
-        return _NON_WORD.sub(" ", text.lower()).strip()
-    return fold(text)
+        return fold(self.values["title"])
 
 
 def macros_digest(macros):
@@ -632,7 +624,7 @@ def normalise(entry, *, marks=None):
         source=entry.source,
         warnings=warnings,
         ignored=ignored,
-        first_family=quick_fold(authors[0].parts.family) if authors else "",
+        first_family=fold(authors[0].parts.family) if authors else "",
     )
 
 
@@ -721,7 +713,7 @@ def _roles(authors, fields, warnings):
 
 
 def _name_key(parts):
-    return quick_fold(parts.family), quick_fold(parts.given)[:1]
+    return fold(parts.family), fold(parts.given)[:1]
 
 
 def generated_key(record):

@@ -1,11 +1,10 @@
 """The import's writes: batched INSERTs without model instances, and the
 ``BatchWriter`` that turns one batch of matched works into rows.
 
-``bulk_create`` spends about 14 µs of Python per value preparing its SQL; a
-7,166-entry library writes about 940,000 values (20,000 new people, 42,000
-authorships, 7,000 publications), which made it 13 s of the import on its own.
-Here the caller gives the columns it sets once and then plain tuples, streamed
-from a generator; every other column gets its default, prepared once per call,
+``bulk_create`` prepares its SQL value by value in Python, which made it most of
+a large import's time on its own (figures in docs/bibtex.md). Here the caller
+gives the columns it sets once and then plain tuples, streamed from a generator;
+every other column gets its default, prepared once per call,
 and the rows go to the database with ``executemany`` a batch at a time. Column
 defaults and ``auto_now`` stamps come from the model's fields, so new columns
 added to these models by later migrations are filled the way the ORM would.

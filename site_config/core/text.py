@@ -1,23 +1,48 @@
-"""Small text helpers shared by the apps: name keys and unique slugs."""
+"""Text folding and slugs: the one home of each rule, for every app.
+
+`fold` is how names, titles and keys are compared (people's name keys, the
+importer's matching); `slug_base` is how a title or a name becomes a URL slug,
+and `unique_slug` / `unique_slugs` make it unique for one row or for a batch.
+"""
 
 import re
 import unicodedata
 
 from django.utils.text import slugify
 
+_NON_WORD = re.compile(r"[^\w]+")
+
 
 def fold(text):
-    """Lower-case ASCII-ish form of text for matching: accents and punctuation gone."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
+    """Lower-case form of text for matching: accents and punctuation gone.
+
+    str (or None) in, str out: words separated by single spaces, no
+    leading or trailing space ("Erdős, Pál" -> "erdos pal"). ASCII text skips
+    the Unicode decomposition, which would leave it as it is: the importer
+    folds every title and name of a file.
+    """
+    text = text or ""
+    if text.isascii():
+        return _NON_WORD.sub(" ", text.lower()).strip()
+    decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("ß", "ss").replace("ł", "l").replace("Ł", "l")
     stripped = stripped.replace("ø", "o").replace("Ø", "o").replace("æ", "ae")
-    return re.sub(r"[^\w]+", " ", stripped.casefold()).strip()
+    return _NON_WORD.sub(" ", stripped.casefold()).strip()
+
+
+def slug_base(text, *, max_length=120):
+    """The slug text gives before any "-2" suffix: folded, ASCII, hyphenated.
+
+    Leaves room for the suffix within max_length; "item" when nothing is left
+    (a title of symbols only).
+    """
+    return slugify(fold(text))[: max_length - 8].strip("-") or "item"
 
 
 def unique_slug(model, text, *, max_length=120, exclude_pk=None, taken=None):
     """A slug for text that no other row of model (and nothing in taken) uses."""
-    base = slugify(fold(text))[: max_length - 8].strip("-") or "item"
+    base = slug_base(text, max_length=max_length)
     candidate = base
     counter = 2
     existing = model._default_manager.filter(slug__startswith=base)
@@ -28,3 +53,23 @@ def unique_slug(model, text, *, max_length=120, exclude_pk=None, taken=None):
         candidate = f"{base}-{counter}"
         counter += 1
     return candidate
+
+
+def unique_slugs(model, *, max_length=120):
+    """A function text -> slug, unique against model's rows and each other.
+
+    For bulk inserts, which skip ``save()``: the rows' slugs are read once and
+    every slug made is remembered.
+    """
+    taken = set(model._default_manager.values_list("slug", flat=True))
+
+    def make(text):
+        base = slug_base(text, max_length=max_length)
+        candidate, counter = base, 2
+        while candidate in taken:
+            candidate = f"{base}-{counter}"
+            counter += 1
+        taken.add(candidate)
+        return candidate
+
+    return make
