@@ -4,6 +4,7 @@ from django.views.generic import DetailView, TemplateView
 
 from people.charts import MAX_COAUTHORS
 from people.models import Person
+from site_config.pagecache.public import public_page
 
 # Publications and preprints a person's page lists; the rest are a link away.
 LISTED_PUBLICATIONS = 60
@@ -26,6 +27,7 @@ def group_by_role(people):
     return [(label, by_role[role]) for role, label in ROLE_GROUPS if role in by_role]
 
 
+@public_page()
 class PersonListView(TemplateView):
     """Current members by role, alumni with where they went, listed collaborators."""
 
@@ -46,6 +48,7 @@ class PersonListView(TemplateView):
         return context
 
 
+@public_page()
 class PersonDetailView(DetailView):
     template_name = "people/person_detail.html"
     context_object_name = "person"

@@ -7,6 +7,8 @@ from site_config.markup.citations import set_key_resolver
 class PublicationsConfig(AppConfig):
     name = "publications"
     verbose_name = _("Publications")
+    # Its rows are public content: see site_config.core.registry.
+    content_app = True
 
     def ready(self):
         # Citations in any Markdown field resolve to publications; the markup

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from publications.bibtex.export import FORMATS, export
 from publications.models import Publication
+from site_config.pagecache.public import public_page
 
 
 def _download(request, slug, fmt):
@@ -19,13 +20,16 @@ def _download(request, slug, fmt):
     return response
 
 
+@public_page()
 def export_bibtex(request, slug):
     return _download(request, slug, "bibtex")
 
 
+@public_page()
 def export_csljson(request, slug):
     return _download(request, slug, "csl-json")
 
 
+@public_page()
 def export_ris(request, slug):
     return _download(request, slug, "ris")

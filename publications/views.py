@@ -1,9 +1,12 @@
 from django.views.generic import DetailView, TemplateView
 
+from publications.filters import FILTER_NAMES
 from publications.models import Publication
 from publications.selectors import publication_list_page
+from site_config.pagecache.public import public_page
 
 
+@public_page(params=(*FILTER_NAMES, "page"))
 class PublicationListView(TemplateView):
     """All publications, published and preprints apart, a few whole years a page.
 
@@ -19,6 +22,7 @@ class PublicationListView(TemplateView):
         return context
 
 
+@public_page()
 class PublicationDetailView(DetailView):
     template_name = "publications/publication_detail.html"
     context_object_name = "publication"

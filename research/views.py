@@ -2,11 +2,13 @@ from django.http import Http404
 from django.views.generic import TemplateView
 
 from research.models import ResearchTheme
+from site_config.pagecache.public import public_page
 
 # Publications and preprints a theme's page lists; the rest are a link away.
 LISTED_PUBLICATIONS = 60
 
 
+@public_page()
 class ThemeListView(TemplateView):
     """The research-interests outline: every active theme, nested."""
 
@@ -18,6 +20,7 @@ class ThemeListView(TemplateView):
         return context
 
 
+@public_page()
 class ThemeDetailView(TemplateView):
     """One theme with its place in the tree, people and publications.
 

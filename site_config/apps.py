@@ -5,14 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class SiteConfigConfig(AppConfig):
     name = "site_config"
     verbose_name = _("Site")
+    # Its rows are public content: see site_config.core.registry.
+    content_app = True
 
     def ready(self):
         # Imported once the registry is ready, as Django's docs prescribe for
         # signal receivers: they look models up by label when they connect.
+        from site_config.core import cleaning
         from site_config.export import tasks as export_tasks
         from site_config.media import cleanup
         from site_config.pagecache import invalidation
 
         cleanup.connect()
+        cleaning.connect()
         invalidation.connect()
         export_tasks.connect()

@@ -1,9 +1,15 @@
+from site_config.core.links import is_safe_link
 from site_config.models import NavigationLink, SiteProfile
 
 
 def site_profile(request):
-    """Group name, navigation and footer for base.html, in two queries per page."""
+    """Group name, navigation and footer for base.html, in two queries per page.
+
+    A link stored before targets were checked (or written around the admin) and
+    not safe by ``is_safe_link`` is left out rather than rendered.
+    """
+    links = NavigationLink.objects.filter(is_visible=True)
     return {
         "site_profile": SiteProfile.load(),
-        "navigation_links": list(NavigationLink.objects.filter(is_visible=True)),
+        "navigation_links": [link for link in links if is_safe_link(link.url)],
     }

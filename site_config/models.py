@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from site_config.core.links import validate_link
 from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_raster_image
 
@@ -55,7 +56,8 @@ class NavigationLink(models.Model):
     url = models.CharField(
         _("URL or path"),
         max_length=300,
-        help_text=_("e.g. /publications/ or https://…"),
+        help_text=_("e.g. /publications/, https://… or mailto:…"),
+        validators=[validate_link],
     )
     order = models.PositiveIntegerField(_("order"), default=100)
     is_visible = models.BooleanField(_("visible"), default=True)

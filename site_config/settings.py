@@ -5,6 +5,7 @@ Production leaves DEBUG off; then a missing DJANGO_SECRET_KEY stops start-up.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "markdownx",
     "reversion",
     "django_tasks_db",
+    "axes",
     "site_config",
     "people",
     "research",
@@ -67,7 +69,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses what the page cache below does not serve (admin, editors' pages);
     # cached pages arrive already compressed and pass through untouched.
-    "django.middleware.gzip.GZipMiddleware",
+    "site_config.core.http.AcceptEncodingGZipMiddleware",
+    # Before the page cache and every view: a NUL never reaches a query.
+    "site_config.core.http.RefuseNulMiddleware",
     # Early, so a cached page skips sessions, auth and the view entirely.
     "site_config.pagecache.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,7 +80,24 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into its 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in throttling (site_config/throttle.py): django-axes counts failures in
+# the database, so all workers share them, by address and by username apart.
+AUTHENTICATION_BACKENDS = [
+    "site_config.core.throttle.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "site_config.core.throttle.client_address"
+AXES_LOCKOUT_CALLABLE = "site_config.core.throttle.locked_out"
+# Failures are counted in AccessAttempt; a row per successful sign-in is not needed.
+AXES_DISABLE_ACCESS_LOG = True
 
 ROOT_URLCONF = "site_config.urls"
 
@@ -186,7 +207,13 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     CACHES["pages"] = {
         "BACKEND": "site_config.pagecache.cache.PageMemoryCache",
         "LOCATION": "labsite-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+        "OPTIONS": {
+            "MAX_ENTRIES": 2000,
+            # Per worker process: each holds its own copy of each page.
+            "MAX_BYTES": int(
+                os.environ.get("DJANGO_PAGE_CACHE_MAX_BYTES", 64 * 1024 * 1024)
+            ),
+        },
     }
 else:
     CACHES["pages"] = CACHES["default"]

@@ -5,10 +5,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from site_config import search, sitemaps, views
-from site_config.core.throttle import ThrottledAdminAuthenticationForm
 from site_config.markup import views as markdownx_views
-
-admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -4,12 +4,14 @@ from people.models import Person
 from publications.listing import recent_numbered
 from publications.models import Publication
 from research.models import ResearchTheme
+from site_config.pagecache.public import public_page
 
 RECENT_PUBLICATIONS = 8
 RECENT_PREPRINTS = 4
 SELECTED_PUBLICATIONS = 6
 
 
+@public_page()
 class HomeView(TemplateView):
     """The group at a glance, laid out like the seed page."""
 

@@ -17,6 +17,7 @@ and call ``import_entries(entries, source=...)``; dedupe, protection of editors'
 changes and the report then work as for BibTeX.
 """
 
+import contextlib
 import gc
 import time
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ from publications.bibtex.report import (
 )
 from publications.bibtex.writer import BatchWriter
 from publications.models import Publication
+from site_config.core import locks
+from site_config.core.text import clean_text
 
 # Works written per committed transaction when the run is not --atomic: short
 # enough that an editor's save never waits out SQLite's busy timeout behind it.
@@ -85,6 +88,10 @@ class ImportOptions:
     include_containers: bool = False
     media_dirs: tuple = ()
     marks: dict | None = None
+
+
+# How long an import waits for one already running before it gives up.
+IMPORT_LOCK_WAIT_SECONDS = 15 * 60
 
 
 def import_bibtex(
@@ -148,8 +155,13 @@ def import_entries(
     (counted as failed); ``warnings``: strings about the whole source. The other
     arguments are those of ``import_bibtex``. Returns an ``ImportReport``.
     """
+    entries = list(entries)
+    for entry in entries:
+        # As parse_bibtex cleans a file's text: no NUL or other character XML
+        # forbids reaches the database, whatever the reader (issue #13, 3 and 4).
+        entry.fields = {name: clean_text(value) for name, value in entry.fields.items()}
     parsed = ParseResult(
-        entries=list(entries), failures=list(failures), warnings=list(warnings)
+        entries=entries, failures=list(failures), warnings=list(warnings)
     )
     return _run_import(
         iter([(source, parsed)]),
@@ -173,14 +185,18 @@ def _run_import(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        run = _Run(
-            report,
-            themes=list(themes),
-            overwrite=overwrite,
-            progress=progress,
-            options=options or ImportOptions(),
-        )
-        _import(run, parsed_sources, dry_run=dry_run, atomic=atomic)
+        # One writing import at a time: two at once each matched against rows
+        # the other had not yet written, and the second failed whole on a slug
+        # constraint (issue #13, finding 9). A dry run writes nothing.
+        with contextlib.nullcontext() if dry_run else _import_lock():
+            run = _Run(
+                report,
+                themes=list(themes),
+                overwrite=overwrite,
+                progress=progress,
+                options=options or ImportOptions(),
+            )
+            _import(run, parsed_sources, dry_run=dry_run, atomic=atomic)
     finally:
         if collecting:
             gc.enable()
@@ -191,6 +207,18 @@ def _run_import(
         match.forget_memos()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextlib.contextmanager
+def _import_lock():
+    try:
+        with locks.exclusive("bibtex-import", wait_seconds=IMPORT_LOCK_WAIT_SECONDS):
+            yield
+    except locks.LockTimeout:
+        raise BibtexInputError(
+            "Another import is still running; nothing was imported. Try again "
+            "once it has finished."
+        ) from None
 
 
 def _import(run, parsed_sources, *, dry_run, atomic):

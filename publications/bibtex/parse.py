@@ -21,6 +21,8 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from site_config.core.text import XML_FORBIDDEN, clean_text
+
 HEADER = re.compile(r"^[ \t]*@[ \t]*([A-Za-z][\w-]*)[ \t]*([{(])", re.MULTILINE)
 IGNORED_BLOCKS = {"comment", "preamble"}
 NOT_ENTRIES = {"string", "comment", "preamble"}
@@ -52,17 +54,26 @@ MONTH_MACROS = {
 }
 
 
-# No real field comes near this; a chain of @string macros joined with # can
-# double at every step (2**60 characters from 60 lines), so expansion stops here.
-MAX_VALUE_CHARS = 1_000_000
+# No real field comes near this (the longest abstract of the shared corpus is
+# under 10,000 characters); a chain of @string macros joined with # can double at
+# every step (2**60 characters from 60 lines), so expansion stops here.
+MAX_VALUE_CHARS = 300_000
+# What all @string macros of one file may add in all, as a multiple of the file's
+# own size (with a floor for small files): one macro reused in every entry must
+# not turn a 26 KB file into 461 MB of rows (issue #13, finding 1). Real files
+# gain far less: journal-name macros add tens of characters per entry.
+MACRO_BUDGET_FACTOR = 4
+MACRO_BUDGET_FLOOR = 256 * 1024
 
 
 class EntryError(ValueError):
     """An entry that cannot be read; carries the line where the trouble is."""
 
-    def __init__(self, message, *, line, oversized=False):
+    def __init__(self, message, *, line, oversized=False, reason=""):
         super().__init__(message)
         self.line = line
+        # For an oversized value, the first cause, kept when it poisons macros.
+        self.reason = reason or message
         # Set when a value would grow past MAX_VALUE_CHARS; the field is named by
         # the reader so an @string that overflows can poison its macro.
         self.oversized = oversized
@@ -121,8 +132,10 @@ class _Reader:
     def __init__(self, text, macros):
         self.text = text
         self.macros = macros
-        # Macros whose value would exceed MAX_VALUE_CHARS: name -> line defined.
+        # Macros that could not be expanded within the bounds: name -> why.
         self.oversized = {}
+        # Characters macros may still add to this file's values.
+        self.budget = max(MACRO_BUDGET_FACTOR * len(text), MACRO_BUDGET_FLOOR)
         self._newlines = [m.start() for m in re.finditer("\n", text)]
 
     def line_of(self, offset):
@@ -210,14 +223,25 @@ class _Reader:
     def resolve_macro(self, name, warnings, pos):
         folded = name.lower()
         if folded in self.oversized:
+            defined, reason = self.oversized[folded]
             raise EntryError(
-                f"macro {name!r} (line {self.oversized[folded]}) expands to more "
-                f"than {MAX_VALUE_CHARS:,} characters; not read",
+                f"macro {name!r} (line {defined}) cannot be expanded: {reason}",
                 line=self.line_of(pos),
                 oversized=True,
+                reason=reason,
             )
         if folded in self.macros:
-            return self.macros[folded]
+            value = self.macros[folded]
+            self.budget -= len(value)
+            if self.budget < 0:
+                raise EntryError(
+                    "the file's @string macros expand to more than "
+                    f"{MACRO_BUDGET_FACTOR} times the file's size in all "
+                    f"(at {name!r}); not read",
+                    line=self.line_of(pos),
+                    oversized=True,
+                )
+            return value
         if folded in MONTH_MACROS:
             return MONTH_MACROS[folded]
         warnings.append(f"undefined macro {name!r} kept as its name")
@@ -229,14 +253,19 @@ def _closing(opener):
 
 
 def parse_bibtex(text):
-    """Split text into entries; never raises for bad input, reports it instead."""
+    """Split text into entries; never raises for bad input, reports it instead.
+
+    The text is first cleaned as stored text is (``site_config.core.text.clean_text``:
+    no NUL or other character XML forbids, NFC), each line that lost a character
+    reported, so one control character cannot fail an entry or a whole batch.
+    """
+    entries, failures, warnings = [], [], []
     # Every newline convention reads the same: CRLF (Windows), CR (classic Mac
     # OS, some JabRef files) and any mix of them become LF.
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _cleaned(text.replace("\r\n", "\n").replace("\r", "\n"), warnings)
     macros = {}
     reader = _Reader(text, macros)
     headers = list(HEADER.finditer(text))
-    entries, failures, warnings = [], [], []
     for index, header in enumerate(headers):
         kind = header.group(1).lower()
         start = header.start()
@@ -290,6 +319,31 @@ def parse_bibtex(text):
     )
 
 
+# Lines named one by one in the warnings; a file full of them gets a count.
+_CLEANED_LINES_NAMED = 20
+
+
+def _cleaned(text, warnings):
+    if XML_FORBIDDEN.search(text):
+        lines = [
+            (number, XML_FORBIDDEN.findall(line))
+            for number, line in enumerate(text.split("\n"), start=1)
+            if XML_FORBIDDEN.search(line)
+        ]
+        for number, found in lines[:_CLEANED_LINES_NAMED]:
+            codes = ", ".join(sorted({f"U+{ord(ch):04X}" for ch in found}))
+            warnings.append(
+                f"line {number}: removed {len(found)} control or invalid "
+                f"character(s) ({codes})"
+            )
+        if len(lines) > _CLEANED_LINES_NAMED:
+            warnings.append(
+                f"control or invalid characters removed on "
+                f"{len(lines) - _CLEANED_LINES_NAMED} more lines"
+            )
+    return clean_text(text)
+
+
 def _read_fields(reader, pos, end, closing, warnings, commented=None):
     text = reader.text
     fields = {}
@@ -300,6 +354,12 @@ def _read_fields(reader, pos, end, closing, warnings, commented=None):
             # The common "name = {value}," in one match; the same as the long way
             # below, which handles everything else (quotes, macros, #, nesting).
             name, value, pos = flat.group(1).lower(), flat.group(2), flat.end()
+            if len(value) > MAX_VALUE_CHARS:
+                raise EntryError(
+                    f"value of {name!r} longer than {MAX_VALUE_CHARS:,} characters;"
+                    " not read",
+                    line=reader.line_of(flat.start(2)),
+                )
             if name in fields:
                 warnings.append(f"field {name!r} given twice; the first value is kept")
             else:
@@ -363,7 +423,7 @@ def _read_string(reader, header, pos, end, line, warnings):
         if error.oversized and error.field:
             # Entries that use it then fail with their own line, instead of
             # silently reading the macro's name as its value.
-            reader.oversized[error.field] = line
+            reader.oversized[error.field] = (line, error.reason)
             reader.macros.pop(error.field, None)
         warnings.append(f"line {error.line}: @string not understood ({error})")
         return

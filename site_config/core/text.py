@@ -1,4 +1,4 @@
-"""Text folding and slugs: the one home of each rule, for every app.
+"""Text folding, slugs and cleaning: the one home of each rule, for every app.
 
 `fold` is how names, titles and keys are compared (people's name keys, the
 importer's matching); `slug_base` is how a title or a name becomes a URL slug,
@@ -8,6 +8,7 @@ and `unique_slug` / `unique_slugs` make it unique for one row or for a batch.
 import re
 import unicodedata
 
+from django.db import models
 from django.utils.text import slugify
 
 _NON_WORD = re.compile(r"[^\w]+")
@@ -73,3 +74,44 @@ def unique_slugs(model, *, max_length=120):
         return candidate
 
     return make
+
+
+# Characters XML 1.0 cannot hold (its Char production, section 2.2): C0 controls
+# other than tab, newline and carriage return (NUL among them), lone surrogates
+# and the two non-characters U+FFFE and U+FFFF. Feeds and sitemaps are XML, and
+# PostgreSQL refuses NUL in text, so stored text never holds them.
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text):
+    """text without the characters XML 1.0 forbids, in Unicode NFC.
+
+    Takes and returns str (anything else is returned unchanged). NFC (Unicode
+    Standard Annex #15) makes "é" typed as e + combining accent equal the one
+    precomposed character, so searches, keys and slugs see one spelling.
+    """
+    if not isinstance(text, str):
+        return text
+    if XML_FORBIDDEN.search(text):
+        text = XML_FORBIDDEN.sub("", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def clean_text_fields(instance):
+    """Apply ``clean_text`` to every text column of a model instance, in place.
+
+    Every CharField and TextField (slugs, emails, URLs and Markdown fields are
+    such fields) is cleaned; returns the names of the fields that changed.
+    """
+    changed = []
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField):
+            continue
+        value = getattr(instance, field.attname)
+        cleaned = clean_text(value)
+        if cleaned is not value and cleaned != value:
+            setattr(instance, field.attname, cleaned)
+            changed.append(field.name)
+    return changed

@@ -32,25 +32,29 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
-from django.utils.regex_helper import _lazy_re_compile
 from django.utils.text import compress_string
 
+from site_config.core.http import accepts_gzip
+from site_config.pagecache.entry import PageEntry
 from site_config.pagecache.models import ContentVersion
+from site_config.pagecache.public import (
+    cache_query,
+    public_page_for,
+    public_page_of,
+)
 
 VERSION_KEY = "labsite:content-version"
 PAGE_KEY_PREFIX = "labsite:page:"
-# URL namespaces (and un-namespaced URL names) whose pages are the public site.
-PUBLIC_NAMESPACES = frozenset({"people", "research", "publications"})
-PUBLIC_URL_NAMES = frozenset({"home"})
 # Entries go stale by version long before this; the timeout only frees memory.
 PAGE_TIMEOUT = 24 * 60 * 60
 # Browsers may keep the page but must ask again; the ETag makes asking cheap.
 CACHE_CONTROL = "no-cache"
 VERSION_ROW = 1
+# Local-memory page cache budget per process unless OPTIONS["MAX_BYTES"] says.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # Cookies that mean this visitor may see something personal on the page.
 PERSONAL_COOKIES = ("messages",)
 
-_accepts_gzip = _lazy_re_compile(r"\bgzip\b")
 _skipped_headers = frozenset(
     {"content-length", "content-encoding", "etag", "last-modified", "set-cookie"}
 )
@@ -60,13 +64,44 @@ def page_cache():
     return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
 
 
-class PageMemoryCache(LocMemCache):
-    """Local-memory cache that keeps values as given instead of pickling them.
+class _Budget:
+    """Bytes held by one named local-memory page cache, per key and in all."""
 
-    Page entries are immutable tuples of bytes and strings, so sharing them is
-    safe; unpickling would copy a large page on every hit, which costs more than
-    the rest of the cached path.
+    __slots__ = ("sizes", "total")
+
+    def __init__(self):
+        self.sizes = {}
+        self.total = 0
+
+
+# Shared by every instance of one name, as LocMemCache shares its entries (each
+# thread gets its own cache object over the same dictionaries).
+_budgets = {}
+
+
+def _size_of(value):
+    if isinstance(value, PageEntry):
+        return value.size
+    if isinstance(value, bytes | str):
+        return len(value) + 64
+    return 64
+
+
+class PageMemoryCache(LocMemCache):
+    """Local-memory cache that keeps values as given, within a budget of bytes.
+
+    Page entries are immutable (``PageEntry``), so sharing them is safe;
+    unpickling would copy a large page on every hit, which costs more than the
+    rest of the cached path. ``OPTIONS["MAX_BYTES"]`` bounds the bytes held
+    (bodies and headers): storing past it drops the least recently used
+    entries first, and an entry larger than the whole budget is not kept.
     """
+
+    def __init__(self, name, params):
+        super().__init__(name, params)
+        options = params.get("OPTIONS", {})
+        self._max_bytes = int(options.get("MAX_BYTES", DEFAULT_MAX_BYTES))
+        self._budget = _budgets.setdefault(name, _Budget())
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
@@ -98,6 +133,44 @@ class PageMemoryCache(LocMemCache):
                 raise ValueError(f"Key {key!r} not found")
             self._cache[key] = value = self._cache[key] + delta
         return value
+
+    def clear(self):
+        with self._lock:
+            self._cache.clear()
+            self._expire_info.clear()
+            self._budget.sizes.clear()
+            self._budget.total = 0
+
+    def stored_bytes(self):
+        """Bytes held now, as counted against MAX_BYTES."""
+        return self._budget.total
+
+    def _set(self, key, value, timeout=DEFAULT_TIMEOUT):
+        budget = self._budget
+        size = _size_of(value)
+        self._delete(key)
+        if size > self._max_bytes:
+            return
+        while budget.total + size > self._max_bytes and self._cache:
+            # The least recently used sits at the end (get moves hits to the front).
+            oldest, _ = self._cache.popitem()
+            self._expire_info.pop(oldest, None)
+            budget.total -= budget.sizes.pop(oldest, 0)
+        super()._set(key, value, timeout)
+        budget.sizes[key] = size
+        budget.total += size
+
+    def _delete(self, key):
+        deleted = super()._delete(key)
+        if deleted:
+            self._budget.total -= self._budget.sizes.pop(key, 0)
+        return deleted
+
+    def _cull(self):
+        super()._cull()
+        budget = self._budget
+        for key in budget.sizes.keys() - self._cache.keys():
+            budget.total -= budget.sizes.pop(key)
 
 
 def uses_shared_store(backend):
@@ -261,26 +334,38 @@ def release():
     return hashlib.md5(str(named).encode(), usedforsecurity=False).hexdigest()[:12]
 
 
-def page_key(request):
-    """One entry per release, scheme, host, path and query string."""
+def page_key(request, mark=None):
+    """The entry's key: release, scheme, host, path and the page's own parameters.
+
+    mark is the page's PublicPage (looked up from the path when not given);
+    parameters it does not declare are no part of the key. Returns None for a
+    path that is no public page.
+    """
+    mark = mark or public_page_for(request.path_info)
+    if mark is None:
+        return None
     meta = request.META
+    query, _unknown = cache_query(request.GET, mark)
     url = "{}://{}{}?{}".format(
         request.scheme,
         meta.get("HTTP_HOST", meta.get("SERVER_NAME", "")),
         meta.get("PATH_INFO", ""),
-        meta.get("QUERY_STRING", ""),
+        query,
     )
     digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
     return f"{PAGE_KEY_PREFIX}{release()}:{digest}"
 
 
 def is_public_page(request):
+    """True when the view that answered request is marked with @public_page."""
     match = getattr(request, "resolver_match", None)
-    if match is None:
-        return False
-    if match.namespace:
-        return match.namespaces[0] in PUBLIC_NAMESPACES
-    return match.url_name in PUBLIC_URL_NAMES
+    return match is not None and public_page_of(match.func) is not None
+
+
+def has_unknown_parameters(request):
+    """True when request's query holds a parameter its page does not declare."""
+    mark = public_page_for(request.path_info)
+    return mark is None or cache_query(request.GET, mark)[1]
 
 
 def is_storable(request, response):
@@ -299,7 +384,10 @@ def is_storable(request, response):
     cache_control = response.get("Cache-Control", "").lower()
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False
-    return is_public_page(request)
+    # A page asked for with parameters it does not know is served from the
+    # entry of its own parameters but never stored: ?utm_source=1..150 must not
+    # make 150 copies (issue #13, finding 2).
+    return is_public_page(request) and not has_unknown_parameters(request)
 
 
 def make_entry(version, response):
@@ -316,26 +404,30 @@ def make_entry(version, response):
     compressed = compress_string(body) if len(body) >= 200 else b""
     if len(compressed) >= len(body):
         compressed = b""
-    etag = hashlib.md5(body, usedforsecurity=False).hexdigest()
     modified = int(time.time())
-    return (version, headers, body, compressed, etag, modified, http_date(modified))
-
-
-def accepts_gzip(meta):
-    return bool(_accepts_gzip.search(meta.get("HTTP_ACCEPT_ENCODING", "")))
+    return PageEntry(
+        version=version,
+        headers=headers,
+        body=body,
+        compressed=compressed,
+        etag=hashlib.md5(body, usedforsecurity=False).hexdigest(),
+        modified=modified,
+        last_modified=http_date(modified),
+    )
 
 
 def respond_from_entry(request, entry, *, source):
-    _version, headers, body, compressed, etag, modified, last_modified = entry[:7]
-    gzip = bool(compressed) and accepts_gzip(request.META)
-    response = HttpResponse(compressed if gzip else body, headers=headers)
+    gzip = bool(entry.compressed) and accepts_gzip(request.META)
+    response = HttpResponse(
+        entry.compressed if gzip else entry.body, headers=entry.headers
+    )
     if gzip:
         response.headers["Content-Encoding"] = "gzip"
         # Weak, so the compressed and plain forms still validate each other.
-        response.headers["ETag"] = f'W/"{etag}"'
+        response.headers["ETag"] = f'W/"{entry.etag}"'
     else:
-        response.headers["ETag"] = f'"{etag}"'
-    response.headers["Last-Modified"] = last_modified
+        response.headers["ETag"] = f'"{entry.etag}"'
+    response.headers["Last-Modified"] = entry.last_modified
     response.headers["Content-Length"] = str(len(response.content))
     response.headers["X-Page-Cache"] = source
     meta = request.META
@@ -343,7 +435,7 @@ def respond_from_entry(request, entry, *, source):
         return get_conditional_response(
             request,
             etag=response.headers["ETag"],
-            last_modified=modified,
+            last_modified=entry.modified,
             response=response,
         )
     return response
@@ -360,7 +452,8 @@ def lookup(backend, key):
     else:
         version = read_db_version()
         entry = backend.get(key)
-    if entry is not None and entry[0] != version:
+    if not isinstance(entry, PageEntry) or entry.version != version:
+        # Stale, or a value another release stored under this key.
         entry = None
     return version, entry
 
@@ -383,8 +476,10 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not self.may_use_cache(request):
             return self.get_response(request)
-        backend = page_cache()
         key = page_key(request)
+        if key is None:
+            return self.get_response(request)
+        backend = page_cache()
         version, entry = lookup(backend, key)
         if entry is not None:
             return self.noted(
@@ -401,7 +496,7 @@ class PageCacheMiddleware:
     def noted(response, key, entry):
         """response, telling the WSGI layer (site_config.pagecache.wsgi) which entry it
         came from, so it can add the headers the page leaves the server with."""
-        if len(entry) == 7:
+        if entry.sent is None:
             response.page_cache_key = key
             response.page_cache_entry = entry
         return response

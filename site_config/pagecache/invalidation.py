@@ -1,17 +1,16 @@
 """Signal receivers that move the content version whenever public content changes.
 
-Every model of the content apps counts, including the auto-created m2m tables and
+Every model of the content apps (``site_config.core.registry``) counts, including the auto-created m2m tables and
 models added later, so a new model cannot silently serve stale pages. Writes that
 send no signals (``bulk_create``, ``QuerySet.update``) must call
 ``site_config.pagecache.cache.bump_content_version()`` themselves.
 """
 
-from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from site_config.core.registry import content_models
 from site_config.pagecache.cache import bump_content_version
 
-CONTENT_APPS = ("people", "research", "publications", "site_config")
 # The stamp itself; bumping on its own save would loop.
 NOT_CONTENT = frozenset({"site_config.contentversion"})
 M2M_CHANGES = frozenset({"post_add", "post_remove", "post_clear"})
@@ -26,16 +25,10 @@ def content_relation_changed(sender, *, action, using, **kwargs):
         bump_content_version(using=using)
 
 
-def content_models():
-    for label in CONTENT_APPS:
-        config = apps.get_app_config(label)
-        for model in config.get_models(include_auto_created=True):
-            if model._meta.label_lower not in NOT_CONTENT:
-                yield model
-
-
 def connect():
-    for model in content_models():
+    for model in content_models(include_auto_created=True):
+        if model._meta.label_lower in NOT_CONTENT:
+            continue
         uid = f"labsite-page-cache-{model._meta.label_lower}"
         post_save.connect(content_saved_or_deleted, sender=model, dispatch_uid=uid)
         post_delete.connect(content_saved_or_deleted, sender=model, dispatch_uid=uid)

@@ -29,9 +29,9 @@ import logging
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 
+from site_config.core.http import accepts_gzip, raw_request_has_nul
 from site_config.pagecache.cache import (
     PageCacheMiddleware,
-    accepts_gzip,
     lookup,
     page_cache,
     page_key,
@@ -70,7 +70,11 @@ class CachedPagesApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
-        if environ.get("REQUEST_METHOD") == "GET" and _CONDITIONAL.isdisjoint(environ):
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and _CONDITIONAL.isdisjoint(environ)
+            and not raw_request_has_nul(environ)
+        ):
             try:
                 answer = self.answer_from_cache(environ, start_response)
             except Exception:
@@ -83,22 +87,28 @@ class CachedPagesApplication:
         return self.through_django(environ, start_response)
 
     def answer_from_cache(self, environ, start_response):
-        request = WSGIRequest(environ)
+        # WSGIRequest rewrites PATH_INFO and SCRIPT_NAME in the dict it is given
+        # (decoded from the server's Latin-1 to text); handed on to Django, a
+        # decoded non-ASCII path would then fail to decode again. A copy keeps
+        # the environ Django sees exactly as the server built it.
+        request = WSGIRequest(dict(environ))
         if not PageCacheMiddleware.may_use_cache(request):
             return None
         if settings.SECURE_SSL_REDIRECT and not request.is_secure():
             return None  # SecurityMiddleware redirects it
-        _version, entry = lookup(page_cache(), page_key(request))
-        if entry is None or len(entry) < 8:
+        key = page_key(request)
+        if key is None:
             return None
-        _v, _headers, body, compressed, etag, _modified, last_modified, sent = entry
-        gzip = bool(compressed) and accepts_gzip(environ)
-        served = compressed if gzip else body
+        _version, entry = lookup(page_cache(), key)
+        if entry is None or entry.sent is None:
+            return None
+        gzip = bool(entry.compressed) and accepts_gzip(environ)
+        served = entry.compressed if gzip else entry.body
         headers = [
-            *sent,
+            *entry.sent,
             ("Content-Length", str(len(served))),
-            ("ETag", f'W/"{etag}"' if gzip else f'"{etag}"'),
-            ("Last-Modified", last_modified),
+            ("ETag", f'W/"{entry.etag}"' if gzip else f'"{entry.etag}"'),
+            ("Last-Modified", entry.last_modified),
             ("X-Page-Cache", "hit"),
         ]
         if gzip:
@@ -126,7 +136,7 @@ class CachedPagesApplication:
             (name, value) for name, value in headers if name.lower() not in _PER_ANSWER
         )
         try:
-            store_entry(page_cache(), key, (*entry[:7], lasting))
+            store_entry(page_cache(), key, entry.with_sent(lasting))
         except Exception:
             # Not learnt this time: the middleware keeps serving the entry.
             logger.warning("Could not complete a cached page entry", exc_info=True)

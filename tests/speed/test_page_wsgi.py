@@ -37,6 +37,9 @@ def django_app(page_cache_on):
 
 def wsgi_get(application, path, *, method="GET", **headers):
     environ = RequestFactory().generic(method, path, **headers).environ
+    # RequestFactory hands over the environ its WSGIRequest already decoded; a
+    # WSGI server gives the path's raw bytes read as Latin-1 (PEP 3333).
+    environ["PATH_INFO"] = environ["PATH_INFO"].encode().decode("latin-1")
     answer = {}
 
     def start_response(status, response_headers, exc_info=None):
@@ -176,3 +179,30 @@ def test_pages_that_are_not_cached_are_untouched(get, django_app, db):
     again = get("/no-such-page/")
     assert again["status"] == 404
     assert django_app.calls == 2
+
+
+def test_a_non_ascii_path_keeps_its_404_through_the_fast_path(get, django_app, db):
+    """Issue #13 finding 5: the fast path rewrote PATH_INFO in the live environ,
+    so Django failed to decode it again and answered 500."""
+    seen = []
+    handler = django_app.handler
+
+    def recording(environ, start_response):
+        seen.append((environ["PATH_INFO"], environ["SCRIPT_NAME"]))
+        return handler(environ, start_response)
+
+    django_app.handler = recording
+    answer = get("/people/%E4%B8%AD/")
+    assert answer["status"] == 404
+    # Exactly what a WSGI server builds: the raw bytes read as Latin-1.
+    assert seen == [("/people/中/".encode().decode("latin-1"), "")]
+
+
+@pytest.mark.parametrize("accept", ["gzip;q=0", "gzip; q=0.0, identity", "br, *;q=0"])
+def test_gzip_refused_by_the_client_is_never_sent(get, paper_url, accept):
+    """Issue #13 finding 12: ``gzip;q=0`` means "not gzip", RFC 9110 12.5.3."""
+    get(paper_url)
+    answer = get(paper_url, HTTP_ACCEPT_ENCODING=accept)
+    assert answer["headers"]["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in answer["headers"]
+    assert b"Answered Without Django" in answer["body"]

@@ -27,6 +27,18 @@ def image_bytes(fmt="JPEG", size=(40, 30), *, gps=False, color=(200, 30, 30)):
     return buffer.getvalue()
 
 
+def pdf_bytes(pages=1):
+    """A real PDF of blank pages, as pypdf writes it."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=72, height=72)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 def bomb_png():
     """A tiny PNG that claims 12000x12000 pixels: a decompression bomb."""
     buffer = BytesIO()

@@ -24,6 +24,7 @@ from tests.trust.conftest import (
     SVG_WITH_SCRIPT,
     bomb_png,
     image_bytes,
+    pdf_bytes,
     stored_files,
     upload,
 )
@@ -31,7 +32,7 @@ from tests.trust.test_admin_editing import change_form_data
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 def post_person_photo(client, person, content, name="me.jpg"):
@@ -247,6 +248,22 @@ def test_pdf_validator_refuses_non_pdf():
     with pytest.raises(ValidationError):
         validate_pdf(upload("a.pdf", b"MZ\x90\x00 not a pdf", "application/pdf"))
     validate_pdf(upload("whatever.bin", PDF, "application/octet-stream"))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # Issue #13, finding 11: the header anywhere in the first KB was enough.
+        b"<!doctype html><!-- %PDF-1.4 --><script>alert(1)</script>",
+        b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+        b"%PDF-1.7\n" + b"\x00" * 2000,
+        b" %PDF-1.4\n" + PDF,
+    ],
+)
+def test_pdf_validator_needs_a_document_pypdf_can_read(content):
+    with pytest.raises(ValidationError) as caught:
+        validate_pdf(upload("a.pdf", content, "application/pdf"))
+    assert caught.value.code in {"pdf_invalid", "pdf_unreadable"}
 
 
 def test_reencoding_keeps_orientation_and_scales_down_huge_images():

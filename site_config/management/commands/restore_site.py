@@ -16,7 +16,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Check the archive and the target, change nothing.",
+            help=(
+                "Check the archive and the target and load the rows in a "
+                "transaction that is rolled back; change nothing."
+            ),
         )
 
     def handle(self, *args, path, dry_run, **options):
