@@ -7,7 +7,7 @@ from site_config.markup.citations import set_key_resolver
 class PublicationsConfig(AppConfig):
     name = "publications"
     verbose_name = _("Publications")
-    # Its rows are public content: see site_config.core.registry.
+    # Its rows are public content: see site_config.registry.
     content_app = True
 
     def ready(self):

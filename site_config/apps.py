@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SiteConfigConfig(AppConfig):
     name = "site_config"
     verbose_name = _("Site")
-    # Its rows are public content: see site_config.core.registry.
+    # Its rows are public content: see site_config.registry.
     content_app = True
 
     def ready(self):

@@ -30,13 +30,13 @@ from django.db import DEFAULT_DB_ALIAS, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from site_config.core.registry import content_app_configs
 from site_config.core.text import clean_text
 from site_config.models import SiteProfile
+from site_config.registry import content_app_configs
 
 FORMAT = "labsite-backup"
 FORMAT_VERSION = 1
-# Besides the content apps (site_config.core.registry): accounts and history.
+# Besides the content apps (site_config.registry): accounts and history.
 ALSO_DUMPED = ["auth.user", "auth.group", "reversion"]
 # Rows a fresh installation makes by itself; restore replaces or ignores them.
 PLACEHOLDER_MODELS = {"site_config.siteprofile", "site_config.contentversion"}

@@ -7,8 +7,8 @@ someone edited it, and admin forms let U+000C through (issue #13, finding 3);
 
 from django.db.models.signals import pre_save
 
-from site_config.core.registry import content_models
 from site_config.core.text import clean_text_fields
+from site_config.registry import content_models
 
 
 def clean_stored_text(sender, instance, **kwargs):

@@ -4,8 +4,9 @@ from django.db import transaction
 from django.db.models import FileField
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from site_config.core.registry import content_models
 from site_config.media.thumbnails import delete_thumbnails
+from site_config.registry import content_models
+
 
 
 def connect():

@@ -1,15 +1,16 @@
 """Signal receivers that move the content version whenever public content changes.
 
-Every model of the content apps (``site_config.core.registry``) counts, including the auto-created m2m tables and
-models added later, so a new model cannot silently serve stale pages. Writes that
+Every model of the content apps (``site_config.registry``) counts, including
+the auto-created m2m tables and models added later, so a new model cannot
+silently serve stale pages. Writes that
 send no signals (``bulk_create``, ``QuerySet.update``) must call
 ``site_config.pagecache.cache.bump_content_version()`` themselves.
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from site_config.core.registry import content_models
 from site_config.pagecache.cache import bump_content_version
+from site_config.registry import content_models
 
 # The stamp itself; bumping on its own save would loop.
 NOT_CONTENT = frozenset({"site_config.contentversion"})
