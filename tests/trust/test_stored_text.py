@@ -101,3 +101,22 @@ def test_one_nul_does_not_fail_a_whole_import(client):
     assert (report.created, report.failed) == (601, 0)
     assert Publication.objects.filter(title="HasNul").exists()
     assert client.get(reverse("publications:list")).status_code == 200
+
+
+def test_text_stored_before_cleaning_is_cleaned_by_the_migration(
+    client, make_publication
+):
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("site_config.migrations.0005_clean_stored_text")
+    paper = make_publication("Fine")
+    # As stored by an older labsite: update() sends no pre_save.
+    Publication.objects.filter(pk=paper.pk).update(title="Old\x1b Title")
+    with connection.schema_editor() as editor:
+        migration.clean_existing_text(apps, editor)
+    paper.refresh_from_db()
+    assert paper.title == "Old Title"
+    assert_feeds_parse(client)
