@@ -8,7 +8,6 @@ from site_config.media.thumbnails import delete_thumbnails
 from site_config.registry import content_models
 
 
-
 def connect():
     # Every content model with a file field: each upload belongs to its one row.
     for model in content_models():
