@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
 from people.admin_merge import merge_selected_people
-from people.models import Affiliation, NameVariant, Organization, Person
+from people.models import Affiliation, CVEntry, NameVariant, Organization, Person
 from site_config.core.admin import ContentAdminMixin
 
 
@@ -21,6 +21,21 @@ class AffiliationInline(admin.TabularInline):
     autocomplete_fields = ["organization"]
     ordering = ["position"]
     fields = ["position", "organization", "department", "title"]
+
+
+class CVEntryInline(admin.TabularInline):
+    model = CVEntry
+    extra = 0
+    ordering = ["kind", "position"]
+    fields = [
+        "kind",
+        "title",
+        "organization",
+        "start_year",
+        "end_year",
+        "detail",
+        "position",
+    ]
 
 
 class NameVariantInline(admin.TabularInline):
@@ -52,7 +67,7 @@ class PersonAdmin(ContentAdminMixin, MarkdownxModelAdmin):
         "email",
     ]
     prepopulated_fields = {"slug": ["full_name"]}
-    inlines = [AffiliationInline, NameVariantInline]
+    inlines = [AffiliationInline, CVEntryInline, NameVariantInline]
     readonly_fields = ["photo_preview", "orcid_synced_at"]
     fieldsets = [
         (

@@ -278,3 +278,60 @@ class NameVariant(models.Model):
     def save(self, *args, **kwargs):
         self.match_key = name_key(self.name)
         super().save(*args, **kwargs)
+
+
+class CVEntry(models.Model):
+    """One line of a member's CV beyond their affiliations: a past position, a
+    degree, an award or a service role, with years."""
+
+    class Kind(models.TextChoices):
+        POSITION = "position", _("Position")
+        EDUCATION = "education", _("Education")
+        AWARD = "award", _("Award or honour")
+        SERVICE = "service", _("Service")
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="cv_entries"
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.POSITION
+    )
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("e.g. PhD in Mathematics")
+    )
+    organization = models.CharField(_("where"), max_length=300, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("from"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(
+        _("to"), null=True, blank=True, help_text=_("Empty: to the present.")
+    )
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["person", "kind", "position", "-start_year"]
+        verbose_name = _("CV entry")
+        verbose_name_plural = _("CV entries")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="cv_entry_end_after_start",
+                violation_error_message=_("The entry ends before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def years(self):
+        """ "2019–2023", "2019–present" for positions, "2019" or "" from the years."""
+        if self.start_year and self.end_year:
+            if self.start_year == self.end_year:
+                return str(self.start_year)
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            ongoing = self.kind in {self.Kind.POSITION, self.Kind.SERVICE}
+            return f"{self.start_year}–present" if ongoing else str(self.start_year)
+        return str(self.end_year or "")

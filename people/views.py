@@ -70,6 +70,9 @@ class PersonDetailView(DetailView):
         context["publication_totals"] = totals
         # The chart's counts come from here, so the template runs no query.
         context["chart_counts"] = authored.counts_per_year()
+        # Reverse relations declared by the news app; people imports nothing above.
+        context["talks"] = list(person.talks.order_by("-start_date", "-pk"))
+        context["courses"] = list(person.courses.all())
         # The chart shows the most frequent few; a prolific member has hundreds.
         context["coauthors"] = list(Person.objects.coauthors_of(person)[:MAX_COAUTHORS])
         return context

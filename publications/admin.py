@@ -72,10 +72,24 @@ class PublicationAdmin(ContentAdminMixin, MarkdownxModelAdmin):
                     "video_url",
                     "project_url",
                     "poster_url",
+                    "repository_url",
                 ]
             },
         ),
-        (_("Content"), {"fields": ["abstract", "keywords", "themes", "is_selected"]}),
+        (
+            _("Content"),
+            {
+                "fields": [
+                    "abstract",
+                    "keywords",
+                    "themes",
+                    "is_selected",
+                    "image",
+                    "version",
+                    "license",
+                ]
+            },
+        ),
         (
             _("BibTeX"),
             {

@@ -150,6 +150,9 @@ class Publication(models.Model):
         CHAPTER = "chapter", _("Book chapter")
         REPORT = "report", _("Report")
         TALK = "talk", _("Talk")
+        # CSL's "software" and "dataset"; biblatex's @software and @dataset.
+        SOFTWARE = "software", _("Software")
+        DATASET = "dataset", _("Dataset")
         OTHER = "other", _("Other")
 
     class Status(models.TextChoices):
@@ -213,6 +216,16 @@ class Publication(models.Model):
     video_url = models.URLField(_("video"), max_length=500, blank=True)
     project_url = models.URLField(_("project page"), max_length=500, blank=True)
     poster_url = models.URLField(_("poster"), max_length=500, blank=True)
+    repository_url = models.URLField(
+        _("repository"),
+        max_length=500,
+        blank=True,
+        help_text=_("Software and data: where the source or files live."),
+    )
+    version = models.CharField(_("version"), max_length=60, blank=True)
+    license = models.CharField(
+        _("licence"), max_length=100, blank=True, help_text=_("e.g. MIT, CC-BY-4.0")
+    )
     abstract = MarkdownxField(_("abstract"), blank=True)
     bibtex_key = models.CharField(_("BibTeX key"), max_length=250, blank=True)
     keywords = models.CharField(_("keywords"), max_length=500, blank=True)

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from publications import export_views, views
+from publications import card_views, export_views, views
 
 app_name = "publications"
 urlpatterns = [
     path("", views.PublicationListView.as_view(), name="list"),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="detail"),
+    path("<slug:slug>/card.png", card_views.publication_card, name="card"),
     path("<slug:slug>/cite.bib", export_views.export_bibtex, name="export_bibtex"),
     path("<slug:slug>/cite.json", export_views.export_csljson, name="export_csljson"),
     path("<slug:slug>/cite.ris", export_views.export_ris, name="export_ris"),

@@ -3,7 +3,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
 
-from research.models import ResearchTheme
+from research.models import Grant, ResearchTheme
 from site_config.core.admin import ContentAdminMixin
 
 
@@ -38,3 +38,23 @@ class ResearchThemeAdmin(ContentAdminMixin, MarkdownxModelAdmin):
         return format_html(
             '<img src="{}" alt="" class="admin-thumb-wide">', theme.image.url
         )
+
+
+@admin.register(Grant)
+class GrantAdmin(ContentAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "funder", "programme", "number", "start_date", "end_date"]
+    list_filter = ["funder", "themes"]
+    search_fields = ["title", "funder", "programme", "number"]
+    autocomplete_fields = ["themes", "people"]
+    fields = [
+        "title",
+        "funder",
+        "programme",
+        "number",
+        "start_date",
+        "end_date",
+        "url",
+        "acknowledgement",
+        "themes",
+        "people",
+    ]

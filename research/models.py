@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
@@ -93,3 +94,85 @@ class ResearchTheme(models.Model):
     @property
     def path_title(self):
         return " > ".join([a.title for a in self.ancestors()] + [self.title])
+
+
+class GrantQuerySet(models.QuerySet):
+    def current(self, today=None):
+        """Grants running today (no end date counts as running)."""
+        today = today or timezone.localdate()
+        return self.filter(
+            models.Q(end_date__isnull=True) | models.Q(end_date__gte=today),
+            models.Q(start_date__isnull=True) | models.Q(start_date__lte=today),
+        )
+
+
+class Grant(models.Model):
+    """Funding the group holds: who pays, for what, when, and how to thank them."""
+
+    title = models.CharField(_("project title"), max_length=300)
+    funder = models.CharField(
+        _("funder"), max_length=200, help_text=_("e.g. National Science Foundation")
+    )
+    programme = models.CharField(
+        _("programme"), max_length=200, blank=True, help_text=_("e.g. CAREER")
+    )
+    number = models.CharField(_("grant number"), max_length=100, blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    end_date = models.DateField(_("end"), null=True, blank=True)
+    url = models.URLField(_("project page"), max_length=500, blank=True)
+    acknowledgement = models.TextField(
+        _("acknowledgement"),
+        blank=True,
+        help_text=_("The sentence papers use to thank the funder."),
+    )
+    themes = models.ManyToManyField(
+        ResearchTheme,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("research themes"),
+    )
+    people = models.ManyToManyField(
+        "people.Person",
+        blank=True,
+        related_name="grants",
+        verbose_name=_("people"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = [models.F("start_date").desc(nulls_last=True), "title"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(start_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="grant_end_after_start",
+                violation_error_message=_("The grant ends before it starts."),
+            )
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.funder} {self.number}: {self.title}"
+            if self.number
+            else (f"{self.funder}: {self.title}")
+        )
+
+    def get_absolute_url(self):
+        return reverse("funding:list") + f"#grant-{self.pk}"
+
+    @property
+    def period(self):
+        """ "2021–2025", "since 2021" or "" from the dates."""
+        start = self.start_date.year if self.start_date else None
+        end = self.end_date.year if self.end_date else None
+        if start and end:
+            return f"{start}–{end}" if start != end else str(start)
+        if start:
+            return f"since {start}"
+        return f"until {end}" if end else ""

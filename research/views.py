@@ -1,7 +1,9 @@
+from django.db import models
 from django.http import Http404
+from django.utils import timezone
 from django.views.generic import TemplateView
 
-from research.models import ResearchTheme
+from research.models import Grant, ResearchTheme
 from site_config.pagecache.public import public_page
 
 # Publications and preprints a theme's page lists; the rest are a link away.
@@ -51,6 +53,7 @@ class ThemeDetailView(TemplateView):
             ancestors=tree.ancestors(theme),
             sub_tree=subtree,
             people=list(theme.people.all()),
+            grants=list(theme.grants.all()),
         )
         context.update(
             publications=publications,
@@ -59,4 +62,29 @@ class ThemeDetailView(TemplateView):
             # The chart's tag would read the theme tree again to find the same set.
             chart_counts=linked.counts_per_year(),
         )
+        return context
+
+
+@public_page()
+class FundingView(TemplateView):
+    """`/funding/`: current grants first, then finished ones, each with its
+    funder, programme, number, period, themes, people and acknowledgement."""
+
+    template_name = "research/funding.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        grants = list(
+            Grant.objects.prefetch_related(
+                "people",
+                models.Prefetch("themes", queryset=ResearchTheme.objects.active()),
+            )
+        )
+        today = timezone.localdate()
+        context["current_grants"] = [
+            g for g in grants if not g.end_date or g.end_date >= today
+        ]
+        context["past_grants"] = [
+            g for g in grants if g.end_date and g.end_date < today
+        ]
         return context

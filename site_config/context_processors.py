@@ -2,6 +2,15 @@ from site_config.core.links import is_safe_link
 from site_config.models import NavigationLink, SiteProfile
 
 
+def profile_for(request):
+    """The site profile, read once per request however many callers ask."""
+    profile = getattr(request, "_labsite_profile", None)
+    if profile is None:
+        profile = SiteProfile.load()
+        request._labsite_profile = profile
+    return profile
+
+
 def site_profile(request):
     """Group name, navigation and footer for base.html, in two queries per page.
 
@@ -10,6 +19,6 @@ def site_profile(request):
     """
     links = NavigationLink.objects.filter(is_visible=True)
     return {
-        "site_profile": SiteProfile.load(),
+        "site_profile": profile_for(request),
         "navigation_links": [link for link in links if is_safe_link(link.url)],
     }

@@ -19,6 +19,7 @@ from people.names import name_key
 from publications.models import Authorship, Publication
 from research.models import ResearchTheme
 from site_config import demo_data
+from site_config.demo_sections import load_sections
 from site_config.models import NavigationLink, SiteProfile
 
 PHOTO_COLOURS = [
@@ -161,6 +162,8 @@ def _load_themes(report, people):
 
 
 def _load_publications(report, people, themes):
+    """Create the missing papers; returns {BibTeX key: publication}."""
+    publications = {}
     for spec in demo_data.PUBLICATIONS:
         spec = dict(spec)
         authors = spec.pop("authors")
@@ -170,6 +173,7 @@ def _load_publications(report, people, themes):
             bibtex_key=key, defaults=spec
         )
         report.count("publications", created)
+        publications[key] = publication
         if not created:
             continue
         Authorship.objects.bulk_create(
@@ -184,6 +188,7 @@ def _load_publications(report, people, themes):
         )
         report.created["authorships"] += len(authors)
         publication.themes.set([themes[slug] for slug in theme_slugs])
+    return publications
 
 
 def load_demo(*, dry_run=False, with_photos=True):
@@ -193,7 +198,14 @@ def load_demo(*, dry_run=False, with_photos=True):
         _load_profile(report)
         people = _load_people(report, with_photos=with_photos and not dry_run)
         themes = _load_themes(report, people)
-        _load_publications(report, people, themes)
+        publications = _load_publications(report, people, themes)
+        load_sections(
+            report,
+            people,
+            themes,
+            publications,
+            with_images=with_photos and not dry_run,
+        )
         if dry_run:
             transaction.set_rollback(True)
     return report

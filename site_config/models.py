@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
@@ -28,6 +29,21 @@ class SiteProfile(models.Model):
         _("logo"), upload_to="site/", blank=True, validators=[validate_raster_image]
     )
     footer_text = models.CharField(_("footer text"), max_length=300, blank=True)
+    home_news_count = models.PositiveSmallIntegerField(
+        _("news posts on the home page"),
+        default=3,
+        # Bounded so the home page stays a summary, however the field is set.
+        validators=[MaxValueValidator(20)],
+        help_text=_(
+            "How many of the latest news posts the home page shows (at most 20); "
+            "0 hides them."
+        ),
+    )
+    show_previews = models.BooleanField(
+        _("paper previews in lists"),
+        default=True,
+        help_text=_("Show a publication's preview image as a thumbnail in its lists."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

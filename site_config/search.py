@@ -17,9 +17,10 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from news.models import Course, NewsPost, Talk
 from people.models import Person
 from publications.models import Authorship, Publication
-from research.models import ResearchTheme
+from research.models import Grant, ResearchTheme
 from site_config.markup.math import plain_math_text
 
 MAX_QUERY_LENGTH = 200
@@ -69,6 +70,30 @@ SOURCES = {
         "title",
         (("title", 10), ("summary", 4), ("description", 1)),
     ),
+    "grant": Source(
+        "grant",
+        _("Grant"),
+        "title",
+        (("title", 10), ("funder", 4), ("programme", 4), ("number", 4)),
+    ),
+    "news": Source(
+        "news",
+        _("News"),
+        "title",
+        (("title", 10), ("summary", 4), ("body", 1)),
+    ),
+    "talk": Source(
+        "talk",
+        _("Talk or event"),
+        "title",
+        (("title", 10), ("event", 4), ("location", 2), ("abstract", 1)),
+    ),
+    "course": Source(
+        "course",
+        _("Course"),
+        "title",
+        (("title", 10), ("code", 10), ("term", 2), ("description", 1)),
+    ),
 }
 AUTHOR_WEIGHT = 6
 PG_WEIGHTS = {10: "A", 6: "B", 4: "B", 3: "C", 2: "C", 1: "D"}
@@ -110,6 +135,10 @@ def search(query):
         (SOURCES["publication"], Publication.objects.with_authors()),
         (SOURCES["person"], Person.objects.all()),
         (SOURCES["theme"], ResearchTheme.objects.active()),
+        (SOURCES["grant"], Grant.objects.all()),
+        (SOURCES["news"], NewsPost.objects.all()),
+        (SOURCES["talk"], Talk.objects.all()),
+        (SOURCES["course"], Course.objects.all()),
     ):
         hits.extend(_search_source(source, queryset, query, terms, use_postgres))
     hits.sort(key=lambda hit: (-hit.tier, -hit.score, hit.title.casefold()))

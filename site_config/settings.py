@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "people",
     "research",
     "publications",
+    "news",
 ]
 
 MIDDLEWARE = [

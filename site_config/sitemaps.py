@@ -10,11 +10,13 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from news.models import Course, NewsPost, Talk
+from news.sitemaps import SITEMAPS as NEWS_SITEMAPS
 from people.models import Person
 from people.sitemaps import PersonSitemap
 from publications.models import Publication
 from publications.sitemaps import PublicationSitemap
-from research.models import ResearchTheme
+from research.models import Grant, ResearchTheme
 from research.sitemaps import ThemeSitemap
 from site_config.models import SiteProfile
 
@@ -26,7 +28,17 @@ class ListPagesSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["home", "research:list", "people:list", "publications:list"]
+        return [
+            "home",
+            "research:list",
+            "people:list",
+            "publications:list",
+            "software:list",
+            "funding:list",
+            "news:list",
+            "talks:list",
+            "teaching:list",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -37,6 +49,15 @@ class ListPagesSitemap(Sitemap):
                 "research:list": _latest(ResearchTheme.objects.active()),
                 "people:list": _latest(Person.objects.all()),
                 "publications:list": _latest(Publication.objects.all()),
+                "software:list": _latest(
+                    Publication.objects.filter(
+                        kind__in=[Publication.Kind.SOFTWARE, Publication.Kind.DATASET]
+                    )
+                ),
+                "funding:list": _latest(Grant.objects.all()),
+                "news:list": _latest(NewsPost.objects.all()),
+                "talks:list": _latest(Talk.objects.all()),
+                "teaching:list": _latest(Course.objects.all()),
             }
             profile = SiteProfile.objects.aggregate(latest=Max("updated_at"))["latest"]
             latest["home"] = max(
@@ -44,7 +65,8 @@ class ListPagesSitemap(Sitemap):
                 default=None,
             )
             self._latest = latest
-        return self._latest[item]
+        # A section with no rows yet still has a page: date it with the site.
+        return self._latest[item] or self._latest["home"]
 
 
 SITEMAPS = {
@@ -52,6 +74,7 @@ SITEMAPS = {
     "themes": ThemeSitemap,
     "people": PersonSitemap,
     "publications": PublicationSitemap,
+    **NEWS_SITEMAPS,
 }
 
 

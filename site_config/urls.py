@@ -10,8 +10,14 @@ from site_config.markup import views as markdownx_views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("research/", include("research.urls")),
+    path("people/<slug:slug>/cv/", views.PersonCVView.as_view(), name="person_cv"),
     path("people/", include("people.urls")),
     path("publications/", include("publications.urls")),
+    path("software/", include("publications.urls_software")),
+    path("funding/", include("research.urls_funding")),
+    path("news/", include("news.urls")),
+    path("talks/", include("news.urls_talks")),
+    path("teaching/", include("news.urls_teaching")),
     # markdownx's own views are open to anyone; these keep its URL names for its
     # widget script but answer staff only and sanitize or re-encode.
     path(

@@ -25,6 +25,9 @@ BIBTEX_TYPES = {
     Kind.CHAPTER: ("incollection", "booktitle"),
     Kind.REPORT: ("techreport", "institution"),
     Kind.TALK: ("misc", "howpublished"),
+    # biblatex's own types; the venue of software and data is the publisher.
+    Kind.SOFTWARE: ("software", "howpublished"),
+    Kind.DATASET: ("dataset", "howpublished"),
     Kind.OTHER: ("misc", "howpublished"),
 }
 PUBSTATES = {
@@ -55,6 +58,8 @@ CSL_TYPES = {
     Kind.CHAPTER: "chapter",
     Kind.REPORT: "report",
     Kind.TALK: "speech",
+    Kind.SOFTWARE: "software",
+    Kind.DATASET: "dataset",
     Kind.OTHER: "document",
 }
 RIS_TYPES = {
@@ -66,6 +71,8 @@ RIS_TYPES = {
     Kind.CHAPTER: "CHAP",
     Kind.REPORT: "RPRT",
     Kind.TALK: "SLIDE",
+    Kind.SOFTWARE: "COMP",
+    Kind.DATASET: "DATA",
     Kind.OTHER: "GEN",
 }
 LINKS = [
@@ -263,6 +270,10 @@ def to_bibtex(publication, *, site_fields=False):
         add("eprint", _verbatim(publication.arxiv_id), raw=True)
         add("archiveprefix", "arXiv", raw=True)
     add("url", _verbatim(publication.url), raw=True)
+    # biblatex @software/@dataset fields (biblatex-software names the last two).
+    add("version", publication.version)
+    add("license", publication.license)
+    add("repository", _verbatim(publication.repository_url), raw=True)
     add("pubstate", PUBSTATES.get(publication.status), raw=True)
     add("abbr", publication.abbr)
     add("shortjournal", publication.venue_short)
@@ -376,6 +387,7 @@ def to_csl(publication):
         "keyword": publication.keywords,
         "language": publication.language,
         "note": "\n".join(n for n in notes if n),
+        "version": publication.version,
     }
     if publication.status in PUBSTATES:
         optional["status"] = publication.get_status_display()
@@ -428,7 +440,8 @@ def to_ris(publication):
         ("EP", last),
         ("PB", publication.publisher),
         ("DO", publication.doi),
-        ("UR", publication.url or publication.arxiv_url),
+        ("UR", publication.url or publication.arxiv_url or publication.repository_url),
+        ("ET", publication.version),
         ("AB", publication.abstract),
         ("ID", bibtex_key(publication)),
     ]:

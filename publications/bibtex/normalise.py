@@ -55,6 +55,11 @@ TYPE_KINDS = {
     "talk": Kind.TALK,
     "lecture": Kind.TALK,
     "preprint": Kind.PREPRINT,
+    # biblatex 3.x; biblatex-software adds the version and module entries.
+    "software": Kind.SOFTWARE,
+    "softwareversion": Kind.SOFTWARE,
+    "softwaremodule": Kind.SOFTWARE,
+    "dataset": Kind.DATASET,
 }
 # Name lists: BibTeX name syntax whatever the reader (see parse.Entry).
 NAME_FIELDS = {"author", "editor"}
@@ -116,6 +121,9 @@ TEXT_FIELDS = [
     "video_url",
     "project_url",
     "poster_url",
+    "repository_url",
+    "version",
+    "license",
     "abstract",
     "keywords",
     "note",
@@ -195,6 +203,8 @@ MAPPED_FIELDS = {
     "url", "abbr", "shortjournal", "shortbooktitle", "selected", "bibtex_show",
     "award_name", "pubstate", "pubstatus", "author+an", "cofirstauthors",
     "correspondingauthors", "crossref", "eventtitle", "type",
+    # biblatex @software/@dataset (biblatex-software names the last two).
+    "version", "license", "repository",
 }  # fmt: skip
 # Bookkeeping of reference managers and local files: read, named in the report
 # (-v 2), neither stored nor exported (docs/bibtex.md, "Ignored fields").
@@ -590,6 +600,9 @@ def normalise(entry, *, marks=None):
         "bib_note": bib_note,
         "howpublished": "" if howpublished == venue else howpublished,
         "institution": "" if institution == venue else institution,
+        "repository_url": _link(fields, "repository", warnings, other),
+        "version": _text(fields, "version"),
+        "license": _text(fields, "license"),
         "authors_raw": names.raw,
         "authors_et_al": names.et_al,
         "is_selected": _flag(fields, "selected", False),

@@ -13,7 +13,7 @@ from research.models import ResearchTheme
 from site_config import demo_data
 from site_config.models import SiteProfile
 
-CONTENT_APPS = ["people", "research", "publications", "site_config"]
+CONTENT_APPS = ["people", "research", "publications", "news", "site_config"]
 
 
 @pytest.fixture
@@ -38,7 +38,8 @@ def _load(*args):
 
 def test_demo_builds_the_seed_page_structure(db, media):
     _load()
-    assert Publication.objects.published().count() == 12
+    # 12 papers as on the seed page, and 3 software packages and datasets.
+    assert Publication.objects.published().count() == 15
     assert Publication.objects.preprints().count() == 4
     pi = Person.objects.get(role=Person.Role.PI)
     assert pi.native_name == "文书岚"
@@ -80,7 +81,7 @@ def test_running_the_demo_twice_creates_nothing_new(db, media):
     second = _load()
     assert _row_counts() == counts
     assert sorted(p.name for p in (media / "people").iterdir()) == files
-    assert "129 new rows" in first
+    assert "161 new rows" in first
     assert "0 new rows" in second
 
 
@@ -111,7 +112,7 @@ def test_lost_photo_files_are_drawn_again(db, media):
 
 def test_dry_run_changes_nothing(db, media):
     out = _load("--dry-run")
-    assert "Would load the demo group: 129 new rows." in out
+    assert "Would load the demo group: 161 new rows." in out
     assert Person.objects.count() == 0
     assert not (media / "people").exists()
 

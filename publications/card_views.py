@@ -1,0 +1,29 @@
+"""`/publications/<slug>/card.png`: the OpenGraph card of a publication that has
+no preview image of its own (see site_config/cards.py)."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from publications.models import Publication
+from site_config.markup.math import plain_math_text
+from site_config.media.cards import card_png
+from site_config.models import SiteProfile
+from site_config.pagecache.public import public_page
+
+
+@public_page()
+@require_GET
+@cache_control(max_age=86400, public=True)
+def publication_card(request, slug):
+    """PNG, 1200×630: the plain-text title (math as TeX source) and group name."""
+    publication = get_object_or_404(
+        Publication.objects.only("title", "kind"), slug=slug
+    )
+    png = card_png(
+        plain_math_text(publication.title),
+        SiteProfile.load().group_name,
+        kicker=publication.get_kind_display(),
+    )
+    return HttpResponse(png, content_type="image/png")
