@@ -429,7 +429,8 @@ def to_ris(publication):
     first, _, last = publication.pages.partition("--")
     for tag, value in [
         ("T3", publication.series),
-        ("ET", publication.edition),
+        # RIS has one edition tag; software and data put their version there.
+        ("ET", publication.edition or publication.version),
         ("CY", publication.address),
         ("SN", publication.isbn or publication.issn),
         ("LA", publication.language),
@@ -441,7 +442,6 @@ def to_ris(publication):
         ("PB", publication.publisher),
         ("DO", publication.doi),
         ("UR", publication.url or publication.arxiv_url or publication.repository_url),
-        ("ET", publication.version),
         ("AB", publication.abstract),
         ("ID", bibtex_key(publication)),
     ]:
