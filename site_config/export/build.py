@@ -367,7 +367,12 @@ class _Walk:
 
 
 def _asset_source(target, static_path, media_path):
-    """The file on disk behind a static or media URL path, or None."""
+    """The file on disk behind a static or media URL path, or None.
+
+    Storages without a local filesystem (S3 and the like) raise
+    NotImplementedError from ``path()``: their files are not copied, and
+    ``--check`` then names the links that point at them.
+    """
     if static_path and target.path.startswith(static_path):
         name = target.path[len(static_path) :]
         try:
