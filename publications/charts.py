@@ -55,6 +55,20 @@ def _nice_step(top):
     return 1000
 
 
+def busiest_phrase(counts):
+    """Where a chart of [(year, count), ...] peaks, ties named: "most in 2021
+    (2)", "most in 2019, 2020 and 2021 (2 each)", or "2 each year" when every
+    year ties."""
+    top = max(count for _year, count in counts)
+    years = [str(year) for year, count in counts if count == top]
+    if len(years) == 1:
+        return f"most in {years[0]} ({top})"
+    if len(years) == len(counts):
+        return f"{top} each year"
+    named = f"{', '.join(years[:-1])} and {years[-1]}"
+    return f"most in {named} ({top} each)"
+
+
 def year_chart(counts, *, title, subject=""):
     """Geometry of a bar chart for [(year, count), ...]; None when there is nothing."""
     if not counts:
@@ -87,12 +101,11 @@ def year_chart(counts, *, title, subject=""):
         (value, round(CHART_HEIGHT - MARGIN_BOTTOM - plot_height * value / top, 2))
         for value in range(0, top + 1, step)
     ]
-    busiest = max(counts, key=lambda pair: pair[1])
     total = sum(count for _year, count in counts)
     description = (
         f"{total} publication{'s' if total != 1 else ''}"
         f"{' of ' + subject if subject else ''} from {counts[0][0]} to "
-        f"{counts[-1][0]}; most in {busiest[0]} ({busiest[1]})."
+        f"{counts[-1][0]}; {busiest_phrase(counts)}."
     )
     return YearChart(title=title, description=description, bars=bars, ticks=ticks)
 

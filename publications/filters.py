@@ -1,6 +1,7 @@
 """Publication filters that combine, and how many items each filter value leaves.
 
-The filter values are the GET parameters of the publications page: `year`,
+The filter values are the GET parameters of the publications page: `q` (words
+a title, venue, keyword or author name holds, accents and case ignored), `year`,
 `type` (a Publication.Kind), `theme` (a slug; its sub-themes count too, and so
 do publications its description cites), `person` (a slug), `status` and
 `selected`. `facet_counts` answers "how many would I see if I picked this
@@ -15,9 +16,10 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 
 from people.models import Person
 from publications.models import Authorship, Publication
+from site_config.core.text import words_of
 from site_config.markup.render import cited_keys
 
-FILTER_NAMES = ("year", "type", "theme", "person", "status", "selected")
+FILTER_NAMES = ("q", "year", "type", "theme", "person", "status", "selected")
 
 
 @dataclass
@@ -74,6 +76,8 @@ def apply_filters(queryset, values, *, theme_tree, skip=None):
     values maps filter names to cleaned values; empty values do not filter.
     """
     values = values or {}
+    if values.get("q") and skip != "q":
+        queryset = queryset.matching_words(words_of(values["q"]))
     if values.get("year") and skip != "year":
         queryset = queryset.filter(year=values["year"])
     if values.get("type") and skip != "type":

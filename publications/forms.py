@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from publications.filters import FILTER_NAMES
 from publications.models import Publication
+from site_config.core.text import MAX_QUERY_LENGTH
 
 
 def _invalid(message):
@@ -34,6 +35,12 @@ class FlagCheckbox(forms.CheckboxInput):
 class PublicationFilterForm(forms.Form):
     """The GET filter bar; every value is optional and the values combine."""
 
+    q = forms.CharField(
+        label=_("Words"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("In the title, venue, keywords or author names."),
+    )
     year = forms.TypedChoiceField(
         label=_("Year"),
         required=False,
@@ -75,19 +82,30 @@ class PublicationFilterForm(forms.Form):
         label=_("Selected only"), required=False, widget=FlagCheckbox
     )
 
-    def __init__(self, data, *, years, theme_tree, people):
+    def __init__(self, data, *, years, theme_tree, people, kinds=None, statuses=None):
         """data is request.GET; years [int, ...] newest first; theme_tree a
-        research.tree.ThemeTree; people the Persons the person filter offers."""
+        research.tree.ThemeTree; people the Persons the person filter offers;
+        kinds and statuses the values some publication has (None: all).
+
+        A type or status no publication has is not offered ("Thesis (0)" would
+        lead nowhere), unless data asks for it: the choice stays, selected.
+        """
         super().__init__(data)
         choices = {
             "year": [(y, y) for y in years],
-            "type": Publication.Kind.choices,
-            "status": Publication.Status.choices,
+            "type": _present(Publication.Kind.choices, kinds, data.get("type")),
+            "status": _present(
+                Publication.Status.choices, statuses, data.get("status")
+            ),
             "theme": list(_indented(theme_tree)),
             "person": [(p.slug, p.full_name) for p in people],
         }
         for name, values in choices.items():
             self.fields[name].choices = [("", _("Any")), *values]
+
+    def clean_q(self):
+        # Read as the filter reads it (words_of): a long query is cut, not refused.
+        return self.cleaned_data["q"][:MAX_QUERY_LENGTH]
 
     def filter_values(self):
         """The valid values only: a bad one is reported and left out."""
@@ -97,6 +115,8 @@ class PublicationFilterForm(forms.Form):
     def add_counts(self, facets):
         """Label each choice with how many publications picking it would show."""
         for name in FILTER_NAMES:
+            if name == "q":
+                continue
             if name == "selected":
                 # The bound field copied the label when the form was cleaned.
                 self[name].label = _("Selected only (%(n)d)") % {"n": facets.selected}
@@ -105,6 +125,13 @@ class PublicationFilterForm(forms.Form):
                 (value, f"{label} ({facets.of(name, value)})" if value else label)
                 for value, label in self.fields[name].choices
             ]
+
+
+def _present(choices, present, asked):
+    """The (value, label) choices some publication has, and the one asked for."""
+    if present is None:
+        return choices
+    return [(value, label) for value, label in choices if value in {*present, asked}]
 
 
 def _indented(tree):

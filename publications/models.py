@@ -98,6 +98,24 @@ class PublicationQuerySet(models.QuerySet):
         )
         return {publication.bibtex_key: publication for publication in found}
 
+    def matching_words(self, words):
+        """Publications whose title, venue, keywords or an author's name holds
+        every one of words, accents and case ignored (the ``folded`` lookup of
+        site_config.core.lookups); each once, without DISTINCT."""
+        queryset = self
+        for word in words:
+            authored = Authorship.objects.filter(
+                Q(person__full_name__folded=word) | Q(printed_name__folded=word)
+            )
+            queryset = queryset.filter(
+                Q(title__folded=word)
+                | Q(venue__folded=word)
+                | Q(venue_short__folded=word)
+                | Q(keywords__folded=word)
+                | Q(pk__in=authored.values("publication"))
+            )
+        return queryset
+
     def with_person(self, person_id):
         """Publications person_id authored, each once (no DISTINCT needed)."""
         links = Authorship.objects.filter(person=person_id)

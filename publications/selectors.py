@@ -58,13 +58,21 @@ def publication_list_page(query):
     # Theme and person are the only filters the grouped query needs; the raw
     # values serve, since an invalid one is dropped from the filter and its
     # column is then never read. The form's years come from the rows.
+    # The text filter narrows every count, so the grouped rows start from it.
     rows = grouped_rows(
-        Publication.objects.all(),
+        apply_filters(
+            Publication.objects.all(), {"q": query.get("q")}, theme_tree=tree
+        ),
         {"theme": query.get("theme"), "person": requested_person},
         theme_tree=tree,
     )
     form = PublicationFilterForm(
-        query, years=years_of(rows), theme_tree=tree, people=people
+        query,
+        years=years_of(rows),
+        kinds={row["kind"] for row in rows},
+        statuses={row["status"] for row in rows},
+        theme_tree=tree,
+        people=people,
     )
     form.is_valid()
     values = form.filter_values()

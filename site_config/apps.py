@@ -11,12 +11,13 @@ class SiteConfigConfig(AppConfig):
     def ready(self):
         # Imported once the registry is ready, as Django's docs prescribe for
         # signal receivers: they look models up by label when they connect.
-        from site_config.core import cleaning
+        from site_config.core import cleaning, lookups
         from site_config.export import tasks as export_tasks
         from site_config.media import cleanup
         from site_config.pagecache import invalidation
 
         cleanup.connect()
         cleaning.connect()
+        lookups.connect()
         invalidation.connect()
         export_tasks.connect()

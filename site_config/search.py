@@ -1,9 +1,11 @@
 """One search over publications, people and research themes.
 
 Hits whose title (or a person's name) holds the words come first, then the rest
-by relevance. PostgreSQL ranks with its full-text search (stemming: "transformers"
-finds "Transformer"); other databases match words with `icontains` and rank by
-where the words occur. Either way a query costs a fixed number of queries.
+by relevance. Words match with accents and case ignored on every database
+(``field__folded``, site_config.core.lookups: "Lahner" finds "Lähner");
+PostgreSQL also ranks with its full-text search (stemming: "transformers" finds
+"Transformer"); elsewhere hits rank by where the words occur. Either way a
+query costs a fixed number of queries.
 """
 
 import re
@@ -21,10 +23,9 @@ from news.models import Course, NewsPost, Talk
 from people.models import Person
 from publications.models import Authorship, Publication
 from research.models import Grant, ResearchTheme
+from site_config.core.text import MAX_QUERY_LENGTH, fold, fold_spans, words_of
 from site_config.markup.math import plain_math_text
 
-MAX_QUERY_LENGTH = 200
-MAX_TERMS = 8
 MAX_HITS_PER_KIND = 50
 SNIPPET_CHARS = 180
 
@@ -108,6 +109,7 @@ class Hit:
     snippet: str
     tier: int  # 2: every word in the title or name, 1: some, 0: none
     score: float
+    authors: str = ""  # a publication's authors, comma-separated, words marked
 
     @property
     def url(self):
@@ -115,13 +117,8 @@ class Hit:
 
 
 def terms_of(query):
-    """The words of a query, at most MAX_TERMS, quotes and operators dropped."""
-    words = re.findall(r"[\w][\w.+'’-]*", (query or "")[:MAX_QUERY_LENGTH])
-    seen = []
-    for word in words:
-        if word.casefold() not in (w.casefold() for w in seen):
-            seen.append(word)
-    return seen[:MAX_TERMS]
+    """The words of a query (site_config.core.text.words_of)."""
+    return words_of(query)
 
 
 def search(query):
@@ -148,9 +145,11 @@ def search(query):
 def _word_match(source, term):
     condition = Q()
     for name, _weight in source.fields:
-        condition |= Q(**{f"{name}__icontains": term})
+        condition |= Q(**{f"{name}__folded": term})
     if source.kind == "publication":
-        authored = Authorship.objects.filter(person__full_name__icontains=term)
+        authored = Authorship.objects.filter(
+            Q(person__full_name__folded=term) | Q(printed_name__folded=term)
+        )
         condition |= Q(pk__in=authored.values("publication"))
     return condition
 
@@ -187,8 +186,9 @@ def _pg_vector(source):
 
 def _hit(source, row, terms):
     title = getattr(row, source.title_field)
-    folded_terms = [term.casefold() for term in terms]
-    in_title = [term in title.casefold() for term in folded_terms]
+    folded_terms = [fold(term) for term in terms]
+    folded_title = fold(title)
+    in_title = [term in folded_title for term in folded_terms]
     title_rank = getattr(row, "title_rank", 0) or 0
     if all(in_title) or title_rank > 0 and any(in_title):
         tier = 2
@@ -199,11 +199,12 @@ def _hit(source, row, terms):
     score = 0.0
     texts = {name: (getattr(row, name) or "") for name, _weight in source.fields}
     if source.kind == "publication":
-        texts["authors"] = " ".join(a.display_name for a in row.ordered_authorships())
+        texts["authors"] = ", ".join(a.display_name for a in row.ordered_authorships())
     weights = dict(source.fields) | {"authors": AUTHOR_WEIGHT}
+    folded_texts = {name: fold(text) for name, text in texts.items()}
     for term in folded_terms:
-        for name, text in texts.items():
-            if term in text.casefold():
+        for name, text in folded_texts.items():
+            if term in text:
                 score += weights[name]
     score += float(getattr(row, "search_rank", 0) or 0)
     snippet_source = next(
@@ -211,12 +212,10 @@ def _hit(source, row, terms):
             texts[name]
             for name, _weight in source.fields
             if name != source.title_field
-            and any(t in texts[name].casefold() for t in folded_terms)
+            and any(t in folded_texts[name] for t in folded_terms)
         ),
         "",
     )
-    if source.kind == "publication" and not snippet_source:
-        snippet_source = texts["authors"]
     return Hit(
         kind=source.kind,
         label=source.label,
@@ -225,31 +224,31 @@ def _hit(source, row, terms):
         snippet=snippet(snippet_source, terms),
         tier=tier,
         score=score,
+        authors=snippet(texts.get("authors", ""), terms),
     )
 
 
 def snippet(text, terms):
-    """About SNIPPET_CHARS of plain text around the first matched word, marked."""
+    """About SNIPPET_CHARS of plain text around the first matched word, marked.
+
+    Words are found with accents and case ignored (fold_spans), as the
+    database found them: "Lahner" marks "Lähner".
+    """
     text = " ".join(plain_math_text(_strip_markdown(text)).split())
     if not text:
         return ""
-    folded = text.casefold()
-    positions = [folded.find(t.casefold()) for t in terms if t.casefold() in folded]
-    first = min(positions, default=0)
+    spans = fold_spans(text, terms)
+    first = spans[0][0] if spans else 0
     start = max(0, first - SNIPPET_CHARS // 3)
     piece = text[start : start + SNIPPET_CHARS]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
-    pattern = re.compile(
-        "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)),
-        re.IGNORECASE,
-    )
     marked = []
     position = 0
-    for match in pattern.finditer(piece):
-        marked.append(escape(piece[position : match.start()]))
-        marked.append(f"<mark>{escape(match.group(0))}</mark>")
-        position = match.end()
+    for match_start, match_end in fold_spans(piece, terms):
+        marked.append(escape(piece[position:match_start]))
+        marked.append(f"<mark>{escape(piece[match_start:match_end])}</mark>")
+        position = match_end
     marked.append(escape(piece[position:]))
     return mark_safe(prefix + "".join(marked) + suffix)  # noqa: S308 - escaped
 

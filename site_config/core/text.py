@@ -1,13 +1,17 @@
 """Text folding, slugs and cleaning: the one home of each rule, for every app.
 
 `fold` is how names, titles and keys are compared (people's name keys, the
-importer's matching); `slug_base` is how a title or a name becomes a URL slug,
-and `unique_slug` / `unique_slugs` make it unique for one row or for a batch.
+importer's matching, site search and the publications list's text filter, in
+Python and, through `site_config.core.lookups`, in SQL); `fold_spans` finds
+where folded words occur in the original text (search snippets mark them);
+`slug_base` is how a title or a name in any script becomes a URL slug, and
+`unique_slug` / `unique_slugs` make it unique for one row or for a batch.
 """
 
 import re
 import unicodedata
 
+from anyascii import anyascii
 from django.db import models
 from django.utils.text import slugify
 
@@ -32,13 +36,109 @@ def fold(text):
     return _NON_WORD.sub(" ", stripped.casefold()).strip()
 
 
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 8
+_QUERY_WORD = re.compile(r"[\w][\w.+'’-]*")
+
+
+def words_of(query):
+    """The words a visitor typed, each once, at most MAX_QUERY_WORDS.
+
+    str (or None) in, [str, ...] out in typed order; quotes and operators are
+    dropped, words repeated in another case or accent (fold) are kept once,
+    and only the first MAX_QUERY_LENGTH characters are read. Site search and
+    the publications list's text filter read queries with it.
+    """
+    words, seen = [], set()
+    for word in _QUERY_WORD.findall((query or "")[:MAX_QUERY_LENGTH]):
+        key = fold(word)
+        if key and key not in seen:
+            seen.add(key)
+            words.append(word)
+    return words[:MAX_QUERY_WORDS]
+
+
+def _fold_char(char):
+    """One character folded as `fold` folds it, without its word splitting."""
+    if char.isascii():
+        return char.lower()
+    decomposed = unicodedata.normalize("NFKD", char)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = stripped.replace("ß", "ss").replace("ł", "l").replace("Ł", "l")
+    stripped = stripped.replace("ø", "o").replace("Ø", "o").replace("æ", "ae")
+    return stripped.casefold()
+
+
+def fold_spans(text, words):
+    """[(start, end), ...] of text where any of words occurs, folded.
+
+    Accents and case are ignored as `fold` ignores them ("Lahner" is found in
+    "Lähner"); the spans index the original text, sorted, not overlapping,
+    longest word first where two start together. Used to mark search hits.
+    """
+    folded, origin = [], []
+    for index, char in enumerate(text or ""):
+        piece = _fold_char(char)
+        folded.append(piece)
+        origin.extend([index] * len(piece))
+    haystack = "".join(folded)
+    needles = sorted(
+        {"".join(map(_fold_char, w)) for w in words if w}, key=len, reverse=True
+    )
+    spans, position = [], 0
+    while needles and position < len(haystack):
+        found = [
+            (at, -len(n)) for n in needles if (at := haystack.find(n, position)) >= 0
+        ]
+        if not found:
+            break
+        at, negative_length = min(found)
+        end = at - negative_length
+        spans.append((origin[at], origin[end - 1] + 1))
+        position = end
+    return spans
+
+
+# Characters that stand for a syllable or a word, not a letter: each one's
+# transliteration is a word of its own in a slug.
+_SYLLABIC = ("CJK UNIFIED IDEOGRAPH", "CJK COMPATIBILITY IDEOGRAPH", "HANGUL SYLLABLE")
+
+
+def transliterate(text):
+    """text in Latin letters: ASCII out for any script (anyascii).
+
+    "Обзор методов" -> "Obzor metodov", "深度学习" -> "Shen Du Xue Xi",
+    "박지민" -> "Bag Ji Min": each Chinese character and Hangul syllable is its
+    own word, so a slug reads "shen-du-xue-xi" rather than one long run.
+    anyascii (ISC licence, no dependencies, maintained) covers every script,
+    CJK included; docs/architecture.md says why it was chosen.
+    """
+    if text.isascii():
+        return text
+    pieces = []
+    for char in text:
+        if char.isascii():
+            pieces.append(char)
+        elif unicodedata.name(char, "").startswith(_SYLLABIC):
+            pieces.append(f" {anyascii(char)} ")
+        else:
+            pieces.append(anyascii(char))
+    return "".join(pieces)
+
+
 def slug_base(text, *, max_length=120):
     """The slug text gives before any "-2" suffix: folded, ASCII, hyphenated.
 
-    Leaves room for the suffix within max_length; "item" when nothing is left
-    (a title of symbols only).
+    Any script is transliterated (`transliterate`), so a title in Chinese,
+    Japanese or Russian gives a slug of its own words, whatever order rows
+    are made in. Leaves room for the suffix within max_length; "item" only
+    when nothing is left (a title of symbols only).
     """
-    return slugify(fold(text))[: max_length - 8].strip("-") or "item"
+    # Transliterated before folding: fold's decomposition would split a
+    # Hangul syllable into letters that anyascii reads one by one.
+    return (
+        slugify(fold(transliterate(text or "")))[: max_length - 8].strip("-") or "item"
+    )
 
 
 def unique_slug(model, text, *, max_length=120, exclude_pk=None, taken=None):

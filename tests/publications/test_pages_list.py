@@ -291,3 +291,49 @@ def test_count_phrase_names_only_the_counts_that_are_not_zero(
     published, preprints, phrase
 ):
     assert count_phrase(published, preprints) == phrase
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("Lahner", ["Spectral Shape Matching"]),
+        ("rodola", ["Spectral Shape Matching", "Functional Maps"]),
+        ("Penaloza neurips", ["Functional Maps"]),
+        ("SPECTRAL", ["Spectral Shape Matching"]),
+        ("nobody", []),
+    ],
+)
+def test_words_filter_ignores_accents_and_case(
+    client, make_publication, words, expected
+):
+    make_publication(
+        "Spectral Shape Matching", year=2024, authors=["Zorah Lähner", "E. Rodolà"]
+    )
+    make_publication(
+        "Functional Maps",
+        year=2023,
+        venue="NeurIPS",
+        authors=["Rafael Peñaloza", "E. Rodolà"],
+    )
+    make_publication("Unrelated", year=2022, authors=["Ada Plain"])
+    html = _get(client, q=words)
+    assert _titles(html) == expected
+    assert f'value="{words}"' in html
+
+
+def test_words_filter_narrows_every_count(client, make_publication):
+    make_publication("Spectral Shape Matching", year=2024, kind="conference")
+    make_publication("Other", year=2023, kind="article")
+    html = _get(client, q="spectral")
+    assert '<option value="conference">Conference paper (1)</option>' in html
+    assert '<option value="2023">' not in html
+
+
+def test_type_and_status_filters_offer_only_values_with_papers(client, catalogue):
+    html = _get(client)
+    assert ">Thesis (" not in html
+    assert ">Under review (" not in html
+    assert '<option value="conference">Conference paper (1)</option>' in html
+    # A value asked for in the URL stays, selected, even with nothing to show.
+    html = _get(client, type="thesis")
+    assert '<option value="thesis" selected>Thesis (0)</option>' in html

@@ -34,6 +34,22 @@ def test_year_chart_geometry_scales_bars_to_counts():
     assert year_chart([], title="T") is None
 
 
+@pytest.mark.parametrize(
+    ("counts", "phrase"),
+    [
+        (
+            [(2019, 2), (2020, 2), (2021, 2), (2022, 1)],
+            "most in 2019, 2020 and 2021 (2 each)",
+        ),
+        ([(2020, 1), (2021, 0), (2022, 1)], "most in 2020 and 2022 (1 each)"),
+        ([(2020, 3), (2021, 3)], "3 each year"),
+        ([(2020, 3)], "most in 2020 (3)"),
+    ],
+)
+def test_chart_caption_names_every_year_that_ties(counts, phrase):
+    assert year_chart(counts, title="T").description.endswith(f"; {phrase}.")
+
+
 def test_group_chart_is_accessible_inline_svg(make_publication):
     make_publication("A", year=2021)
     make_publication("B", year=2023)
@@ -47,7 +63,8 @@ def test_group_chart_is_accessible_inline_svg(make_publication):
     title_id, desc_id = svg.get("aria-labelledby").split()
     assert svg.find(f"{SVG}title").get("id") == title_id
     assert svg.find(f"{SVG}desc").text == (
-        "2 publications from 2021 to 2023; most in 2021 (1)."
+        # Two years tie: both are named (issue 12), not the first alone.
+        "2 publications from 2021 to 2023; most in 2021 and 2023 (1 each)."
     )
     bars = svg.findall(f".//{SVG}rect")
     assert [bar.find(f"{SVG}title").text for bar in bars] == [

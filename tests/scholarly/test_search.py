@@ -96,3 +96,29 @@ def test_empty_and_unmatched_queries_explain_themselves(client, corpus):
     assert "Nothing matches “zzzqqq”" in response.text
     response = client.get(reverse("search"), {"q": "!!!"})
     assert "Type a word" in response.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "marked"),
+    [
+        ("Lahner", "Zorah Lähner", "Zorah <mark>Lähner</mark>"),
+        ("rodola", "Emanuele Rodolà", "Emanuele <mark>Rodolà</mark>"),
+        ("Penaloza", "Peñaloza", "<mark>Peñaloza</mark>"),
+    ],
+)
+def test_search_ignores_accents_and_case(make_publication, typed, name, marked):
+    make_publication("Spectral shape matching", authors=[name, "Ada Plain"])
+    make_publication("Unrelated study")
+    hits = search(typed)
+    assert [(hit.kind, hit.title) for hit in hits] == [
+        ("person", name),
+        ("publication", "Spectral shape matching"),
+    ]
+    # The author list reads with commas, the matched name marked.
+    assert hits[1].authors == f"{marked}, Ada Plain"
+
+
+def test_search_page_lists_authors_with_commas(client, make_publication):
+    make_publication("Shape matching", authors=["Zorah Lähner", "Ada Plain", "Bo Li"])
+    html = client.get(reverse("search"), {"q": "shape"}).text
+    assert '<p class="search-hit__authors">Zorah Lähner, Ada Plain, Bo Li</p>' in html
