@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
-from people.names import name_key, person_name_fields, split_name
+from people.names import name_key, person_name_fields, printed_name, split_name
 from site_config.core.text import unique_slug
 from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_raster_image
@@ -179,6 +179,8 @@ class Person(models.Model):
             self.given_name, self.family_name = person_name_fields(
                 split_name(self.full_name)
             )
+        # "太郎 田中" is stored as it is shown: 田中太郎 (people.names).
+        self.full_name = self.display_name
         if not self.slug:
             self.slug = unique_slug(Person, self.full_name, exclude_pk=self.pk)
         super().save(*args, **kwargs)
@@ -189,6 +191,14 @@ class Person(models.Model):
     def clean(self):
         # Cited BibTeX keys must name a publication: never a silent blank citation.
         validate_citations(self, ["bio"])
+
+    @property
+    def display_name(self):
+        """The name as printed everywhere: full_name, except that a CJK name
+        reads family name first without a space (people.names.printed_name)."""
+        return printed_name(
+            self.full_name, given=self.given_name, family=self.family_name
+        )
 
     @property
     def initials(self):

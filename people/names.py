@@ -1,9 +1,16 @@
-"""Splitting personal names by BibTeX's rules and building match keys.
+"""Splitting personal names by BibTeX's rules, printing them, building match keys.
 
 Used by the people app (name variants) and by the BibTeX importer, so that
 "E, Weinan", "Weinan E" and "W. E" all reduce to comparable keys.
+
+Chinese, Japanese and Korean names are printed family name first without a
+space (田中太郎, 王明泽, 박지민), as they are written in those scripts; a name
+in one of them written without a comma ("田中 太郎") is read in that order,
+family name first. `NameParts.display` and `printed_name` are the one home of
+that rule for people, the importer and authorships.
 """
 
+import unicodedata
 from dataclasses import dataclass
 
 from site_config.core.text import fold
@@ -18,8 +25,13 @@ class NameParts:
 
     @property
     def display(self):
+        """The name as printed: "Ada Lovelace", "Martin Luther King, Jr",
+        and family name first without a space in CJK scripts ("田中太郎")."""
         family = " ".join(part for part in (self.von, self.family) if part)
-        name = " ".join(part for part in (self.given, family) if part)
+        if is_cjk(self.given) and is_cjk(family):
+            name = family + self.given
+        else:
+            name = " ".join(part for part in (self.given, family) if part)
         return f"{name}, {self.suffix}" if self.suffix else name
 
     @property
@@ -36,6 +48,47 @@ class NameParts:
     def is_initials_only(self):
         words = [w.strip(".") for w in self.given.replace("-", " ").split()]
         return bool(words) and all(len(w) <= 1 for w in words)
+
+
+# Unicode character names of the scripts whose names read family name first,
+# without a space: Han ideographs (and their iteration mark), kana, Hangul.
+_CJK_NAMES = (
+    "CJK UNIFIED IDEOGRAPH",
+    "CJK COMPATIBILITY IDEOGRAPH",
+    "IDEOGRAPHIC",
+    "HIRAGANA",
+    "KATAKANA",
+    "HANGUL",
+)
+
+
+def is_cjk(text):
+    """True when every letter of text is Chinese, Japanese or Korean.
+
+    str in; False for text without letters. Spaces and punctuation ("・")
+    do not count either way.
+    """
+    letters = [char for char in text or "" if char.isalpha()]
+    return bool(letters) and all(
+        unicodedata.name(char, "").startswith(_CJK_NAMES) for char in letters
+    )
+
+
+def printed_name(printed, *, given="", family=""):
+    """How a name as printed on a paper is shown, given its person's parts.
+
+    A CJK name printed in Western order with a space ("太郎 田中", as imports
+    before this rule stored it) is the person's name, shown family first
+    ("田中太郎"); any other printed name is shown as printed.
+    """
+    if (
+        " " in printed
+        and is_cjk(given)
+        and is_cjk(family)
+        and printed.replace(" ", "") in {given + family, family + given}
+    ):
+        return family + given
+    return printed
 
 
 def _split_words(text):
@@ -112,6 +165,9 @@ def split_name(text):
         return NameParts()
     if len(words) == 1:
         return NameParts(family=_unbrace(words[0]))
+    if is_cjk(text):
+        # Written in its own script, a CJK name reads family name first.
+        return NameParts(given=_unbrace("".join(words[1:])), family=_unbrace(words[0]))
     von_start = next((i for i, word in enumerate(words[:-1]) if _is_lower(word)), None)
     if von_start is None:
         return NameParts(_unbrace(" ".join(words[:-1])), "", _unbrace(words[-1]))

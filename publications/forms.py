@@ -98,7 +98,7 @@ class PublicationFilterForm(forms.Form):
                 Publication.Status.choices, statuses, data.get("status")
             ),
             "theme": list(_indented(theme_tree)),
-            "person": [(p.slug, p.full_name) for p in people],
+            "person": [(p.slug, p.display_name) for p in people],
         }
         for name, values in choices.items():
             self.fields[name].choices = [("", _("Any")), *values]

@@ -10,10 +10,14 @@ imports no model and reaches Authorship and Person through the rows' relations.
 from itertools import groupby
 from typing import NamedTuple
 
+from people.names import printed_name
+
 # What a list item never shows; the full record is on the publication's page.
 UNLISTED_FIELDS = ("bibtex_source", "import_fingerprint", "created_at", "updated_at")
-# What a list item reads of an author's Person: name, page address, membership.
-PERSON_FIELDS = ("id", "full_name", "slug", "is_member")
+# What a list item reads of an author's Person: name and its parts (a CJK name
+# is shown family name first), page address, membership. In the model's field
+# order: Model.from_db reads values in that order.
+PERSON_FIELDS = ("id", "full_name", "given_name", "family_name", "slug", "is_member")
 
 
 def split_by_status(publications):
@@ -96,8 +100,11 @@ def attach_authors(publications):
             person = people[person_id] = person_model.from_db(
                 rows.db, PERSON_FIELDS, person_row
             )
+        shown = printed_name(
+            printed or full_name, given=person.given_name, family=person.family_name
+        )
         by_pk[publication_id].listed_authors.append(
-            ListedAuthor(person, printed or full_name, equal, corresponding)
+            ListedAuthor(person, shown, equal, corresponding)
         )
     return publications
 

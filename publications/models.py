@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
+from people.names import printed_name
 from publications import listing
 from site_config.core.text import unique_slug
 from site_config.markup.render import cited_keys, validate_citations
@@ -530,7 +531,14 @@ class Authorship(models.Model):
 
     @property
     def display_name(self):
-        return self.printed_name or self.person.full_name
+        """The name as printed on the paper, or the person's name; a CJK name
+        family name first without a space (people.names.printed_name)."""
+        person = self.person
+        return printed_name(
+            self.printed_name or person.full_name,
+            given=person.given_name,
+            family=person.family_name,
+        )
 
 
 class ImportRun(models.Model):
