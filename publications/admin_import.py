@@ -51,7 +51,8 @@ class BibtexUploadForm(ImportChoicesForm):
         help_text=_(
             "BibTeX (.bib), CSL-JSON (Zotero, Pandoc) or RIS (Zotero, Mendeley, "
             "EndNote, publishers): the format is recognised by the content. "
-            "A .zip of a .bib and the images its preview fields name is read too."
+            "A .zip of a .bib and the images and PDFs its preview and pdf fields "
+            "name is read too."
         ),
     )
     encoding = forms.CharField(
@@ -85,7 +86,8 @@ class BibtexUploadForm(ImportChoicesForm):
         return cleaned
 
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
+# What al-folio's preview and pdf fields name; each is checked again on use.
+NAMED_FILE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".pdf"}
 MAX_ZIP_MEMBERS = 5000
 
 
@@ -116,7 +118,7 @@ def _unzipped(data, name):
     for member in members:
         base = PurePosixPath(member.filename).name
         if not member.is_dir() and PurePosixPath(base).suffix.lower() in (
-            IMAGE_SUFFIXES
+            NAMED_FILE_SUFFIXES
         ):
             images[base] = archive.read(member)
     return archive.read(bibs[0]), PurePosixPath(bibs[0].filename).name, images

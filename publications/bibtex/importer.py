@@ -425,25 +425,31 @@ class _Run:
         before = self.writer.people_created
         self.writer.write(targets)
         self.report.people_created += self.writer.people_created - before
-        self._attach_previews(targets)
+        self._attach_files(targets)
 
-    def _attach_previews(self, targets):
-        wanted = {}
-        for target in targets:
-            if target.outcome in {"created", "updated"} and target.records:
-                other = target.fingerprint.values.get("other_fields") or {}
-                if other.get("preview"):
-                    wanted[target.pk] = (target, other["preview"])
-        if not wanted:
-            return
-        empty = Publication.objects.filter(pk__in=list(wanted), image="")
-        for pk in empty.values_list("pk", flat=True):
-            target, name = wanted[pk]
-            record = target.records[-1]
-            folders = previews.search_folders(record.file, self.options.media_dirs)
-            problem = previews.attach(pk, name, folders, store=not self.dry_run)
-            if problem:
-                self.warn(target, problem)
+    def _attach_files(self, targets):
+        """Files named by relative paths (al-folio's ``preview`` and ``pdf``)
+        become the image and PDF of publications that have none yet."""
+        for field_name, other_name, attach in (
+            ("image", "preview", previews.attach),
+            ("pdf", "pdf", previews.attach_pdf),
+        ):
+            wanted = {}
+            for target in targets:
+                if target.outcome in {"created", "updated"} and target.records:
+                    other = target.fingerprint.values.get("other_fields") or {}
+                    if other.get(other_name):
+                        wanted[target.pk] = (target, other[other_name])
+            if not wanted:
+                continue
+            empty = Publication.objects.filter(pk__in=list(wanted), **{field_name: ""})
+            for pk in empty.values_list("pk", flat=True):
+                target, name = wanted[pk]
+                record = target.records[-1]
+                folders = previews.search_folders(record.file, self.options.media_dirs)
+                problem = attach(pk, name, folders, store=not self.dry_run)
+                if problem:
+                    self.warn(target, problem)
 
     def _count(self, targets, counts):
         for target in targets:

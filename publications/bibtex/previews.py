@@ -1,11 +1,14 @@
-"""al-folio's ``preview`` field: the image file it names becomes the
-publication's image, checked and re-encoded like every upload.
+"""Files a .bib names by a relative path, as al-folio's entries do: the image
+of ``preview`` becomes the publication's image (checked and re-encoded like
+every upload), the PDF of ``pdf = {paper.pdf}`` its PDF file (checked to open
+in pypdf like every PDF upload).
 
-The file is looked for, in order, in the folders given (``--media-dir``, or the
+A file is looked for, in order, in the folders given (``--media-dir``, or the
 folder of the admin's .zip), the .bib's own folder, and al-folio's
-``assets/img/publication_preview/`` beside the .bib or one level up (al-folio
-keeps the .bib in ``_bibliography/``). A missing or unreadable file is a warning
-that names it; nothing else stops.
+``assets/img/publication_preview/`` and ``assets/pdf/`` beside the .bib or one
+level up (al-folio keeps the .bib in ``_bibliography/``; its templates link
+``pdf`` to ``assets/pdf/``). A missing or unreadable file is a warning that
+names it; nothing else stops.
 """
 
 from pathlib import Path
@@ -14,9 +17,15 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from publications.models import Publication
-from site_config.media.uploads import MAX_IMAGE_BYTES, reencode_image
+from site_config.media.uploads import (
+    MAX_IMAGE_BYTES,
+    MAX_PDF_BYTES,
+    reencode_image,
+    renamed_pdf,
+)
 
 ALFOLIO_PREVIEWS = Path("assets") / "img" / "publication_preview"
+ALFOLIO_PDFS = Path("assets") / "pdf"
 
 
 def search_folders(source_name, media_dirs):
@@ -24,8 +33,9 @@ def search_folders(source_name, media_dirs):
     folders = [Path(folder) for folder in media_dirs]
     bib = Path(source_name)
     if bib.is_file():
-        folders += [bib.parent, bib.parent / ALFOLIO_PREVIEWS]
-        folders.append(bib.parent.parent / ALFOLIO_PREVIEWS)
+        folders.append(bib.parent)
+        for site in (bib.parent, bib.parent.parent):
+            folders += [site / ALFOLIO_PREVIEWS, site / ALFOLIO_PDFS]
     return folders
 
 
@@ -64,10 +74,42 @@ def attach(publication_id, name, folders, *, store=True):
         clean = reencode_image(upload)
     except ValidationError as error:
         return f"preview image {name!r} not used: {' '.join(error.messages)}"
-    if not store:
-        return None
-    publication = Publication(pk=publication_id)
-    field = Publication._meta.get_field("image")
-    stored = field.storage.save(field.generate_filename(publication, clean.name), clean)
-    Publication.objects.filter(pk=publication_id).update(image=stored)
+    if store:
+        _store(publication_id, "image", clean)
     return None
+
+
+def attach_pdf(publication_id, name, folders, *, store=True):
+    """Give the publication the PDF called ``name`` found in ``folders``.
+
+    Returns None when done (or, with ``store=False``, when it would be done),
+    else a warning naming the file and what is wrong with it. The field's text
+    stays in the other fields, so the BibTeX export writes it back as it was.
+    """
+    path = find(name, folders)
+    if path is None:
+        searched = ", ".join(str(folder) for folder in folders) or "no folder"
+        return (
+            f"pdf {name!r} not found (searched {searched}; "
+            "give --media-dir or upload a .zip with the files)"
+        )
+    if path.stat().st_size > MAX_PDF_BYTES:
+        return f"pdf {name!r} is too large to use"
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    try:
+        clean = renamed_pdf(upload)
+    except ValidationError as error:
+        return f"pdf {name!r} not used: {' '.join(error.messages)}"
+    if store:
+        _store(publication_id, "pdf", clean)
+    return None
+
+
+def _store(publication_id, field_name, upload):
+    # A bulk import wrote the row without save(): store the file, then the name.
+    field = Publication._meta.get_field(field_name)
+    publication = Publication(pk=publication_id)
+    stored = field.storage.save(
+        field.generate_filename(publication, upload.name), upload
+    )
+    Publication.objects.filter(pk=publication_id).update(**{field_name: stored})
