@@ -4,7 +4,7 @@ image of its own (see site_config/cards.py)."""
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from news.models import NewsPost
 from site_config.media.cards import card_png
@@ -13,7 +13,7 @@ from site_config.pagecache.public import public_page
 
 
 @public_page()
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def post_card(request, year, slug):
     """PNG, 1200×630: the post's title, "News" and the group's name."""

@@ -4,6 +4,8 @@ What search engines read from a person's page (Person) and from the home page
 (ResearchOrganization with its members).
 """
 
+from django.urls import get_script_prefix
+
 from site_config.markup.metadata import absolute as _absolute
 from site_config.markup.metadata import plain_text
 
@@ -59,7 +61,9 @@ def person_data(person, request=None):
 
 def research_organization(profile, request=None, *, members=()):
     """schema.org ResearchOrganization for the home page."""
-    url = _absolute(request, "/")
+    # The home page is the site's root: under a sub-path (SCRIPT_NAME /lab, or a
+    # mirror at https://example.github.io/lab/) that is the prefix, not "/".
+    url = _absolute(request, get_script_prefix())
     data = {
         "@context": "https://schema.org",
         "@type": "ResearchOrganization",

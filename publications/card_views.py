@@ -4,7 +4,7 @@ no preview image of its own (see site_config/cards.py)."""
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from publications.models import Publication
 from site_config.markup.math import plain_math_text
@@ -14,7 +14,7 @@ from site_config.pagecache.public import public_page
 
 
 @public_page()
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def publication_card(request, slug):
     """PNG, 1200×630: the plain-text title (math as TeX source) and group name."""

@@ -67,11 +67,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost after security headers, so every response carries the policy.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "site_config.core.http.StaticFilesMiddleware",
     # Compresses what the page cache below does not serve (admin, editors' pages);
     # cached pages arrive already compressed and pass through untouched.
     "site_config.core.http.AcceptEncodingGZipMiddleware",
-    # Before the page cache and every view: a NUL never reaches a query.
+    # Before the page cache and every view: a NUL or an oversized query never
+    # reaches a query or a cache key, and TRACE no view.
+    "site_config.core.http.RefuseTraceMiddleware",
     "site_config.core.http.RefuseNulMiddleware",
     # Early, so a cached page skips sessions, auth and the view entirely.
     "site_config.pagecache.cache.PageCacheMiddleware",

@@ -1,16 +1,25 @@
-"""Request guards that sit in front of every view: NUL refused, Accept-Encoding read.
+"""Request guards that sit in front of every view: NUL, oversized queries and
+TRACE refused, Accept-Encoding read.
 
 NUL (U+0000) has no place in a URL or a form field of this site, and the two
 databases disagree about it: SQLite stores it, PostgreSQL refuses any text
 holding it with an error that would surface as a 500. Refusing it once, here,
 with 400 keeps every view, filter and admin page (and both databases) out of it.
+A query string with more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS makes
+Django refuse to parse it (TooManyFieldsSent); answering 400 here keeps it out
+of the page cache's key and every view. TRACE echoes the request (cookies and
+all) and no page of this site answers it.
 """
 
-from django.http import HttpResponseBadRequest
+import os
+
+from django.core.exceptions import TooManyFieldsSent
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.http.multipartparser import MultiPartParserError
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 from django.utils.regex_helper import _lazy_re_compile
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 NUL = "\x00"
 _names_gzip = _lazy_re_compile(r"\bgzip\b")
@@ -57,6 +66,11 @@ class RefuseNulMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.META.get("QUERY_STRING") and _too_many_fields(request):
+            return HttpResponseBadRequest(
+                "The query string holds more parameters than this site reads.",
+                content_type="text/plain; charset=utf-8",
+            )
         try:
             where = nul_in_request(request)
         except MultiPartParserError:
@@ -71,6 +85,52 @@ class RefuseNulMiddleware:
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+
+def _too_many_fields(request):
+    try:
+        request.GET  # noqa: B018 - parsing is the check
+    except TooManyFieldsSent:
+        return True
+    return False
+
+
+class RefuseTraceMiddleware:
+    """Answer 405 to TRACE (RFC 9110, 9.3.8) for every path.
+
+    Class-based views already refuse methods they do not define, but a
+    function view answers whatever method arrives; TRACE is never wanted.
+    """
+
+    ALLOWED = ("GET", "HEAD", "POST", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "TRACE":
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """WhiteNoise serving STATIC_ROOT once collectstatic has filled it, and the
+    finders' files (``static/`` and the apps') until then.
+
+    Development, the tests and ``export_site`` in a fresh checkout run before
+    any collectstatic; plain WhiteNoise then warns "No directory at" on every
+    start and serves no static file at all.
+    """
+
+    def add_files(self, root, prefix=None):
+        if (
+            not self.autorefresh
+            and root == self.static_root
+            and not os.path.isdir(root)
+        ):
+            self.use_finders = True
+            return
+        super().add_files(root, prefix)
 
 
 def raw_request_has_nul(environ):

@@ -63,6 +63,7 @@ class ExportReport:
     files_written: int = 0
     files_unchanged: int = 0
     removed: list = field(default_factory=list)
+    pages_removed: int = 0
     up_to_date: bool = False
     search_indexed: bool = False
     search_seconds: float = 0.0
@@ -72,9 +73,17 @@ class ExportReport:
     def pages(self):
         return self.pages_written + self.pages_unchanged
 
+    @property
+    def files_removed(self):
+        return len(self.removed) - self.pages_removed
+
     def summary(self):
-        """The closing line, e.g. ``12 pages written, 340 unchanged``."""
-        return f"{self.pages_written} pages written, {self.pages_unchanged} unchanged"
+        """The closing line, e.g. ``12 pages written, 340 unchanged, 4 removed``
+        (pages of deleted objects, and of pages no longer linked)."""
+        return (
+            f"{self.pages_written} pages written, {self.pages_unchanged} unchanged, "
+            f"{self.pages_removed} removed"
+        )
 
 
 def mirror_site(base_url):
@@ -94,14 +103,18 @@ def mirror_site(base_url):
     return SiteMap(base_url, keep_query=keep_query, skip=skip)
 
 
-def export_site(directory, *, base_url, full=False, log=None):
+def export_site(directory, *, base_url, full=False, force=False, log=None):
     """Write the public site into directory for publication at base_url.
 
-    directory: a folder (made when missing); files the export did not write are
-    never touched. base_url: where the mirror will be served, e.g.
-    ``https://example.github.io/lab/``. full: render and rewrite every file even
-    when nothing changed. log: a callable taking one line of progress.
-    Returns an ExportReport; raises ExportError naming the page that failed.
+    directory: a folder (made when missing) that is empty or holds an earlier
+    export (its manifest); files the export did not write are never touched.
+    base_url: where the mirror will be served, e.g.
+    ``https://example.github.io/lab/`` (no query or fragment). full: render and
+    rewrite every file even when nothing changed. force: write into a non-empty
+    folder that holds no earlier export (its files of the same names are
+    replaced). log: a callable taking one line of progress.
+    Returns an ExportReport; raises ExportError naming the page that failed,
+    or the path that cannot be written.
     """
     log = log or (lambda line: None)
     directory = Path(directory)
@@ -109,14 +122,46 @@ def export_site(directory, *, base_url, full=False, log=None):
         site = mirror_site(base_url)
     except ValueError as error:
         raise ExportError(str(error)) from error
-    if directory.exists() and not directory.is_dir():
-        raise ExportError(f"{directory} exists and is not a folder.")
-    directory.mkdir(parents=True, exist_ok=True)
-    # Exports into one folder (a save's background task, a person at the
-    # command line) take turns; the later one finds the earlier's manifest.
-    with open(directory / LOCK, "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return _export_locked(directory, site, full=full, log=log)
+    try:
+        _prepare_folder(directory, force=force)
+        # Exports into one folder (a save's background task, a person at the
+        # command line) take turns; the later one finds the earlier's manifest.
+        with open(directory / LOCK, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            return _export_locked(directory, site, full=full, log=log)
+    except OSError as error:
+        # A path under a regular file, a read-only folder, a full disk: name
+        # the path the system refused, not a traceback.
+        path = error.filename or directory
+        raise ExportError(
+            f"Cannot write the export at {path}: {error.strerror or error}."
+        ) from error
+
+
+def _prepare_folder(directory, *, force):
+    """Make directory, or accept it when it is empty or an earlier export's.
+
+    Raises ExportError for a path that is not a folder (or lies under a file)
+    and for a non-empty folder without a manifest unless force is set: the
+    export replaces files by name and would overwrite someone's files there.
+    """
+    for parent in (directory, *directory.parents):
+        if parent.exists() and not parent.is_dir():
+            raise ExportError(
+                f"Cannot export into {directory}: {parent} is a file, not a folder."
+            )
+        if parent.exists():
+            break
+    if not directory.exists():
+        directory.mkdir(parents=True)
+        return
+    if force or (directory / MANIFEST).is_file():
+        return
+    if any(entry.name != LOCK for entry in directory.iterdir()):
+        raise ExportError(
+            f"{directory} is not empty and holds no earlier export (no {MANIFEST}); "
+            "choose an empty or new folder, or pass --force to write into it anyway."
+        )
 
 
 def _export_locked(directory, site, *, full, log):
@@ -433,6 +478,8 @@ class _Writer:
                 if path.is_file():
                     path.unlink()
                     self.report.removed.append(name)
+                    if old is self.old_pages:
+                        self.report.pages_removed += 1
                 _prune(path.parent, self.root)
 
     def save(self, **extra):

@@ -27,6 +27,17 @@ _SRCSET_ATTRIBUTE = re.compile(
     r"""(?P<lead>\ssrcset=)(?P<quote>["'])(?P<value>[^"'<>]*)(?P=quote)""",
     re.IGNORECASE,
 )
+# Absolute addresses in the head: OpenGraph and Twitter cards (og:url,
+# og:image, citation_pdf_url) and the URLs of JSON-LD data.
+_META_CONTENT = re.compile(
+    r"""(?P<lead><meta\b[^>]*?\scontent=)(?P<quote>["'])(?P<url>https?://[^"'<>\s]*)(?P=quote)""",
+    re.IGNORECASE,
+)
+_JSON_LD = re.compile(
+    r"""(?P<open><script\b[^>]*\btype=["']application/ld\+json["'][^>]*>)(?P<body>.*?)(?P<close></script>)""",
+    re.S | re.I,
+)
+_JSON_URL = re.compile(r'"(?P<url>https?://[^"\\\s]*)"')
 _CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<url>[^"')]+)(?P=quote)\s*\)""")
 _FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.S | re.I)
 _SELECT = re.compile(
@@ -119,6 +130,13 @@ class SiteMap:
                 f"The base URL {base_url!r} is not an http(s) address like "
                 "https://example.org/ or https://example.github.io/lab/."
             )
+        if parts.query or parts.fragment or base_url.rstrip().endswith(("?", "#")):
+            # Every page's address is built from it; a query or fragment would
+            # be cut off silently and the copy published somewhere else.
+            raise ValueError(
+                f"The base URL {base_url!r} has a query or fragment; give the "
+                "folder address alone, e.g. https://example.github.io/lab/."
+            )
         self.scheme = parts.scheme
         self.host = parts.netloc
         self.prefix = "/" + "/".join(p for p in parts.path.split("/") if p)
@@ -182,7 +200,9 @@ class SiteMap:
     def rewrite_html(self, text):
         """(text with every site link rewritten, set of Targets it links to).
 
-        Reads href, src, action, poster and srcset attributes, and the choices of
+        Reads href, src, action, poster and srcset attributes, the absolute
+        addresses of meta tags (og:url, og:image) and of JSON-LD data (so the
+        photos and cards they name are exported too), and the choices of
         GET forms that stay in the mirror: each option of a select and each
         checkbox is one more target (``?year=2024``), so every single filter
         value of a list page is exported as a page of its own.
@@ -215,9 +235,18 @@ class SiteMap:
             index = self.link(Target(action).mirror_url()) + FILTER_INDEX
             return f'<form data-mirror-filters="{html.escape(index)}"{match[0][5:]}'
 
+        def json_url(match):
+            return f'"{self.link(match["url"], found)}"'
+
+        def json_ld(match):
+            body = _JSON_URL.sub(json_url, match["body"])
+            return f"{match['open']}{body}{match['close']}"
+
         text = _FORM.sub(form, text)
         text = _URL_ATTRIBUTE.sub(one, text)
         text = _SRCSET_ATTRIBUTE.sub(srcset, text)
+        text = _META_CONTENT.sub(one, text)
+        text = _JSON_LD.sub(json_ld, text)
         return text, found
 
     def form_targets(self, attributes, body):
@@ -278,9 +307,15 @@ def _join(folder, relative):
 
 def html_links(text):
     """Every URL of href, src, action, poster and srcset attributes in text, as
-    written (entities decoded), in document order."""
+    written (entities decoded), then the absolute addresses of meta tags and
+    JSON-LD data."""
     for match in _URL_ATTRIBUTE.finditer(text):
         yield html.unescape(match["url"])
+    for match in _META_CONTENT.finditer(text):
+        yield html.unescape(match["url"])
+    for block in _JSON_LD.finditer(text):
+        for match in _JSON_URL.finditer(block["body"]):
+            yield match["url"]
     for match in _SRCSET_ATTRIBUTE.finditer(text):
         for candidate in html.unescape(match["value"]).split(","):
             url = candidate.strip().partition(" ")[0]

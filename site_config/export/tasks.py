@@ -23,7 +23,8 @@ from site_config.pagecache.invalidation import M2M_CHANGES, content_models
 def refresh_mirror():
     """Export the site incrementally into EXPORT_DIR for EXPORT_BASE_URL.
 
-    Returns the export's summary line, e.g. ``3 pages written, 215 unchanged``.
+    Returns the export's summary line, e.g.
+    ``3 pages written, 215 unchanged, 0 removed``.
     """
     report = export_site(settings.EXPORT_DIR, base_url=settings.EXPORT_BASE_URL)
     return report.summary()

@@ -27,6 +27,7 @@ from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import TooManyFieldsSent
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.http import HttpResponse
@@ -339,13 +340,18 @@ def page_key(request, mark=None):
 
     mark is the page's PublicPage (looked up from the path when not given);
     parameters it does not declare are no part of the key. Returns None for a
-    path that is no public page.
+    path that is no public page, and for a query string Django refuses to
+    parse (more parameters than DATA_UPLOAD_MAX_NUMBER_FIELDS): such a request
+    is never cached, and ``RefuseNulMiddleware`` answers it 400.
     """
     mark = mark or public_page_for(request.path_info)
     if mark is None:
         return None
     meta = request.META
-    query, _unknown = cache_query(request.GET, mark)
+    try:
+        query, _unknown = cache_query(request.GET, mark)
+    except TooManyFieldsSent:
+        return None
     url = "{}://{}{}?{}".format(
         request.scheme,
         meta.get("HTTP_HOST", meta.get("SERVER_NAME", "")),

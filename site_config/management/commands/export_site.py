@@ -31,12 +31,20 @@ class Command(BaseCommand):
             help="Render and rewrite every file even when nothing changed.",
         )
         parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Write into a non-empty folder that holds no earlier export "
+                "(files of the same names are replaced)."
+            ),
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="Then follow every link and asset; fail naming each broken one.",
         )
 
-    def handle(self, *args, directory, base_url, full, check, **options):
+    def handle(self, *args, directory, base_url, full, force, check, **options):
         base_url = base_url or settings.EXPORT_BASE_URL
         verbose = options["verbosity"] > 1
         try:
@@ -44,6 +52,7 @@ class Command(BaseCommand):
                 directory,
                 base_url=base_url,
                 full=full,
+                force=force,
                 log=self.stdout.write if verbose else None,
             )
         except ExportError as error:
@@ -55,7 +64,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(
                 f"{report.files_written} static and media files written, "
-                f"{report.files_unchanged} unchanged, {len(report.removed)} removed"
+                f"{report.files_unchanged} unchanged, {report.files_removed} removed"
                 + (", search index rebuilt" if report.search_indexed else "")
             )
         if check:

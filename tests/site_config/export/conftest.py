@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -13,3 +15,18 @@ def demo_site(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     call_command("load_demo", verbosity=0)
     return settings.MEDIA_ROOT
+
+
+def run_export(directory, *args):
+    """export_site directory --base-url BASE_URL *args: (stdout, stderr) text."""
+    out, err = StringIO(), StringIO()
+    call_command(
+        "export_site",
+        str(directory),
+        "--base-url",
+        BASE_URL,
+        *args,
+        stdout=out,
+        stderr=err,
+    )
+    return out.getvalue(), err.getvalue()

@@ -13,29 +13,23 @@ from research.models import ResearchTheme
 from site_config.export.build import mirror_site
 from site_config.export.check import check_mirror
 from site_config.models import NavigationLink
-from tests.site_config.export.conftest import BASE_URL
+from tests.site_config.export.conftest import BASE_URL, run_export
 
-SUMMARY = re.compile(r"^(\d+) pages written, (\d+) unchanged$", re.M)
+SUMMARY = re.compile(r"^(\d+) pages written, (\d+) unchanged, (\d+) removed$", re.M)
 
 
 def export(directory, *args):
-    out, err = StringIO(), StringIO()
-    call_command(
-        "export_site",
-        str(directory),
-        "--base-url",
-        BASE_URL,
-        *args,
-        stdout=out,
-        stderr=err,
-    )
-    text = out.getvalue()
-    written, unchanged = map(int, SUMMARY.findall(text)[-1])
+    text, errors = run_export(directory, *args)
+    written, unchanged, removed = map(int, SUMMARY.findall(text)[-1])
     assert (
         text.rstrip().splitlines()[-1]
-        == f"{written} pages written, {unchanged} unchanged"
+        == f"{written} pages written, {unchanged} unchanged, {removed} removed"
     )
-    return written, unchanged, text + err.getvalue()
+    return written, unchanged, text + errors
+
+
+def removed_count(text):
+    return int(SUMMARY.findall(text)[-1][2])
 
 
 def page_file(root, url):
@@ -124,8 +118,10 @@ def test_after_one_edit_only_changed_pages_are_rewritten_and_deleted_ones_remove
     gone = Publication.objects.exclude(pk=publication.pk).first()
     folder = site / gone.get_absolute_url().lstrip("/")
     gone.delete()
-    export(site, "--check")
+    _, _, output = export(site, "--check")
     assert not folder.exists()
+    # Its page, its card and its three downloads at least.
+    assert removed_count(output) >= 5
 
 
 def test_check_names_the_page_and_the_broken_link(demo_site, tmp_path):

@@ -1,0 +1,124 @@
+"""export_site refuses what would harm files or publish wrong addresses, and says
+why in one sentence; the head's addresses (og:url, og:image, JSON-LD) work under
+a sub-path and --check follows them."""
+
+import errno
+import json
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from people.models import Person
+from site_config.export import build
+from site_config.export.build import MANIFEST
+from site_config.export.check import check_mirror
+from tests.site_config.export.conftest import BASE_URL, run_export
+
+
+def run(directory, *args):
+    return "".join(run_export(directory, *args))
+
+
+def test_a_folder_with_other_files_is_refused_unless_forced(db, tmp_path):
+    folder = tmp_path / "homework"
+    folder.mkdir()
+    (folder / "index.html").write_text("my own page")
+    with pytest.raises(CommandError, match=r"is not empty and holds no earlier export"):
+        run(folder)
+    assert (folder / "index.html").read_text() == "my own page"
+    assert not (folder / MANIFEST).exists()
+
+
+def test_force_writes_into_a_folder_with_other_files(db, tmp_path):
+    folder = tmp_path / "homework"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("kept")
+    run(folder, "--force")
+    assert (folder / MANIFEST).is_file()
+    assert (folder / "index.html").is_file()
+    assert (folder / "notes.txt").read_text() == "kept"
+    # Now it holds an export: the next run needs no --force.
+    run(folder)
+
+
+def test_a_path_under_a_regular_file_names_the_file(db, tmp_path):
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x")
+    with pytest.raises(CommandError, match=re.escape(f"{plain} is a file")):
+        run(plain / "sub")
+    with pytest.raises(CommandError, match=re.escape(f"{plain} is a file")):
+        run(plain)
+
+
+def test_an_unwritable_path_is_a_clear_error_naming_it(db, tmp_path, monkeypatch):
+    folder = tmp_path / "site"
+
+    def refuse(*, dir, prefix):
+        raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+
+    monkeypatch.setattr(build.tempfile, "mkstemp", refuse)
+    with pytest.raises(CommandError) as raised:
+        run(folder)
+    assert str(raised.value) == (
+        f"Cannot write the export at {folder}: Permission denied."
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/lab/?v=1", "https://example.org/lab/#top"]
+)
+def test_a_base_url_with_a_query_or_fragment_is_refused(db, tmp_path, url):
+    with pytest.raises(CommandError, match="has a query or fragment"):
+        call_command("export_site", str(tmp_path / "site"), "--base-url", url)
+    assert not (tmp_path / "site").exists()
+
+
+def json_ld_urls(text):
+    urls = []
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', text)
+    for block in blocks:
+        data = json.loads(block)
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, str) and item.startswith("http"):
+                urls.append(item)
+    return urls
+
+
+def test_head_addresses_carry_the_base_path_and_photos_are_exported(
+    demo_site, tmp_path
+):
+    site = tmp_path / "site"
+    run(site)
+    home = (site / "index.html").read_text()
+    assert f'<meta property="og:url" content="{BASE_URL}">' in home
+    assert f'<link rel="canonical" href="{BASE_URL}">' in home
+    own = [u for u in json_ld_urls(home) if u.startswith("https://example.github.io")]
+    assert own
+    assert all(u.startswith(BASE_URL) for u in own)
+
+    person = Person.objects.exclude(photo="").first()
+    page = (site / person.get_absolute_url().lstrip("/") / "index.html").read_text()
+    image = re.search(r'<meta property="og:image" content="([^"]+)"', page)[1]
+    assert image == f"{BASE_URL}media/{person.photo.name}"
+    # The original photo beside its thumbnails, byte for byte.
+    original = site / "media" / person.photo.name
+    assert original.read_bytes() == person.photo.read()
+    assert f"{BASE_URL}media/{person.photo.name}" in json_ld_urls(page)
+
+
+def test_check_follows_meta_tags_and_json_ld(demo_site, tmp_path):
+    site = tmp_path / "site"
+    run(site)
+    person = Person.objects.exclude(photo="").first()
+    (site / "media" / person.photo.name).unlink()
+    links = check_mirror(site, build.mirror_site(BASE_URL))
+    broken = {(link.page, link.url) for link in links}
+    page = person.get_absolute_url().lstrip("/") + "index.html"
+    assert (page, f"{BASE_URL}media/{person.photo.name}") in broken
