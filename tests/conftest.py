@@ -6,11 +6,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.test import Client
 
 from people.models import Affiliation, Organization, Person
 from publications.models import Authorship, Publication
 from publications.sources import http
 from research.models import ResearchTheme
+from tests.support.servers import Server, manage, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DIR = Path(
@@ -54,8 +57,6 @@ def _no_network(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    from django.core.cache import cache
-
     cache.clear()
     yield
     cache.clear()
@@ -171,3 +172,63 @@ def sqlite_file_env(tmp_path):
     )
     assert migrate.returncode == 0, migrate.stderr
     return env
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT.mkdir()
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def staff_client(client, django_user_model):
+    user = django_user_model.objects.create_user(
+        username="staffer", password="correct horse battery", is_staff=True
+    )
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    return settings
+
+
+@pytest.fixture
+def visitor(page_cache_on):
+    """An anonymous browser with the page cache switched on."""
+    return Client()
+
+
+@pytest.fixture
+def second_visitor(page_cache_on):
+    return Client()
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT filled by collectstatic under production settings."""
+    root = tmp_path_factory.mktemp("static")
+    scratch = tmp_path_factory.mktemp("collect")
+    env = production_env(
+        database=scratch / "unused.sqlite3", static_root=root, media_root=scratch
+    )
+    result = manage(env, "collectstatic", "--noinput", "-v0", check=False)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+@pytest.fixture
+def start_server():
+    started = []
+
+    def start(env, **options):
+        server = Server(env, **options)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

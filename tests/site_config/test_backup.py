@@ -20,7 +20,7 @@ from publications.models import Publication
 from research.models import ResearchTheme
 from site_config.media.uploads import reencode_image
 from site_config.models import NavigationLink, SiteProfile
-from tests.trust.conftest import image_bytes, stored_files, upload
+from tests.support.files import image_bytes, stored_files, upload
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,18 +8,16 @@ import http.cookiejar
 import re
 import urllib.request
 
-from tests.speed.conftest import (  # noqa: F401 (fixtures)
-    collected_static,
-    http_request,
-    manage,
-    production_env,
-    start_server,
-)
+import pytest
+
+from tests.support.servers import http_request, manage, production_env
+
+pytestmark = pytest.mark.server
 
 PASSWORD = "correct horse battery"
 
 
-def test_two_workers_share_one_failure_count(tmp_path, collected_static, start_server):  # noqa: F811
+def test_two_workers_share_one_failure_count(tmp_path, collected_static, start_server):
     env = production_env(
         database=tmp_path / "site.sqlite3",
         static_root=collected_static,

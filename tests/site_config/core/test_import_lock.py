@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 
 from publications.models import Publication
-from tests.speed.conftest import BASE_DIR, production_env
+from tests.support.servers import BASE_DIR, production_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from site_config.markup.render import render_markdown
-from tests.trust.conftest import (
+from tests.support.files import (
     HTML_AS_GIF,
     SVG_WITH_SCRIPT,
     bomb_png,

@@ -13,6 +13,7 @@ from django.urls import reverse
 from publications.bibtex.importer import import_bibtex
 from publications.models import Publication
 from site_config.core.text import clean_text
+from tests.support.admin import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,6 @@ def test_a_saved_title_with_a_control_character_keeps_the_feeds_working(
 
 def test_admin_form_text_is_cleaned_and_normalised(editor_client, make_publication):
     paper = make_publication("Old")
-    from tests.trust.test_admin_editing import change_form_data
 
     url = reverse("admin:publications_publication_change", args=[paper.pk])
     data = change_form_data(editor_client, url)

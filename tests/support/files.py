@@ -1,8 +1,7 @@
-"""Fixtures for the trust tests: throwaway media folders and hostile files."""
+"""Files for upload and backup tests: images, PDFs, hostile files, in memory."""
 
 from io import BytesIO
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -55,22 +54,6 @@ SVG_WITH_SCRIPT = (
 
 def upload(name, content, content_type):
     return SimpleUploadedFile(name, content, content_type=content_type)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.MEDIA_ROOT.mkdir()
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def staff_client(client, django_user_model):
-    user = django_user_model.objects.create_user(
-        username="staffer", password="correct horse battery", is_staff=True
-    )
-    client.force_login(user)
-    return client
 
 
 def stored_files(root):

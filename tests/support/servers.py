@@ -1,4 +1,4 @@
-"""Fixtures for the page cache tests: the cache on, anonymous browsers, real servers."""
+"""Real servers for tests: production settings in a subprocess, gunicorn."""
 
 import os
 import socket
@@ -10,37 +10,9 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-import pytest
 from django.conf import settings as django_settings
-from django.test import Client
 
 BASE_DIR = Path(django_settings.BASE_DIR)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_page_cache():
-    from site_config.pagecache.cache import page_cache
-
-    page_cache().clear()
-    yield
-    page_cache().clear()
-
-
-@pytest.fixture
-def page_cache_on(settings):
-    settings.PAGE_CACHE_ENABLED = True
-    return settings
-
-
-@pytest.fixture
-def visitor(page_cache_on):
-    """An anonymous browser with the page cache switched on."""
-    return Client()
-
-
-@pytest.fixture
-def second_visitor(page_cache_on):
-    return Client()
 
 
 def production_env(*, database, static_root, media_root, cache_url="locmem://"):
@@ -76,19 +48,6 @@ def manage(env, *args, check=True):
         check=check,
         timeout=180,
     )
-
-
-@pytest.fixture(scope="session")
-def collected_static(tmp_path_factory):
-    """STATIC_ROOT filled by collectstatic under production settings."""
-    root = tmp_path_factory.mktemp("static")
-    scratch = tmp_path_factory.mktemp("collect")
-    env = production_env(
-        database=scratch / "unused.sqlite3", static_root=root, media_root=scratch
-    )
-    result = manage(env, "collectstatic", "--noinput", "-v0", check=False)
-    assert result.returncode == 0, result.stderr
-    return root
 
 
 def free_port():
@@ -149,20 +108,6 @@ class Server:
             self.process.kill()
             self.process.wait()
         self.process.stderr.close()
-
-
-@pytest.fixture
-def start_server():
-    started = []
-
-    def start(env, **options):
-        server = Server(env, **options)
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
 
 
 def http_request(url, *, data=None, headers=None, opener=None):

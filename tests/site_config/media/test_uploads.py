@@ -19,7 +19,8 @@ from site_config.media.uploads import (
     validate_raster_image,
 )
 from site_config.models import SiteProfile
-from tests.trust.conftest import (
+from tests.support.admin import change_form_data
+from tests.support.files import (
     HTML_AS_GIF,
     SVG_WITH_SCRIPT,
     bomb_png,
@@ -28,7 +29,6 @@ from tests.trust.conftest import (
     stored_files,
     upload,
 )
-from tests.trust.test_admin_editing import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -286,7 +286,7 @@ def test_media_is_served_with_nosniff_in_debug(client, settings, media_root):
     (media_root / "people").mkdir()
     (media_root / "people" / "a.jpg").write_bytes(image_bytes())
     settings.DEBUG = True
-    with override_settings(ROOT_URLCONF="tests.trust.debug_urls"):
+    with override_settings(ROOT_URLCONF="tests.support.debug_urls"):
         clear_url_caches()
         response = client.get(f"{settings.MEDIA_URL}people/a.jpg")
     clear_url_caches()

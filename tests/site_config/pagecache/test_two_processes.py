@@ -13,7 +13,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from tests.speed.conftest import http_request, manage, production_env
+from tests.support.servers import http_request, manage, production_env
+
+pytestmark = pytest.mark.server
 
 PASSWORD = "correct horse battery"
 SETUP = f"""
