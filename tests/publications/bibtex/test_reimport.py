@@ -13,7 +13,7 @@ from publications.bibtex.importer import import_bibtex
 from publications.models import Authorship, Publication
 from site_config.pagecache.cache import current_content_version
 
-DATA = Path(__file__).resolve().parent.parent / "data" / "bibtex"
+DATA = Path(__file__).resolve().parents[2] / "data" / "bibtex"
 
 ENTRY = """@article{lovelace2020,
   author = {Lovelace, Ada and Babbage, Charles},

@@ -1,11 +1,12 @@
 """SQLite as configured survives concurrent writers (two editors and an import)."""
 
+import sqlite3
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 WRITER = textwrap.dedent(
     """
@@ -49,8 +50,6 @@ def test_two_processes_writing_at_once_do_not_hit_database_is_locked(
         assert "database is locked" not in err
         assert writer.returncode == 0, err
         assert out.strip() == f"done {rounds}"
-
-    import sqlite3
 
     with sqlite3.connect(tmp_path / "shared.sqlite3") as db:
         count = db.execute("SELECT COUNT(*) FROM people_person").fetchone()[0]
