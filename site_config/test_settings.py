@@ -13,7 +13,7 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-# Page tests measure rendering and its queries; tests/site_config/pagecache turns the cache on.
+# Page tests measure rendering and its queries; the page cache tests turn it on.
 PAGE_CACHE_ENABLED = False
 # Tasks run inside the request that enqueues them; the tests of the database
 # backend and its worker switch to it with override_settings.
