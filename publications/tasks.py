@@ -9,9 +9,7 @@ import logging
 from django.tasks import task
 
 from publications.models import ImportRun
-from publications.sources.history import execute
-from publications.sources.http import NetworkError
-from publications.sources.service import ImportInputError
+from publications.sources.history import IMPORT_ERRORS, execute
 
 logger = logging.getLogger(__name__)
 
@@ -20,13 +18,14 @@ logger = logging.getLogger(__name__)
 def run_import(run_id):
     """Run the queued ImportRun ``run_id`` (an int); returns its final state.
 
-    A bad request or an unreachable service is kept on the run (state "failed",
-    its message in ``error``) for the admin to show, not raised.
+    A bad request, an unreachable service or another import holding the lock
+    (``history.IMPORT_ERRORS``) is kept on the run (state "failed", its message
+    in ``error``) for the admin to show, not raised.
     """
     run = ImportRun.objects.get(pk=run_id)
     try:
         execute(run)
-    except (ImportInputError, NetworkError) as error:
+    except IMPORT_ERRORS as error:
         logger.warning("import %s failed: %s", run_id, error)
     run.refresh_from_db()
     return run.state

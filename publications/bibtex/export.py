@@ -62,6 +62,14 @@ CSL_TYPES = {
     Kind.DATASET: "dataset",
     Kind.OTHER: "document",
 }
+# CSL's free-text ``status``, in words the importer reads back (its PUBSTATES).
+CSL_STATUSES = {
+    Status.ACCEPTED: "accepted",
+    Status.UNDER_REVIEW: "under review",
+    Status.PREPRINT: "preprint",
+}
+# Kinds whose RIS edition tag (ET) holds the version.
+VERSIONED_KINDS = {Kind.SOFTWARE, Kind.DATASET}
 RIS_TYPES = {
     Kind.ARTICLE: "JOUR",
     Kind.CONFERENCE: "CPAPER",
@@ -81,7 +89,6 @@ LINKS = [
     ("slides", "slides_url"),
     ("video", "video_url"),
     ("poster", "poster_url"),
-    ("html", "project_url"),
 ]
 # What would end a key for a parser; everything else BibTeX keys may hold.
 _KEY_UNSAFE = re.compile(r"[\s,{}()]")
@@ -389,8 +396,8 @@ def to_csl(publication):
         "note": "\n".join(n for n in notes if n),
         "version": publication.version,
     }
-    if publication.status in PUBSTATES:
-        optional["status"] = publication.get_status_display()
+    if publication.status in CSL_STATUSES:
+        optional["status"] = CSL_STATUSES[publication.status]
     item.update({name: str(value) for name, value in optional.items() if value})
     return item
 
@@ -418,6 +425,8 @@ def to_ris(publication):
     if publication.venue:
         tag = "JO" if publication.kind == Kind.ARTICLE else "T2"
         lines.append((tag, publication.venue))
+    if publication.venue_short:
+        lines.append(("J2", publication.venue_short))
     if publication.year:
         lines.append(("PY", str(publication.year)))
         month = f"{publication.month:02d}" if publication.month else ""
@@ -430,7 +439,12 @@ def to_ris(publication):
     for tag, value in [
         ("T3", publication.series),
         # RIS has one edition tag; software and data put their version there.
-        ("ET", publication.edition or publication.version),
+        (
+            "ET",
+            publication.version
+            if publication.kind in VERSIONED_KINDS
+            else publication.edition,
+        ),
         ("CY", publication.address),
         ("SN", publication.isbn or publication.issn),
         ("LA", publication.language),
@@ -441,7 +455,10 @@ def to_ris(publication):
         ("EP", last),
         ("PB", publication.publisher),
         ("DO", publication.doi),
-        ("UR", publication.url or publication.arxiv_url or publication.repository_url),
+        # One address: the work's own, else its arXiv page (read back as the
+        # arXiv id). RIS has no tag that tells a repository from the work's page.
+        ("UR", publication.url or publication.arxiv_url),
+        ("L1", publication.pdf_url),
         ("AB", publication.abstract),
         ("ID", bibtex_key(publication)),
     ]:

@@ -40,6 +40,7 @@ from publications.bibtex.normalise import (
 )
 from publications.bibtex.parse import (
     BibtexInputError,
+    Failure,
     ParseResult,
     decode_bytes,
     parse_bibtex,
@@ -62,6 +63,7 @@ COMMIT_BATCH = 2000
 
 __all__ = [
     "BibtexInputError",
+    "ImportBusyError",
     "FileCounts",
     "ImportOptions",
     "ImportReport",
@@ -209,15 +211,21 @@ def _run_import(
     return report
 
 
+class ImportBusyError(BibtexInputError):
+    """Another import held the import lock for the whole wait
+    (``IMPORT_LOCK_WAIT_SECONDS``); nothing was written."""
+
+
 @contextlib.contextmanager
 def _import_lock():
     try:
         with locks.exclusive("bibtex-import", wait_seconds=IMPORT_LOCK_WAIT_SECONDS):
             yield
     except locks.LockTimeout:
-        raise BibtexInputError(
-            "Another import is still running; nothing was imported. Try again "
-            "once it has finished."
+        minutes = max(1, round(IMPORT_LOCK_WAIT_SECONDS / 60))
+        raise ImportBusyError(
+            f"Another import was still running after {minutes} minutes of waiting; "
+            "nothing was imported. Try again once it has finished."
         ) from None
 
 
@@ -320,7 +328,13 @@ class _Run:
     def import_parsed(self, name, parsed):
         counts = self.report.files.setdefault(name, FileCounts())
         for message in parsed.warnings:
-            self.report.warnings.append(self.problem(name, 0, "", message))
+            # A reader's warning is a sentence about the whole source, or a
+            # Failure-shaped note with the line and key it is about.
+            if isinstance(message, Failure):
+                problem = self.problem(name, message.line, message.key, message.message)
+            else:
+                problem = self.problem(name, 0, "", message)
+            self.report.warnings.append(problem)
         for failure in parsed.failures:
             counts.failed += 1
             self.report.failures.append(

@@ -12,6 +12,9 @@ Two questions are answered here (docs/bibtex.md, "Duplicates" and "Re-importing"
    ``plan_update``: every field an editor has not changed since the last import
    takes the file's value, removals included (a field the file no longer has goes
    back to empty); a field an editor changed is kept unless ``overwrite``.
+   Only the fields the file's format can express take part (``expressed``):
+   a CSL-JSON or RIS file says nothing about ``is_selected`` or ``code_url``,
+   so its import never clears them.
 
 Inputs are ``normalise.Record`` objects (``values``: field name -> value,
 ``authors``: ``names.Author`` list, ``is_preprint``, ``line``), plain dicts of
@@ -131,6 +134,31 @@ def fresh_values(records):
     return merged_values({}, records)
 
 
+def expressed(records):
+    """The managed fields the records' formats can express, in
+    ``MANAGED_FIELDS`` order: every field when one of them is BibTeX's
+    (``Record.carries`` None), else the union of what their formats carry."""
+    carried = set()
+    for record in records:
+        if record.carries is None:
+            return list(MANAGED_FIELDS)
+        carried.update(record.carries)
+    return [name for name in MANAGED_FIELDS if name in carried]
+
+
+def as_last_imported(values, names, imported):
+    """``values`` with every field outside ``names`` set back to what the last
+    import gave (``imported``, a ``Fingerprint``; None when nothing was), so
+    that a file in a format that cannot express a field neither changes it nor
+    what the next import compares it with."""
+    kept = dict(values)
+    wanted = set(names)
+    for name in MANAGED_FIELDS:
+        if name not in wanted:
+            kept[name] = imported.values.get(name)
+    return kept
+
+
 @dataclass(slots=True)
 class FieldChange:
     """One field of one publication: its value before and after (or kept)."""
@@ -158,7 +186,9 @@ def plan_update(*, current, imported, new, overwrite, names=MANAGED_FIELDS):
     was imported last (the editor did not touch it), including when ``new`` is
     empty (the file removed it); when the editor changed it, it is kept (listed
     in ``kept``) unless ``overwrite``. A publication entered by hand is only
-    filled in where it is empty.
+    filled in where it is empty. ``names``: the fields considered, by default
+    every managed one; an import passes ``expressed(records)`` so that a
+    field its format cannot express is never cleared.
     """
     plan = UpdatePlan()
     for name in names:

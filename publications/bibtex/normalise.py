@@ -249,6 +249,8 @@ class Record:
     first_family: str = ""
     # Fields read but neither mapped nor stored, and commented-out lines.
     ignored: list = field(default_factory=list)
+    # The model fields the entry's format can express (None: all, as BibTeX).
+    carries: frozenset | None = None
 
     @property
     def is_preprint(self):
@@ -638,6 +640,7 @@ def normalise(entry, *, marks=None):
         warnings=warnings,
         ignored=ignored,
         first_family=fold(authors[0].parts.family) if authors else "",
+        carries=entry.carries,
     )
 
 

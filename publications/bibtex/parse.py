@@ -96,6 +96,10 @@ class Entry:
     publication and hashed to skip unchanged entries on a re-import.
     ``plain``: True when the values other than names are Unicode text, not LaTeX
     (CSL-JSON, RIS): they are then taken as written, never decoded.
+    ``carries``: the model fields the entry's format can express (the reader's
+    constant, e.g. ``csljson.CSL_JSON_FIELDS``), or None for BibTeX, which
+    carries every managed field. A re-import never clears a field its format
+    cannot express (``merge.plan_update``).
     """
 
     type: str
@@ -109,11 +113,13 @@ class Entry:
     plain: bool = False
     # Lines inside the entry that start with %: commented-out fields.
     commented: list = field(default_factory=list)
+    carries: frozenset | None = None
 
 
 @dataclass
 class Failure:
-    """An entry that could not be read at all."""
+    """An entry that could not be read at all; in ``ParseResult.warnings``, a
+    problem the reader met at that line (the rest of the entry was read)."""
 
     line: int
     key: str
@@ -122,6 +128,10 @@ class Failure:
 
 @dataclass
 class ParseResult:
+    """A reader's output: ``entries`` (``Entry``), ``failures`` (``Failure``:
+    records not read), ``warnings`` (sentences about the whole source, or
+    ``Failure`` objects naming the line and key a problem is at)."""
+
     entries: list
     failures: list
     warnings: list

@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from people.models import Person
 from publications.bibtex.fingerprint import Fingerprint
-from publications.bibtex.merge import FieldChange, plan_authors, plan_update
+from publications.bibtex.merge import (
+    FieldChange,
+    as_last_imported,
+    expressed,
+    plan_authors,
+    plan_update,
+)
 from publications.bibtex.normalise import MANAGED_FIELDS
 from publications.models import Authorship, Publication
 from site_config.pagecache.cache import bump_content_version
@@ -209,7 +215,8 @@ class BatchWriter:
             if not target.records:
                 target.outcome = "unchanged"
                 continue
-            values = target.new_values()
+            fields = expressed(target.records)
+            values = as_last_imported(target.new_values(), fields, target.fingerprint)
             authors = target.merged_authors()
             names = (
                 [a.display for a in authors]
@@ -230,7 +237,7 @@ class BatchWriter:
                     target.fingerprint = fingerprint
                     resourced.append(target)
                 continue
-            pending.append((target, values, authors, fingerprint))
+            pending.append((target, values, authors, fingerprint, fields))
         for target in resourced:
             Publication.objects.filter(pk=target.pk).update(
                 import_fingerprint=target.fingerprint.to_dict(),
@@ -241,7 +248,7 @@ class BatchWriter:
         rows = Publication.objects.in_bulk([t.pk for t, *_ in pending])
         current_authors = _current_authors([t.pk for t, *_ in pending])
         changed_rows, changed_fields = [], set()
-        for target, values, authors, fingerprint in pending:
+        for target, values, authors, fingerprint, fields in pending:
             row = rows[target.pk]
             current = {name: getattr(row, name) for name in MANAGED_FIELDS}
             plan = plan_update(
@@ -249,6 +256,7 @@ class BatchWriter:
                 imported=target.fingerprint,
                 new=values,
                 overwrite=self.overwrite,
+                names=fields,
             )
             for change in plan.changes:
                 setattr(row, change.name, change.new)

@@ -37,6 +37,16 @@ class ArxivError(ValueError):
     """arXiv said an id is malformed (its "Error" entry), with arXiv's reason."""
 
 
+# The model fields an arXiv record can express (see merge.plan_update): adding a
+# preprint by its id never clears the site's marks, links or other fields.
+ARXIV_FIELDS = frozenset(
+    {
+        "title", "kind", "status", "venue", "year", "month", "arxiv_id", "url",
+        "doi", "abstract", "bib_note",
+    }
+)  # fmt: skip
+
+
 def parse_feed(xml_text):
     """``({id: Entry}, {id: reason})`` for an arXiv API Atom feed.
 
@@ -97,7 +107,14 @@ def _entry(node, arxiv_id, source):
         "note": clean(node.findtext("arxiv:journal_ref", "", NS)),
     }
     key = make_key("", authors=names, year=fields["year"], title=title)
-    return make_entry(type="preprint", key=key, fields=fields, line=1, source=source)
+    return make_entry(
+        type="preprint",
+        key=key,
+        fields=fields,
+        line=1,
+        source=source,
+        carries=ARXIV_FIELDS,
+    )
 
 
 def fetch_arxiv(ids, *, client):

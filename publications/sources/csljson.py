@@ -66,6 +66,26 @@ CSL_TYPES = {
 }
 _CONTAINER_AS_JOURNAL = {"article", "periodical"}
 _ARXIV_NUMBER = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
+# "arXiv:2401.01234" on a line of its own in ``note`` (labsite's export, Zotero's
+# "Extra"), and an arXiv page as the URL: both name the arXiv id.
+_ARXIV_NOTE = re.compile(r"^\s*arxiv:\s*(\S+)\s*$", re.IGNORECASE | re.MULTILINE)
+_ARXIV_URL = re.compile(
+    r"^https?://(?:www\.)?arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:v\d+)?(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+# The model fields a CSL item can express, the one list of them (see
+# merge.plan_update): a CSL-JSON import never clears a field outside it. CSL
+# has no variable for a work's site-only marks (selected, abbr, award), its
+# al-folio links (pdf, code, slides, html...), license or repository, nor for
+# BibTeX's other fields.
+CSL_JSON_FIELDS = frozenset(
+    {
+        "title", "kind", "status", "venue", "venue_short", "year", "month",
+        "year_text", "volume", "number", "pages", "publisher", "address", "doi",
+        "url", "arxiv_id", "abstract", "keywords", "bib_note", "language",
+        "edition", "version", "series", "chapter", "isbn", "issn", "editors",
+    }
+)  # fmt: skip
 _MASTERS = re.compile(r"master|m\.?\s?sc|m\.?a\.?\b|diplom", re.IGNORECASE)
 
 
@@ -79,8 +99,10 @@ def parse_csl_json(text):
     ``text``: a JSON array of CSL items (a single item object, or an object with
     an ``items`` array, is read too). Returns a ``ParseResult`` whose entries have
     the line each item starts on; an item that is not an object, or has no title,
-    is a ``Failure`` with its line and id. Raises ``CslJsonError`` when the text
-    is not JSON or holds no list of items.
+    is a ``Failure`` with its line and id; a variable of the wrong shape (a name
+    list given as a string) is a warning (a ``Failure`` with the item's line and
+    key) saying how it was read. Raises ``CslJsonError`` when the text is not
+    JSON or holds no list of items.
     """
     try:
         data = json.loads(text)
@@ -101,11 +123,17 @@ def parse_csl_json(text):
             )
             continue
         source = json.dumps(item, ensure_ascii=False, sort_keys=True)
+        problems = []
         try:
-            result.entries.append(csl_item_entry(item, line=line, source=source))
+            entry = csl_item_entry(item, line=line, source=source, problems=problems)
         except ValueError as error:
             key = str(item.get("citation-key") or item.get("id") or "")
             result.failures.append(Failure(line=line, key=key, message=str(error)))
+            continue
+        result.entries.append(entry)
+        result.warnings.extend(
+            Failure(line=line, key=entry.key, message=message) for message in problems
+        )
     return result
 
 
@@ -127,11 +155,34 @@ def _item_lines(text, count):
     return lines + [lines[-1] if lines else 1] * (count - len(lines))
 
 
-def csl_names(names):
-    """A CSL name list (``author``, ``editor``) as BibTeX names."""
+def csl_names(names, *, variable="author", problems=None):
+    """A CSL name list (``author``, ``editor``) as BibTeX names.
+
+    CSL wants a list of name objects; a string (``"author": "Smith"``) is read
+    as one literal name and a list item that is not an object is left out, each
+    with a message added to ``problems`` (a list) naming ``variable``.
+    """
+    problems = [] if problems is None else problems
+    if isinstance(names, str):
+        if not names.strip():
+            return []
+        problems.append(
+            f"{variable} is the text {names.strip()[:60]!r}, not a list of names; "
+            "read as one name"
+        )
+        names = [{"literal": names}]
+    elif isinstance(names, dict):
+        problems.append(f"{variable} is one name object, not a list; read as one")
+        names = [names]
+    elif names is not None and not isinstance(names, list):
+        problems.append(f"{variable} is not a list of names ({names!r}); left out")
+        return []
     out = []
-    for name in names or []:
+    for position, name in enumerate(names or [], start=1):
         if not isinstance(name, dict):
+            problems.append(
+                f"{variable} name {position} is {name!r}, not a name object; left out"
+            )
             continue
         literal = str(name.get("literal") or "").strip()
         if not literal and not name.get("family") and name.get("given"):
@@ -188,10 +239,11 @@ def _text(item, name):
     return str(value) if value not in (None, "") else ""
 
 
-def csl_item_entry(item, *, line=1, source=""):
+def csl_item_entry(item, *, line=1, source="", problems=None):
     """The ``Entry`` for one CSL item (a dict as the specification describes).
 
-    Raises ValueError when the item has no title.
+    ``problems``: a list that gets a message for each variable of the wrong
+    shape (see ``csl_names``). Raises ValueError when the item has no title.
     """
     title = strip_markup(_text(item, "title"))
     subtitle = strip_markup(_text(item, "subtitle"))
@@ -204,8 +256,8 @@ def csl_item_entry(item, *, line=1, source=""):
     genre = _text(item, "genre")
     if csl_type == "thesis" and _MASTERS.search(genre):
         bib_type = "mastersthesis"
-    authors = csl_names(item.get("author"))
-    editors = csl_names(item.get("editor"))
+    authors = csl_names(item.get("author"), variable="author", problems=problems)
+    editors = csl_names(item.get("editor"), variable="editor", problems=problems)
     year, month = csl_date(item.get("issued"))
     container = strip_markup(_text(item, "container-title"))
     fields = {
@@ -223,12 +275,15 @@ def csl_item_entry(item, *, line=1, source=""):
         "url": _text(item, "URL"),
         "abstract": strip_markup(_text(item, "abstract")),
         "keywords": _text(item, "keyword"),
-        "note": _text(item, "note"),
+        "note": _ARXIV_NOTE.sub("", _text(item, "note")).strip(),
         "isbn": _text(item, "ISBN"),
         "issn": _text(item, "ISSN"),
         "language": _text(item, "language"),
         "edition": _text(item, "edition"),
         "series": _text(item, "collection-title"),
+        "chapter": _text(item, "chapter-number"),
+        "version": _text(item, "version"),
+        "pubstate": _text(item, "status"),
         "shortjournal": _text(item, "container-title-short")
         or _text(item, "journalAbbreviation"),
     }
@@ -243,7 +298,9 @@ def csl_item_entry(item, *, line=1, source=""):
         fields["publisher"] = ""
         fields["type"] = genre
     elif bib_type == "presentation":
-        fields["eventtitle"] = _text(item, "event-title") or _text(item, "event")
+        fields["eventtitle"] = (
+            _text(item, "event-title") or _text(item, "event") or container
+        )
         fields["venue"] = _text(item, "event-place")
     else:
         fields["booktitle"] = container
@@ -254,10 +311,26 @@ def csl_item_entry(item, *, line=1, source=""):
         fields["eprint"] = arxiv.group(1)
         fields["archiveprefix"] = "arXiv"
         fields["number"] = _text(item, "issue")
+    arxiv = arxiv or _ARXIV_NOTE.search(_text(item, "note"))
+    page = _ARXIV_URL.match(fields["url"])
+    if page and (not arxiv or arxiv.group(1) == page.group(1)):
+        # The arXiv page of the work: its arXiv id, which the site links.
+        fields["url"] = ""
+        arxiv = arxiv or page
+    if arxiv:
+        fields["eprint"] = arxiv.group(1)
+        fields["archiveprefix"] = "arXiv"
     key = make_key(
         _text(item, "citation-key") or _text(item, "id"),
         authors=authors,
         year=year,
         title=title,
     )
-    return make_entry(type=bib_type, key=key, fields=fields, line=line, source=source)
+    return make_entry(
+        type=bib_type,
+        key=key,
+        fields=fields,
+        line=line,
+        source=source,
+        carries=CSL_JSON_FIELDS,
+    )

@@ -98,14 +98,15 @@ def make_key(key, *, authors=(), year=None, title=""):
     return made or "entry"
 
 
-def make_entry(*, type, key, fields, line, source):
+def make_entry(*, type, key, fields, line, source, carries=None):
     """A plain ``Entry`` for the importer from Unicode values.
 
     ``type``: a BibTeX entry type (``article``, ``inproceedings``...); ``fields``:
     lower-case BibTeX field names to text (empty values are dropped); ``line``:
     where the record starts in its file (1 for a record fetched by identifier);
     ``source``: the record as read, whose hash tells a re-import that nothing
-    changed.
+    changed; ``carries``: the model fields the record's format can express (the
+    reader's constant; None for a record as full as BibTeX's).
     """
     values = {}
     for name, value in fields.items():
@@ -113,5 +114,11 @@ def make_entry(*, type, key, fields, line, source):
         if value:
             values[name] = value
     return Entry(
-        type=type, key=key, fields=values, line=line, source=source, plain=True
+        type=type,
+        key=key,
+        fields=values,
+        line=line,
+        source=source,
+        plain=True,
+        carries=carries,
     )

@@ -10,7 +10,7 @@ from pathlib import Path
 from django.utils import timezone
 
 from people.models import Person
-from publications.bibtex.importer import ImportOptions
+from publications.bibtex.importer import ImportBusyError, ImportOptions
 from publications.models import ImportRun
 from publications.sources.http import NetworkError
 from publications.sources.orcid_sync import people_to_sync, sync_orcid
@@ -19,6 +19,10 @@ from research.models import ResearchTheme
 
 # Progress is written to the database at most this often (seconds).
 PROGRESS_EVERY = 0.5
+# What an import raises for a reason its user can act on (a bad request, no
+# network, another import holding the lock): the run fails with the message, and
+# the callers (the background task, the commands) catch exactly these.
+IMPORT_ERRORS = (ImportInputError, ImportBusyError, NetworkError)
 
 
 def new_run(*, source, description, request, user=None, origin, **flags):
@@ -97,9 +101,10 @@ def report_data(report):
 def execute(run, *, client=None, progress=None):
     """Run an ImportRun and keep its outcome on it; returns the ImportReport.
 
-    A bad request (ImportInputError) or an unreachable service (NetworkError)
-    leaves the run FAILED with the message in ``error`` and nothing written;
-    the exception is raised again for the caller (a command) to show.
+    A bad request (ImportInputError), an unreachable service (NetworkError) or
+    another import holding the lock too long (ImportBusyError): the
+    ``IMPORT_ERRORS`` leave the run FAILED with the message in ``error`` and
+    nothing written; the exception is raised again for the caller to show.
     """
     ImportRun.objects.filter(pk=run.pk).update(
         state=ImportRun.State.RUNNING, started_at=timezone.now()
@@ -138,16 +143,19 @@ def execute(run, *, client=None, progress=None):
                     media_dirs=tuple(Path(d) for d in request.get("media_dirs", []))
                 ),
             )
-    except (ImportInputError, NetworkError) as error:
+    except IMPORT_ERRORS as error:
         _finish(run, state=ImportRun.State.FAILED, error=str(error))
         raise
     except Exception as error:
         _finish(run, state=ImportRun.State.FAILED, error=f"Unexpected error: {error!r}")
         raise
     finally:
-        # Images unpacked from an admin .zip were kept for this run only.
-        for folder in request.get("media_dirs", []):
-            shutil.rmtree(folder, ignore_errors=True)
+        # Images unpacked from an admin .zip were kept for this run only; a dry
+        # run's stay for the import the editor may confirm next (unconfirmed
+        # uploads are removed a day later).
+        if not run.dry_run:
+            for folder in request.get("media_dirs", []):
+                shutil.rmtree(folder, ignore_errors=True)
     data, changes = report_data(report)
     _finish(
         run,

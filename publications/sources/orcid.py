@@ -64,6 +64,16 @@ class WorkSummary:
     external: dict = field(default_factory=dict)
 
 
+# The model fields an ORCID work summary can express (see merge.plan_update): a
+# sync never clears the site's marks, links or other fields.
+ORCID_FIELDS = frozenset(
+    {
+        "title", "kind", "status", "venue", "year", "month", "doi", "arxiv_id",
+        "url", "abstract", "isbn", "issn", "language",
+    }
+)  # fmt: skip
+
+
 def _value(node, *path):
     for name in path:
         if not isinstance(node, dict):
@@ -190,5 +200,10 @@ def work_entry(work, *, orcid, source):
     put_code = _value(work, "put-code")
     key = make_key("", authors=names, year=year, title=title)
     return make_entry(
-        type=bib_type, key=key, fields=fields, line=int(put_code or 1), source=source
+        type=bib_type,
+        key=key,
+        fields=fields,
+        line=int(put_code or 1),
+        source=source,
+        carries=ORCID_FIELDS,
     )

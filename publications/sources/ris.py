@@ -53,8 +53,36 @@ RIS_TYPES = {
 }
 _JOURNAL_TYPES = {"article", "preprint"}
 _DATE = re.compile(r"(\d{4})(?:[/-](\d{1,2}))?")
-_ARXIV_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
+_DATE_TAGS = {"PY", "Y1", "Y2", "DA"}
+_ARXIV_URL = re.compile(
+    r"arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:v\d+)?(?:\.pdf)?/?(?:[?#]|$)", re.IGNORECASE
+)
+_VERSIONED_TYPES = {"software", "dataset"}
 _PDF_URL = re.compile(r"\.pdf(?:$|\?)|/pdf/", re.IGNORECASE)
+
+
+# Tags whose values are free text that exporters wrap onto untagged lines (long
+# titles and abstracts): only these take a continuation line. After any other
+# tag (a name, a date, an identifier) an untagged line is an error in the file.
+_WRAPPED_TAGS = {
+    "TI", "T1", "T2", "T3", "BT", "CT", "AB", "N1", "N2", "JO", "JF", "JA", "J2",
+    "PB", "CY", "PP", "AD",
+}  # fmt: skip
+# Repeatable tags of names, each line one name.
+_NAME_TAGS = {"AU", "A1", "A2", "A3", "A4", "ED"}
+# The model fields a RIS record can express, the one list of them (see
+# merge.plan_update): a RIS import never clears a field outside it. RIS has no
+# tag for a publication's status, its site-only marks (selected, abbr), its
+# al-folio links (code, slides, html...), license or repository, nor for
+# BibTeX's other fields.
+RIS_FIELDS = frozenset(
+    {
+        "title", "kind", "venue", "venue_short", "year", "month", "volume",
+        "number", "pages", "publisher", "address", "doi", "url", "arxiv_id",
+        "abstract", "keywords", "bib_note", "language", "edition", "version",
+        "series", "isbn", "issn", "editors",
+    }
+)  # fmt: skip
 
 
 def looks_like_ris(text):
@@ -66,29 +94,44 @@ def parse_ris(text):
     """Entries for every record of a RIS text.
 
     Returns a ``ParseResult``: one entry per ``TY``…``ER`` record, with the line its
-    ``TY`` is on; a record without a title, or cut off before its ``ER``, fails with
-    its line (the records after it still import). Lines outside records are
-    skipped, as RIS readers do.
+    ``TY`` is on; a record without a title fails with its line (the records after
+    it still import). Problems in the text are warnings (``Failure`` objects with
+    the line they are on): a record not closed by ``ER`` (read up to the next
+    ``TY`` or the end), an untagged line that does not continue a text value
+    (left out: it never becomes a name), and the values ``ris_record_entry``
+    cannot read. Lines outside records are skipped, as RIS readers do.
     """
     result = ParseResult(entries=[], failures=[], warnings=[])
     record, start, lines, last = None, 0, [], None
+    number = 0
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         match = _TAG_LINE.match(line.lstrip("\ufeff"))
         if match is None:
-            if record is not None and last is not None and line.strip():
+            if record is None or not line.strip():
+                continue
+            if last in _WRAPPED_TAGS:
                 # A wrapped value: continues the tag before it.
-                record[-1] = (last, record[-1][1] + " " + line.strip())
+                tag, value, at = record[-1]
+                record[-1] = (tag, (value + " " + line.strip()).strip(), at)
                 lines.append(raw)
+            else:
+                after = f"after {last}" if last else "after TY"
+                result.warnings.append(
+                    Failure(
+                        line=number,
+                        key="",
+                        message=f"a line without a RIS tag {after} "
+                        f"({line.strip()[:60]!r}); left out",
+                    )
+                )
             continue
         tag, value = match.group(1), (match.group(2) or "").strip()
         if tag == "TY":
             if record is not None:
-                result.failures.append(
-                    Failure(line=start, key="", message="record has no ER line")
-                )
-            record, start, lines, last = [], number, [raw], None
-            record.append(("TY", value))
+                _unclosed(result, start, number, ending="the next TY")
+                _finish(result, record, start, "\n".join(lines))
+            record, start, lines, last = [("TY", value, number)], number, [raw], None
             continue
         if record is None:
             continue
@@ -97,20 +140,37 @@ def parse_ris(text):
             _finish(result, record, start, "\n".join(lines))
             record, last = None, None
             continue
-        record.append((tag, value))
+        record.append((tag, value, number))
         last = tag
     if record is not None:
+        _unclosed(result, start, number, ending="the end of the file")
         _finish(result, record, start, "\n".join(lines))
-        result.warnings.append(f"the record at line {start} has no ER line")
     return result
 
 
+def _unclosed(result, start, number, *, ending):
+    result.warnings.append(
+        Failure(
+            line=number,
+            key="",
+            message=f"the record that starts at line {start} has no 'ER  -' line; "
+            f"read up to {ending}",
+        )
+    )
+
+
 def _finish(result, record, line, source):
+    key = next((value for tag, value, _at in record if tag == "ID"), "")
+    problems = []
     try:
-        result.entries.append(ris_record_entry(record, line=line, source=source))
+        entry = ris_record_entry(record, line=line, source=source, problems=problems)
     except ValueError as error:
-        key = next((value for tag, value in record if tag == "ID"), "")
         result.failures.append(Failure(line=line, key=key, message=str(error)))
+        return
+    result.entries.append(entry)
+    result.warnings.extend(
+        Failure(line=at, key=entry.key, message=message) for at, message in problems
+    )
 
 
 def _ris_name(value):
@@ -133,15 +193,26 @@ def _date(value):
     return match.group(1), str(int(month)) if month else ""
 
 
-def ris_record_entry(record, *, line=1, source=""):
-    """The ``Entry`` for one RIS record: a list of ``(tag, value)`` pairs in order.
+def ris_record_entry(record, *, line=1, source="", problems=None):
+    """The ``Entry`` for one RIS record: a list of ``(tag, value)`` or
+    ``(tag, value, line)`` tuples in order.
 
-    Raises ValueError when the record has no title.
+    ``problems``: a list that gets ``(line, message)`` for each value that cannot
+    be read and is left out (a date with no year, an empty name). Raises
+    ValueError when the record has no title.
     """
+    problems = [] if problems is None else problems
     tags = {}
-    for tag, value in record:
+    for item in record:
+        tag, value, at = item if len(item) == 3 else (*item, line)
         if value:
             tags.setdefault(tag, []).append(value)
+        elif tag in _NAME_TAGS:
+            problems.append((at, f"{tag} has no name; left out"))
+        if tag in _DATE_TAGS and value and not _DATE.search(value):
+            problems.append(
+                (at, f"{tag} {value!r} is not a date (YYYY or YYYY/MM/DD); left out")
+            )
 
     def first(*names):
         for name in names:
@@ -168,7 +239,8 @@ def ris_record_entry(record, *, line=1, source=""):
     if bib_type in {"incollection", "inproceedings"}:
         container = first("T2", "BT", "JO", "JF", "T3")
     urls = tags.get("UR", [])
-    url = next((u for u in urls if not _ARXIV_URL.search(u)), urls[0] if urls else "")
+    # An arXiv address names the arXiv id (the site links it from there).
+    url = next((u for u in urls if not _ARXIV_URL.search(u)), "")
     pdf = first("L1") or next((u for u in urls if _PDF_URL.search(u)), "")
     fields = {
         "title": title,
@@ -188,7 +260,9 @@ def ris_record_entry(record, *, line=1, source=""):
         "keywords": ", ".join(tags.get("KW", [])),
         "note": first("N1"),
         "language": first("LA"),
-        "edition": first("ET"),
+        "edition": first("ET") if bib_type not in _VERSIONED_TYPES else "",
+        # RIS has one edition tag; for software and data it holds the version.
+        "version": first("ET") if bib_type in _VERSIONED_TYPES else "",
         "shortjournal": first("J2", "JA"),
         "series": first("T3") if bib_type not in _JOURNAL_TYPES else "",
     }
@@ -210,11 +284,16 @@ def ris_record_entry(record, *, line=1, source=""):
         fields["volume"] = ""
     else:
         fields["booktitle"] = container
-    arxiv = next((u for u in urls if _ARXIV_URL.search(u)), "")
-    if arxiv and not fields["url"]:
-        fields["url"] = arxiv
-    elif arxiv:
-        fields["eprint"] = arxiv.rsplit("/", 1)[-1].removesuffix(".pdf")
+    arxiv = next((m for u in urls if (m := _ARXIV_URL.search(u))), None)
+    if arxiv:
+        fields["eprint"] = arxiv.group(1)
         fields["archiveprefix"] = "arXiv"
     key = make_key(first("ID"), authors=authors, year=year, title=title)
-    return make_entry(type=bib_type, key=key, fields=fields, line=line, source=source)
+    return make_entry(
+        type=bib_type,
+        key=key,
+        fields=fields,
+        line=line,
+        source=source,
+        carries=RIS_FIELDS,
+    )

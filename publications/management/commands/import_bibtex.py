@@ -8,6 +8,7 @@ from publications.bibtex.importer import (
     import_bibtex,
 )
 from publications.bibtex.names import parse_mark_convention
+from publications.management.output import ProgressBar, print_report
 from research.models import ResearchTheme
 
 
@@ -97,7 +98,7 @@ class Command(BaseCommand):
             media_dirs=tuple(o["media_dirs"]),
             marks=marks,
         )
-        progress = self._progress if self.stdout.isatty() else None
+        progress = ProgressBar(self.stdout) if self.stdout.isatty() else None
         try:
             report = import_bibtex(
                 sources=paths,
@@ -111,41 +112,7 @@ class Command(BaseCommand):
             )
         except BibtexInputError as error:
             raise CommandError(str(error)) from error
-        if progress:
-            self.stdout.write("")
-        verbosity = o.get("verbosity", 1)
-        if verbosity >= 2 or len(report.files) > 1:
-            for name, counts in report.files.items():
-                self.stdout.write(
-                    f"{name}: {counts.created} created, {counts.updated} updated, "
-                    f"{counts.unchanged} unchanged, {counts.skipped} skipped, "
-                    f"{counts.failed} failed"
-                )
-        if report.warnings:
-            if verbosity >= 2:
-                for warning in report.warnings:
-                    self.stdout.write(self.style.WARNING(f"warning: {warning}"))
-            else:
-                self.stdout.write(
-                    f"{len(report.warnings)} warnings (run with -v 2 to list them)."
-                )
-        if verbosity >= 2:
-            for problem in report.ignored:
-                self.stdout.write(f"ignored: {problem}")
-            for entry in report.changes:
-                self.stdout.write(f"{entry.file}:{entry.line}:{entry.key}:")
-                for line in entry.lines():
-                    self.stdout.write(f"  {line}")
-        for failure in report.failures:
-            self.stdout.write(self.style.ERROR(f"failed: {failure}"))
-        style = self.style.ERROR if report.failed else self.style.SUCCESS
-        self.stdout.write(style(report.summary()))
-        if report.failed:
-            raise CommandError(f"{report.failed} entries failed; see above.")
-
-    def _progress(self, name, done, total):
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        self.stdout.write(f"\r{Path(name).name} [{bar}] {done}/{total}", ending="")
-        self.stdout.flush()
+        finally:
+            if progress:
+                progress.close()
+        print_report(self, report, o.get("verbosity", 1))

@@ -3,61 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from publications.management.commands.import_bibtex import add_import_options
+from publications.management.output import ProgressBar, print_report
 from publications.models import ImportRun
-from publications.sources.history import execute, new_run
-from publications.sources.http import NetworkError
-from publications.sources.service import ImportInputError
+from publications.sources.history import IMPORT_ERRORS, execute, new_run
 from research.models import ResearchTheme
-
-
-def print_report(command, report, verbosity):
-    """Write an ImportReport as ``import_bibtex`` does: per file, warnings,
-    failures, summary. Raises CommandError when an entry failed."""
-    if verbosity >= 2 or len(report.files) > 1:
-        for name, counts in report.files.items():
-            command.stdout.write(
-                f"{name}: {counts.created} created, {counts.updated} updated, "
-                f"{counts.unchanged} unchanged, {counts.skipped} skipped, "
-                f"{counts.failed} failed"
-            )
-    if verbosity >= 2:
-        for changed in getattr(report, "changes", []):
-            command.stdout.write(f"changes: {changed}")
-    if report.warnings:
-        if verbosity >= 2:
-            for warning in report.warnings:
-                command.stdout.write(command.style.WARNING(f"warning: {warning}"))
-        else:
-            command.stdout.write(
-                f"{len(report.warnings)} warnings (run with -v 2 to list them)."
-            )
-    for failure in report.failures:
-        command.stdout.write(command.style.ERROR(f"failed: {failure}"))
-    style = command.style.ERROR if report.failed else command.style.SUCCESS
-    command.stdout.write(style(report.summary()))
-    if report.failed:
-        raise CommandError(f"{report.failed} entries failed; see above.")
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal: ``label [#####-----] done/total``."""
-
-    def __init__(self, stdout):
-        self.stdout = stdout
-        self.shown = False
-
-    def __call__(self, label, done, total):
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        name = Path(str(label)).name if "/" in str(label) else label
-        self.stdout.write(f"\r{name} [{bar}] {done}/{total}\033[K", ending="")
-        self.stdout.flush()
-        self.shown = True
-
-    def close(self):
-        if self.shown:
-            self.stdout.write("")
 
 
 def run_and_report(command, run, verbosity):
@@ -66,7 +15,7 @@ def run_and_report(command, run, verbosity):
     bar = ProgressBar(command.stdout) if command.stdout.isatty() else None
     try:
         report = execute(run, progress=bar)
-    except (ImportInputError, NetworkError) as error:
+    except IMPORT_ERRORS as error:
         raise CommandError(str(error)) from error
     finally:
         if bar:

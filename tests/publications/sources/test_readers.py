@@ -138,7 +138,13 @@ def test_ris_record_without_title_or_er_is_reported_with_its_line():
         (1, "no title (TI or T1)")
     ]
     assert [normalise(e).values["title"] for e in parsed.entries] == ["Cut off"]
-    assert parsed.warnings == ["the record at line 5 has no ER line"]
+    assert [(w.line, w.message) for w in parsed.warnings] == [
+        (
+            7,
+            "the record that starts at line 5 has no 'ER  -' line; read up to "
+            "the end of the file",
+        )
+    ]
 
 
 def test_formats_are_recognised_by_content_not_name():
