@@ -1,5 +1,7 @@
 """The admin's import page: upload a BibTeX, CSL-JSON or RIS file, read the
-dry-run report, confirm; the import itself then runs as a background task.
+dry-run report, confirm. Both the dry run and the import run as background
+tasks (``publications.tasks``), each with the progress bar and report page every
+import has (``admin_sources.run_page``): no file is read inside a request.
 
 The uploaded text waits between the two steps in a private temporary file whose
 random name is kept only in the editor's session, so nobody can confirm (or
@@ -26,21 +28,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from publications.admin_sources import ImportChoicesForm, run_page
-from publications.bibtex.importer import (
-    BibtexInputError,
-    ImportOptions,
-    decode_bytes,
-)
+from publications.bibtex.importer import BibtexInputError, decode_bytes
 from publications.models import ImportRun
 from publications.sources.formats import UnknownFormatError, detect_format
 from publications.sources.history import new_run
-from publications.sources.service import ImportInputError, import_publications
 from publications.tasks import enqueue
 
 MAX_UPLOAD_BYTES = 60 * 1024 * 1024
 SESSION_KEY = "publications_bibtex_import"
 UPLOAD_DIR = Path(tempfile.gettempdir()) / "labsite-bibtex-uploads"
-SHOWN_WARNINGS = 300
 STALE_AFTER_SECONDS = 24 * 3600
 
 
@@ -167,69 +163,85 @@ def _discard(request, *, keep_media=False):
             shutil.rmtree(_media_dir(pending["token"]), ignore_errors=True)
 
 
-def _options(token):
-    folder = _media_dir(token)
-    return ImportOptions(media_dirs=(folder,) if folder.is_dir() else ())
-
-
 def import_view(model_admin, request):
-    """Step 1 (upload, dry run) and step 2 (confirm) of an import."""
+    """Step 1 (upload; the dry run is queued), the dry run's page (progress,
+    then its report and the confirm buttons) and step 2 (confirm or cancel)."""
     if not (
         model_admin.has_add_permission(request)
         and model_admin.has_change_permission(request)
     ):
         raise PermissionDenied
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(model_admin, request)
+    if request.method == "POST" and "cancel" in request.POST:
+        _discard(request)
+        return redirect(request.path)
+    if request.method == "GET" and "preview" in request.GET:
+        return _preview(model_admin, request, request.GET["preview"])
+    form = BibtexUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        name = Path(data["file"].name).name
+        _store(
+            request,
+            name=name,
+            text=data["text"],
+            themes=data["themes"],
+            overwrite=data["overwrite"],
+            images=data["images"],
+        )
+        pending = request.session[SESSION_KEY]
+        folder = _media_dir(pending["token"])
+        # The dry run is a background task like the import itself: a large
+        # file is read and matched by the worker, not inside this request.
+        run = new_run(
+            source=ImportRun.Source.FILES,
+            description=name,
+            request={
+                "files": [[name, data["text"]]],
+                "themes": pending["themes"],
+                "media_dirs": [str(folder)] if folder.is_dir() else [],
+            },
+            user=request.user,
+            origin=ImportRun.Origin.ADMIN,
+            dry_run=True,
+            overwrite=data["overwrite"],
+        )
+        pending["preview_run"] = run.pk
+        request.session.modified = True
+        enqueue(run)
+        return redirect(f"{request.path}?preview={run.pk}")
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": _("Import BibTeX, CSL-JSON or RIS"),
-        "shown_warnings": SHOWN_WARNINGS,
+        "form": form,
+        "submit_label": _("Check the file"),
     }
-    form = BibtexUploadForm()
-    if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(model_admin, request, context)
-    if request.method == "POST" and "cancel" in request.POST:
-        _discard(request)
-        return redirect(request.path)
-    if request.method == "POST":
-        form = BibtexUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            name = Path(data["file"].name).name
-            _store(
-                request,
-                name=name,
-                text=data["text"],
-                themes=data["themes"],
-                overwrite=data["overwrite"],
-                images=data["images"],
-            )
-            token = request.session[SESSION_KEY]["token"]
-            try:
-                report = import_publications(
-                    files=[(name, data["text"])],
-                    themes=data["themes"],
-                    overwrite=data["overwrite"],
-                    dry_run=True,
-                    options=_options(token),
-                )
-            except ImportInputError as error:
-                _discard(request)
-                form.add_error("file", str(error))
-                context["form"] = form
-                return TemplateResponse(
-                    request,
-                    "admin/publications/publication/import_bibtex.html",
-                    context,
-                )
-            context.update(report=report, file_name=name, step="confirm")
-    context["form"] = form
     return TemplateResponse(
         request, "admin/publications/publication/import_bibtex.html", context
     )
 
 
-def _confirm(model_admin, request, context):
+def _preview(model_admin, request, run_id):
+    """The dry run's page: its progress, then its report with "Import" and
+    "Cancel" while the upload it checked is this editor's pending one."""
+    run = ImportRun.objects.filter(pk=int(run_id) if run_id.isdigit() else 0).first()
+    pending = request.session.get(SESSION_KEY) or {}
+    if run is None or pending.get("preview_run") != run.pk:
+        messages.error(request, _("That upload has expired; please upload it again."))
+        return redirect(request.path)
+    return run_page(
+        request,
+        run,
+        admin_site=model_admin.admin_site,
+        # The progress bar comes back here, where the confirm buttons are.
+        run_url=request.get_full_path(),
+        confirm_url=request.path,
+    )
+
+
+def _confirm(model_admin, request):
     pending = request.session.get(SESSION_KEY)
     path = _pending_path(pending["token"]) if pending else None
     if path is None or not path.is_file():

@@ -39,6 +39,39 @@ def test_upload_ris_check_then_import(admin_page):
 
 
 @override_settings(TASKS=DATABASE_TASKS)
+def test_upload_dry_run_shows_progress_then_its_report_and_the_import_button(
+    admin_page,
+):
+    # As below: the browser's status polls are answered here until the worker
+    # (run in the test's process) has finished the dry run.
+    status = {"state": "queued", "finished": False, "percent": 0, "done": 0}
+    status.update(total=0, step="", summary="", error="")
+    admin_page.route("**/status/", lambda route: route.fulfill(json=status))
+    admin_page.goto("/admin/publications/publication/")
+    admin_page.click("text=Import BibTeX, CSL-JSON or RIS")
+    admin_page.set_input_files("#id_file", str(DATA / "ris" / "mixed-export.ris"))
+    admin_page.click("input[value='Check the file']")
+    admin_page.get_by_text("Waiting for the background worker").wait_for()
+    assert admin_page.locator("input[name=confirm]").count() == 0
+    preview = ImportRun.objects.get()
+    assert (preview.dry_run, preview.state) == (True, "queued")
+    call_command("db_worker", batch=True, startup_delay=False, reload=False)
+    status.update(state="done", finished=True, percent=100)
+    admin_page.get_by_text("What importing mixed-export.ris would do").wait_for(
+        timeout=15000
+    )
+    assert "5 created" in admin_page.locator(".import-summary").inner_text()
+    assert Publication.objects.count() == 0
+    screenshot(admin_page, "admin-import-dry-run")
+    status.update(state="queued", finished=False, percent=0)
+    admin_page.click("input[name=confirm]")
+    admin_page.get_by_text("Importing mixed-export.ris").wait_for()
+    call_command("db_worker", batch=True, startup_delay=False, reload=False)
+    assert Publication.objects.count() == 5
+    assert problems(admin_page) == []
+
+
+@override_settings(TASKS=DATABASE_TASKS)
 def test_add_by_identifier_shows_progress_until_the_worker_is_done(
     admin_page,
     recorded,  # noqa: F811

@@ -20,7 +20,9 @@ SYNC = "admin:publications_publication_sync_orcid"
 
 def upload(client, path):
     data = SimpleUploadedFile(path.name, path.read_bytes())
-    return client.post(reverse(IMPORT), {"file": data, "encoding": "utf-8"})
+    return client.post(
+        reverse(IMPORT), {"file": data, "encoding": "utf-8"}, follow=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -31,12 +33,13 @@ def upload(client, path):
 def test_import_page_takes_csl_json_and_ris(editor_client, path):
     response = upload(editor_client, path)
     assert f"What importing {path.name} would do" in response.text
-    assert response.context["report"].created == 5
+    preview = ImportRun.objects.get()
+    assert (preview.dry_run, preview.created) == (True, 5)
     assert Publication.objects.count() == 0
     response = editor_client.post(reverse(IMPORT), {"confirm": "1"})
     assert f"Imported {path.name}" in response.text
     assert Publication.objects.count() == 5
-    run = ImportRun.objects.get()
+    run = ImportRun.objects.exclude(pk=preview.pk).get()
     assert (run.state, run.created, run.requested_by.username) == ("done", 5, "editor")
     assert run.request["files"] == [[path.name, ""]]
 
@@ -181,3 +184,39 @@ def test_run_page_shows_failures_warnings_and_per_field_changes(editor_client):
     assert "<td>volume</td><td>99</td><td>100</td>" in text
     assert "kept the editor's value (source: Theirs)" in text
     assert "1 warning" in text
+
+
+@override_settings(TASKS=DATABASE_TASKS)
+def test_upload_dry_run_runs_in_the_background_then_offers_the_import(
+    editor_client, transactional_db
+):
+    path = DATA / "ris" / "mixed-export.ris"
+    response = upload(editor_client, path)
+    preview = ImportRun.objects.get()
+    assert (preview.dry_run, preview.state) == (True, "queued")
+    assert preview.task_id
+    # Nothing was read in the request: the page waits for the worker.
+    assert "Waiting for the background worker" in response.text
+    assert 'name="confirm"' not in response.text
+    call_command("db_worker", batch=True, startup_delay=False, reload=False)
+    preview.refresh_from_db()
+    assert (preview.state, preview.created) == ("done", 5)
+    page = editor_client.get(response.request["PATH_INFO"], {"preview": preview.pk})
+    assert "What importing mixed-export.ris would do" in page.text
+    assert 'name="confirm"' in page.text
+    assert Publication.objects.count() == 0
+    editor_client.post(reverse(IMPORT), {"confirm": "1"})
+    call_command("db_worker", batch=True, startup_delay=False, reload=False)
+    assert Publication.objects.count() == 5
+
+
+def test_a_preview_that_is_not_the_editors_pending_upload_is_refused(
+    editor_client,
+):
+    other = ImportRun.objects.create(
+        source=ImportRun.Source.FILES, description="theirs.bib", dry_run=True
+    )
+    for preview in [str(other.pk), "nonsense"]:
+        response = editor_client.get(reverse(IMPORT), {"preview": preview}, follow=True)
+        assert "That upload has expired" in response.text
+        assert 'name="confirm"' not in response.text
