@@ -245,6 +245,7 @@ def csl_item_entry(item, *, line=1, source="", problems=None):
     ``problems``: a list that gets a message for each variable of the wrong
     shape (see ``csl_names``). Raises ValueError when the item has no title.
     """
+    problems = [] if problems is None else problems
     title = strip_markup(_text(item, "title"))
     subtitle = strip_markup(_text(item, "subtitle"))
     if subtitle and not title.rstrip().endswith((":", "?", "!", ".")):
@@ -258,7 +259,15 @@ def csl_item_entry(item, *, line=1, source="", problems=None):
         bib_type = "mastersthesis"
     authors = csl_names(item.get("author"), variable="author", problems=problems)
     editors = csl_names(item.get("editor"), variable="editor", problems=problems)
-    year, month = csl_date(item.get("issued"))
+    issued = item.get("issued")
+    if isinstance(issued, str | int) and str(issued).strip():
+        problems.append(
+            f"issued is {issued!r}, not a CSL date object; read as a written date"
+        )
+        issued = {"raw": str(issued)}
+    year, month = csl_date(issued)
+    if issued and year is None:
+        problems.append(f"issued {issued!r} has no year; left out")
     container = strip_markup(_text(item, "container-title"))
     fields = {
         "title": title,

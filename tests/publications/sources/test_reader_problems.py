@@ -144,3 +144,23 @@ def test_a_file_with_only_problems_is_a_clear_error_not_a_traceback(tmp_path):
     path.write_text("TY  - JOUR\nAU  - Lee, Ann\nER  - \n")
     with pytest.raises(CommandError, match="1 entries failed"):
         run(path)
+
+
+@pytest.mark.parametrize(
+    ("issued", "year", "message"),
+    [
+        ("2020-05", 2020, "issued is '2020-05', not a CSL date object; read as a"),
+        ({"raw": "someday"}, None, "issued {'raw': 'someday'} has no year; left out"),
+        ({"date-parts": [[2021, 3]]}, 2021, None),
+    ],
+)
+def test_csl_dates_of_the_wrong_shape_are_read_or_reported(issued, year, message):
+    item = {"id": "d", "title": "T", "issued": issued}
+    parsed = parse_csl_json(json.dumps([item]))
+    assert normalise(parsed.entries[0]).values["year"] == year
+    found = [w.message for w in parsed.warnings]
+    if message is None:
+        assert found == []
+    else:
+        assert len(found) == 1
+        assert found[0].startswith(message)
