@@ -17,7 +17,6 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q
 from people.models import Person
 from publications.models import Authorship, Publication
 from site_config.core.text import words_of
-from site_config.markup.render import cited_keys
 
 FILTER_NAMES = ("q", "year", "type", "theme", "person", "status", "selected")
 
@@ -224,7 +223,7 @@ def _theme_counts(queryset, theme_tree):
     for theme_id, publication_id in links:
         by_theme.setdefault(theme_id, set()).add(publication_id)
     cited = {
-        theme.pk: set(cited_keys(theme.description))
+        theme.pk: set(theme.cited_keys)
         for themes in subtrees.values()
         for theme in themes[:1]
     }

@@ -1,7 +1,7 @@
-"""Shaping publication rows for pages: numbered lists split and grouped as shown.
+"""Shaping publication rows for pages: lists split and grouped as shown.
 
-Numbers follow the seed page: each list counts down, so the newest item has the
-highest number and an item keeps its number when newer ones are added above it.
+Each item shows its own stored number (``Publication.number_label``, given by
+publications.numbering), so a paper reads the same on every list.
 
 Publication querysets call this module (`listed()`, `recent_numbered()`), so it
 imports no model and reaches Authorship and Person through the rows' relations.
@@ -25,21 +25,6 @@ def split_by_status(publications):
     published, preprints = [], []
     for publication in publications:
         (preprints if publication.is_preprint else published).append(publication)
-    return published, preprints
-
-
-def number_down(publications, *, first):
-    """Give each item a ``list_number`` counting down from first; returns the items."""
-    for offset, publication in enumerate(publications):
-        publication.list_number = first - offset
-    return publications
-
-
-def number_lists(publications):
-    """Split into published and preprints and number each list on its own."""
-    published, preprints = split_by_status(publications)
-    number_down(published, first=len(published))
-    number_down(preprints, first=len(preprints))
     return published, preprints
 
 
@@ -135,22 +120,24 @@ def year_pages(year_rows, *, target):
     return pages
 
 
-def recent_numbered(queryset, *, limit, preprint_limit=None):
-    """The newest published papers and preprints of queryset, numbered.
+# recent_numbered's default: as many preprints as papers.
+AS_MANY = object()
+
+
+def recent_numbered(queryset, *, limit, preprint_limit=AS_MANY):
+    """The newest published papers and preprints of queryset.
 
     Returns (published, preprints, totals): at most ``limit`` of each (or
-    ``preprint_limit`` preprints), newest first, numbered down from the totals
-    so the numbers match the full list. A fixed number of queries however many
-    rows match.
+    ``preprint_limit`` preprints; None for either lists all), newest first, with
+    authors attached; each shows its stored number. A fixed number of queries
+    however many rows match.
     """
     totals = queryset.status_totals()
     ordered = queryset.newest_first().defer(*UNLISTED_FIELDS)
     published = list(ordered.published()[:limit]) if totals["published"] else []
-    preprint_limit = limit if preprint_limit is None else preprint_limit
+    preprint_limit = limit if preprint_limit is AS_MANY else preprint_limit
     preprints = (
         list(ordered.preprints()[:preprint_limit]) if totals["preprints"] else []
     )
     attach_authors([*published, *preprints])
-    number_down(published, first=totals["published"])
-    number_down(preprints, first=totals["preprints"])
     return published, preprints, totals

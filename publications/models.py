@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from people.names import printed_name
-from publications import listing
+from publications import listing, numbering
 from site_config.core.text import unique_slug
-from site_config.markup.render import cited_keys, validate_citations
+from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_pdf, validate_raster_image
 
 _WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
@@ -45,10 +45,9 @@ class PublicationQuerySet(models.QuerySet):
         shows, in two queries however long the list (publications.listing)."""
         return listing.list_items(self)
 
-    def recent_numbered(self, *, limit, preprint_limit=None):
-        """(published, preprints, totals): the newest of each, numbered down
-        from the totals so the numbers match the full list (publications.listing).
-        """
+    def recent_numbered(self, *, limit, preprint_limit=listing.AS_MANY):
+        """(published, preprints, totals): the newest of each, with authors
+        attached; each shows its stored number (publications.listing)."""
         return listing.recent_numbered(self, limit=limit, preprint_limit=preprint_limit)
 
     def by_person(self, person):
@@ -78,11 +77,12 @@ class PublicationQuerySet(models.QuerySet):
     def linked_to_themes(self, themes):
         """Publications in any of themes or cited (`[@key]`) in their descriptions.
 
-        themes are theme objects (their descriptions are read, not queried);
-        each publication comes once, without DISTINCT.
+        themes are theme objects (the keys their descriptions cite were stored
+        when they were saved: no Markdown runs here); each publication comes
+        once, without DISTINCT.
         """
         themes = list(themes)
-        keys = {key for theme in themes for key in cited_keys(theme.description)}
+        keys = {key for theme in themes for key in theme.cited_keys}
         links = Publication.themes.through.objects.filter(
             researchtheme__in=[theme.pk for theme in themes]
         )
@@ -95,7 +95,15 @@ class PublicationQuerySet(models.QuerySet):
         """{bibtex_key: publication} for the keys that name one; what a citation
         link and a reference-list line read, nothing more."""
         found = self.filter(bibtex_key__in=list(keys)).only(
-            "pk", "slug", "title", "venue", "venue_short", "year", "bibtex_key"
+            "pk",
+            "slug",
+            "title",
+            "venue",
+            "venue_short",
+            "year",
+            "bibtex_key",
+            "number_series",
+            "serial",
         )
         return {publication.bibtex_key: publication for publication in found}
 
@@ -180,9 +188,16 @@ class Publication(models.Model):
         PREPRINT = "preprint", _("Preprint")
         UNDER_REVIEW = "under_review", _("Under review")
 
-    # The one home of the rule: these statuses are listed as preprints, apart
-    # from the papers, on every page, in the filters and by the importer.
-    PREPRINT_STATUSES = frozenset({Status.PREPRINT, Status.UNDER_REVIEW})
+    class Series(models.TextChoices):
+        # publications.numbering holds the rules; these are its series.
+        PAPER = numbering.PAPER, _("Papers")
+        PREPRINT = numbering.PREPRINT, _("Preprints")
+        SOFTWARE = numbering.SOFTWARE, _("Software and data")
+
+    # These statuses are listed as preprints, apart from the papers, on every
+    # page, in the filters, by the importer and in the numbering; the set lives
+    # with the numbering rule (publications.numbering), which migrations use too.
+    PREPRINT_STATUSES = numbering.PREPRINT_STATUSES
 
     title = models.CharField(_("title"), max_length=500)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -316,6 +331,21 @@ class Publication(models.Model):
         help_text=_('The author list ends with "and others".'),
     )
     bibtex_source = models.TextField(_("original BibTeX entry"), blank=True)
+    # The site-wide number ([12], [P3], [S1]): given once, never moved except by
+    # `manage.py number_publications --renumber` (publications.numbering).
+    number_series = models.CharField(
+        _("number series"), max_length=10, choices=Series, blank=True, editable=False
+    )
+    serial = models.PositiveIntegerField(
+        _("number"), null=True, blank=True, editable=False
+    )
+    preprint_number = models.PositiveIntegerField(
+        _("number as a preprint"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("The P-number it had before it was published."),
+    )
     import_fingerprint = models.JSONField(
         _("imported values"),
         default=dict,
@@ -364,6 +394,16 @@ class Publication(models.Model):
                 name="unique_publication_bibtex_key",
                 violation_error_message=_("Another publication has this BibTeX key."),
             ),
+            models.UniqueConstraint(
+                fields=["number_series", "serial"],
+                name="unique_publication_number",
+                violation_error_message=_("Another publication has this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(serial__isnull=True, number_series="")
+                | (Q(serial__isnull=False) & ~Q(number_series="")),
+                name="publication_number_has_series",
+            ),
         ]
 
     def __str__(self):
@@ -372,6 +412,11 @@ class Publication(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Publication, self.title, exclude_pk=self.pk)
+        if numbering.needs_number(self):
+            changed = numbering.give_number(self, numbering.next_numbers(Publication))
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *changed}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -384,6 +429,22 @@ class Publication(models.Model):
     @property
     def is_preprint(self):
         return self.status in self.PREPRINT_STATUSES
+
+    @property
+    def number_label(self):
+        """The site-wide number as printed: "12", "P3" or "S1" ("" if none)."""
+        return numbering.label(self.number_series, self.serial)
+
+    @property
+    def number_order(self):
+        """Sorts numbered publications as lists show them: papers, preprints,
+        software and data, each by number."""
+        return numbering.sort_key(self.number_series, self.serial)
+
+    @property
+    def former_number_label(self):
+        """The preprint number a published paper had, "P3", or ""."""
+        return numbering.label(numbering.PREPRINT, self.preprint_number)
 
     @property
     def badge(self):

@@ -2,8 +2,8 @@
 
 `publication_list_page(query)` takes the GET parameters and returns one
 `PublicationListPage`: the bound filter form labelled with its counts, the
-page's rows split into papers and preprints, grouped by year and numbered as on
-the full list, the totals, the chart's counts and the pager. The view hands it
+page's rows split into papers and preprints, grouped by year (each with its
+stored number), the totals, the chart's counts and the pager. The view hands it
 to the template, which runs no query of its own. The filter rules are in
 publications.filters; the form is publications.forms.
 """
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from people.models import Person
 from publications.filters import apply_filters, facet_counts, grouped_rows, years_of
 from publications.forms import PublicationFilterForm
-from publications.listing import group_by_year, number_down, year_pages
+from publications.listing import group_by_year, year_pages
 from publications.models import Publication
 from research.models import ResearchTheme
 
@@ -29,8 +29,9 @@ class PublicationListPage:
     """One page of the publications list, ready for the template.
 
     published_groups and preprint_groups are [(year, [publication, ...]), ...]
-    with ``list_number`` and ``listed_authors`` set; totals count every page;
-    chart_counts are [(year, count), ...] oldest first; pages are
+    with ``listed_authors`` set (each shows its stored ``number_label``);
+    totals count every page; chart_counts are [(year, count), ...] oldest
+    first; pages are
     [{"number": n, "label": "2024–2021"}, ...] for the pager.
     """
 
@@ -83,7 +84,6 @@ def publication_list_page(query):
     pages = year_pages(year_rows, target=PAGE_TARGET) or [[]]
     number = _page_number(query.get("page"), len(pages))
     page_rows = pages[number - 1]
-    earlier = [row for page in pages[: number - 1] for row in page]
     total_published = sum(row["published"] for row in year_rows)
     total_preprints = sum(row["preprints"] for row in year_rows)
 
@@ -95,12 +95,6 @@ def publication_list_page(query):
     )
     published = [p for p in items if not p.is_preprint]
     preprints = [p for p in items if p.is_preprint]
-    number_down(
-        published, first=total_published - sum(row["published"] for row in earlier)
-    )
-    number_down(
-        preprints, first=total_preprints - sum(row["preprints"] for row in earlier)
-    )
     return PublicationListPage(
         form=form,
         is_filtered=any(values.values()),

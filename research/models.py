@@ -7,6 +7,7 @@ from markdownx.models import MarkdownxField
 
 from research.tree import ThemeTree, parent_chain
 from site_config.core.text import unique_slug
+from site_config.markup.render import cited_keys as find_cited_keys
 from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_raster_image
 
@@ -36,6 +37,14 @@ class ResearchTheme(models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
     description = MarkdownxField(_("description"), blank=True)
+    # The BibTeX keys the description cites, in order, worked out when it is
+    # saved: lists and counts of a theme's publications read them instead of
+    # converting the Markdown again on every request (issue 10, render once).
+    # Keys, not rows, so a paper imported after the theme was saved counts as
+    # soon as it exists, and a deleted one simply stops matching.
+    cited_keys = models.JSONField(
+        _("cited BibTeX keys"), default=list, blank=True, editable=False
+    )
     image = models.ImageField(
         _("image"), upload_to="themes/", blank=True, validators=[validate_raster_image]
     )
@@ -74,6 +83,10 @@ class ResearchTheme(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(ResearchTheme, self.title, exclude_pk=self.pk)
+        self.cited_keys = find_cited_keys(self.description)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "description" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "cited_keys"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -164,7 +164,12 @@ def _load_themes(report, people):
 def _load_publications(report, people, themes):
     """Create the missing papers; returns {BibTeX key: publication}."""
     publications = {}
-    for spec in demo_data.PUBLICATIONS:
+    # Created oldest first, so each gets the number it would have by date (each
+    # save appends the next number of its series; see publications.numbering).
+    by_date = sorted(
+        demo_data.PUBLICATIONS, key=lambda spec: (spec["year"], spec.get("month", 0))
+    )
+    for spec in by_date:
         spec = dict(spec)
         authors = spec.pop("authors")
         theme_slugs = spec.pop("themes")

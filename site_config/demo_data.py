@@ -226,7 +226,10 @@ NAME_VARIANTS = {
     "ingrid-j-tallis": ["Tallis, Ingrid J.", "I. J. Tallis"],
 }
 
-# slug: (title, parent slug, order, summary, description, people slugs)
+# slug: (title, parent slug, order, summary, description, people slugs). The
+# descriptions cite what the seed's research-interests outline cites
+# (../shared/seed/research-page.txt): its [1]..[12] are the twelve papers below,
+# numbered by date, oldest first, as labsite numbers them (publications.numbering).
 THEMES = {
     "deep-learning-theory": (
         "Deep Learning Theory",
@@ -244,7 +247,7 @@ THEMES = {
         "approximation theory for modern architectures",
         "The expressive power of Transformers through the lens of approximation "
         "theory [@wen2023attention; @castellano2025incontext]; the expressivity of "
-        "state-space models [@oyelaran2025ssm].",
+        "state-space models.",
         ["amara-lindqvist-okoro", "mateus-oyelaran"],
     ),
     "optimization": (
@@ -303,8 +306,8 @@ THEMES = {
         10,
         "what attention can represent",
         "The expressive power and mechanisms of Transformers [@wen2023attention; "
-        "@lindqvist2025mixture]; the mechanisms of in-context learning "
-        "[@castellano2025incontext].",
+        "@castellano2025incontext]; the mechanisms of in-context learning "
+        "[@castellano2025incontext]; the expressivity of state-space models.",
         ["yuhan-castellano"],
     ),
     "llm-algorithm-design": (
@@ -313,7 +316,8 @@ THEMES = {
         20,
         "faster optimizers, leaner architectures, better data",
         "Faster optimizers for training language models [@renwick2024adaptive]; "
-        "more efficient strategies for data selection [@wen2025datasel].",
+        "more efficient model architectures; more efficient strategies for data "
+        "selection.",
         ["tobias-renwick"],
     ),
     "optimization-theory": (
@@ -321,7 +325,9 @@ THEMES = {
         None,
         30,
         "theory and algorithm",
-        "Optimization as it arises in machine learning, convex and not.",
+        "Optimization as it arises in machine learning, convex and not "
+        "[@renwick2020landscape; @wen2021margin; @castellano2022mirror; "
+        "@renwick2024adaptive; @vantongeren2024escape; @castellano2025incontext].",
         ["shulan-wen"],
     ),
     "convex-optimization": (
@@ -338,7 +344,7 @@ THEMES = {
         20,
         "",
         "Landscapes and saddle points [@renwick2020landscape; @wen2021margin; "
-        "@renwick2024adaptive; @vantongeren2024escape].",
+        "@renwick2024adaptive; @vantongeren2024escape; @castellano2025incontext].",
         [],
     ),
     "fast-optimizers": (
@@ -348,7 +354,7 @@ THEMES = {
         "",
         "Faster optimizers for training neural networks [@renwick2024adaptive] "
         "and acceleration for problems with specific structure "
-        "[@castellano2022mirror; @haddad2024benchmark].",
+        "[@castellano2022mirror].",
         [],
     ),
     "vision-and-language": (
@@ -421,7 +427,7 @@ PUBLICATIONS = [
         "A Linear Stability View",
         "kind": "conference",
         "year": 2021,
-        "month": 12,
+        "month": 5,
         "venue": "Advances in Neural Information Processing Systems",
         "venue_short": "NeurIPS 2021",
         "arxiv_id": "2106.99031",
@@ -483,7 +489,7 @@ PUBLICATIONS = [
         "title": "Accelerated Mirror Descent for Max-Margin Classification",
         "kind": "conference",
         "year": 2022,
-        "month": 3,
+        "month": 9,
         "venue": "International Conference on Artificial Intelligence and Statistics",
         "venue_short": "AISTATS 2022",
         "pages": "5120--5144",
@@ -524,7 +530,7 @@ PUBLICATIONS = [
         "title": "Approximation Rates of Attention for Sequence-to-Sequence Maps",
         "kind": "conference",
         "year": 2023,
-        "month": 12,
+        "month": 5,
         "venue": "Advances in Neural Information Processing Systems",
         "venue_short": "NeurIPS 2023",
         "arxiv_id": "2305.99078",

@@ -16,6 +16,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 from people.models import Person
+from publications import numbering
 from publications.bibtex.fingerprint import Fingerprint
 from publications.bibtex.merge import (
     FieldChange,
@@ -167,6 +168,11 @@ class BatchWriter:
         self._update(existing, author_jobs)
         self._write_authors(author_jobs)
         self._link_themes(targets)
+        # Bulk inserts and updates skip save(): new works, and preprints that
+        # were published, get their numbers here by the same rule.
+        numbering.number_missing(
+            Publication.objects.filter(pk__in=[t.pk for t in targets if t.pk])
+        )
         if any(target.outcome in {"created", "updated"} for target in targets):
             # Batched writes send no signals: cached pages must be told here (the
             # stamp moves when this batch commits).

@@ -3,14 +3,15 @@
 A page renders its Markdown fields inside one citation scope (the `{% citations %}`
 tag in base.html). While the fields render, each citation leaves a token in the
 HTML and its keys are noted; when the page body is done, every key is resolved in
-one query, numbered in page order and the tokens become links, followed by a short
-reference list. Outside a page (the admin's live preview, feeds) a single text is
-its own scope.
+one query and the tokens become links showing each publication's own number, the
+one it has on every page ([12], [P3]). Outside a page (the admin's live preview,
+feeds) a single text is its own scope.
 
-When the page shows a numbered publication list (`publication_numbers`), a
-citation of a listed publication shows the item's number and links to it.
+A citation of a publication the page lists (`publication_anchor` in the list
+item) links to the item; any other cited publication is listed under the same
+number in the reference block that follows the page's content.
 
-This module knows the syntax and the numbering, not where publications live:
+This module knows the syntax, not where publications or their numbers live:
 the publications app registers the function that looks keys up
 (`set_key_resolver`, from its AppConfig.ready()), so the base of the site imports
 no app. Finding which keys a text cites and validating them is
@@ -43,9 +44,11 @@ def set_key_resolver(resolve):
     """Register how BibTeX keys are looked up: resolve(keys) -> {key: publication}.
 
     keys is a list of strings; the result maps each known key to an object with
-    pk, title, venue, venue_short, year and get_absolute_url(); unknown keys are
-    left out. The publications app registers its own when Django starts; with
-    none registered every key is unknown.
+    pk, title, venue, venue_short, year, number_label (the number as printed,
+    "12" or "P3"), number_order (a sortable value, the order of the lists) and
+    get_absolute_url(); unknown keys are left out. The publications app
+    registers its own when Django starts; with none registered every key is
+    unknown.
     """
     global _resolver
     _resolver = resolve
@@ -70,7 +73,7 @@ class CitationScope:
 
     nonce: str = field(default_factory=lambda: secrets.token_hex(6))
     citations: list = field(default_factory=list)
-    list_numbers: dict = field(default_factory=dict)
+    listed: set = field(default_factory=set)
 
     def cite(self, keys):
         """Note a citation of keys; returns the token standing in for it."""
@@ -78,9 +81,16 @@ class CitationScope:
         self.citations.append(_Citation(token=token, keys=list(keys)))
         return token
 
-    def use_numbers(self, numbers):
-        """Numbers (publication pk to number) of the list the page shows."""
-        self.list_numbers.update(numbers)
+    def list_item(self, pk):
+        """Note that the page lists publication pk; True the first time.
+
+        The first item of a publication carries its anchor (`#pub-<pk>`), and
+        citations of it on this page link there.
+        """
+        if pk in self.listed:
+            return False
+        self.listed.add(pk)
+        return True
 
     @property
     def keys(self):
@@ -96,19 +106,13 @@ class CitationScope:
             return html
         by_token = {c.token: c for c in self.citations}
         found = resolve_keys(self.keys)
-        next_number = max(self.list_numbers.values(), default=0) + 1
-        numbers = {}
-        referenced = []
+        referenced = {}
 
         def link(publication):
-            nonlocal next_number
-            if publication.pk in self.list_numbers:
-                return self.list_numbers[publication.pk], f"#pub-{publication.pk}"
-            if publication.pk not in numbers:
-                numbers[publication.pk] = next_number
-                referenced.append((next_number, publication))
-                next_number += 1
-            return numbers[publication.pk], publication.get_absolute_url()
+            if publication.pk in self.listed:
+                return f"#pub-{publication.pk}"
+            referenced.setdefault(publication.pk, publication)
+            return publication.get_absolute_url()
 
         token_re = re.compile(rf"LSCITE{self.nonce}N\d+E")
 
@@ -120,7 +124,8 @@ class CitationScope:
 
         html = token_re.sub(replace, html)
         if with_references and referenced:
-            html += references_html(referenced)
+            ordered = sorted(referenced.values(), key=lambda p: p.number_order)
+            html += references_html(ordered)
         return html
 
 
@@ -137,13 +142,13 @@ def _citation_html(keys, found, link):
                 )
             )
             continue
-        number, href = link(publication)
         parts.append(
             format_html(
                 '<a href="{}" title="{}">{}</a>',
-                href,
+                link(publication),
                 plain_math_text(publication.title),
-                number,
+                # A row the numbering has not reached yet still gets a link.
+                publication.number_label or key,
             )
         )
     return format_html(
@@ -152,25 +157,30 @@ def _citation_html(keys, found, link):
     )
 
 
-def references_html(referenced):
-    """The short reference list: number, linked title, venue and year."""
+def references_html(publications):
+    """The reference block: each publication's number, linked title, venue, year.
+
+    publications are in the order to show; each keeps its site-wide number.
+    """
     items = format_html_join(
         "\n",
-        '<li value="{}" id="ref-{}"><a href="{}">{}</a>{}</li>',
+        '<li id="ref-{}"><span class="ref-number">[{}]</span> '
+        '<a href="{}">{}</a>{}</li>',
         (
             (
-                number,
-                number,
+                publication.number_label or publication.pk,
+                publication.number_label or "·",
                 publication.get_absolute_url(),
                 mark_safe(math_text_html(publication.title)),  # noqa: S308 - sanitized
                 _venue_year(publication),
             )
-            for number, publication in referenced
+            for publication in publications
         ),
     )
     return format_html(
         '<section class="references" aria-labelledby="references-heading">'
-        '<h2 id="references-heading">{}</h2><ol>{}</ol></section>',
+        '<h2 id="references-heading">{}</h2><ul class="references__list">{}</ul>'
+        "</section>",
         _("References"),
         items,
     )
@@ -200,30 +210,6 @@ class page_scope:  # noqa: N801 - used like a function: `with page_scope() as s`
 
     def __exit__(self, *exc):
         _active_scope.reset(self._token)
-
-
-def number_publications(*lists, start=1):
-    """Numbers for a page's ordered publication lists: {pk: number}.
-
-    Items that already carry a ``number`` (set by publications.listing) keep
-    it; others are numbered one after the other across the lists. Inside a
-    citation scope these are also the numbers citations of them show.
-    """
-    numbers = {}
-    number = start
-    for publications in lists:
-        for publication in publications or ():
-            if publication.pk in numbers:
-                continue
-            # A list the view numbered itself (publications.listing counts down)
-            # keeps its numbers; citations then show what the list shows.
-            given = getattr(publication, "list_number", None)
-            numbers[publication.pk] = given if given is not None else number
-            number += 1
-    scope = active_scope()
-    if scope is not None:
-        scope.use_numbers(numbers)
-    return numbers
 
 
 class CitationInlineProcessor(InlineProcessor):

@@ -1,6 +1,6 @@
 """The base template library: `{% load labsite %}`.
 
-Markdown, citations and their numbering, math in titles, plain-text summaries,
+Markdown, citations and list anchors, math in titles, plain-text summaries,
 absolute URLs and thumbnails: what any app's page uses. Each app's own tags are
 in its library (`{% load publications %}`, `{% load people %}`).
 """
@@ -13,7 +13,6 @@ from django.utils.translation import gettext, ngettext
 from site_config.markup.citations import (
     CitationScope,
     active_scope,
-    number_publications,
     page_scope,
 )
 from site_config.markup.math import math_text_html, plain_math_text
@@ -64,11 +63,12 @@ class CitationsNode(template.Node):
 
 @register.tag(name="citations")
 def citations_tag(parser, token):
-    """`{% citations %}…{% endcitations %}`: one citation numbering for the block.
+    """`{% citations %}…{% endcitations %}`: one citation scope for the block.
 
     Markdown rendered inside leaves its `[@key]` citations as tokens; at the end
-    all keys are looked up in one query, numbered in page order and linked, and a
-    reference list follows the block's content.
+    all keys are looked up in one query and linked with each publication's own
+    number, and a reference list of the cited publications the block does not
+    list follows the block's content.
     """
     nodelist = parser.parse(("endcitations",))
     parser.delete_first_token()
@@ -76,32 +76,18 @@ def citations_tag(parser, token):
 
 
 @register.simple_tag
-def publication_numbers(*lists, start=1):
-    """`{% publication_numbers publications preprints as numbers %}`: {pk: number}.
+def publication_anchor(publication):
+    """` id="pub-<pk>"` for the first list item of publication on the page.
 
-    Numbers the page's lists one after the other; citations on the same page of
-    these publications then show the same number and link to the list item.
+    In a list item: `<li{% publication_anchor publication %}>`. Citations of
+    the publication on this page then link to the item instead of listing it
+    in the reference block; a second item of it on the page (selected and
+    recent lists) gets no id, so ids stay unique.
     """
-    return number_publications(*lists, start=start)
-
-
-@register.filter
-def number_of(numbers, publication):
-    """`{{ numbers|number_of:publication }}`: the publication's number on the page."""
-    if not numbers or publication is None:
-        return ""
-    return numbers.get(getattr(publication, "pk", publication), "")
-
-
-@register.simple_tag
-def register_number(publication):
-    """`{% register_number publication %}` in a numbered list item: citations of
-    the publication on this page show the item's number and link to the item."""
-    number = getattr(publication, "list_number", None)
     scope = active_scope()
-    if number is not None and scope is not None:
-        scope.use_numbers({publication.pk: number})
-    return ""
+    if scope is not None and not scope.list_item(publication.pk):
+        return ""
+    return format_html(' id="pub-{}"', publication.pk)
 
 
 @register.filter

@@ -3,7 +3,6 @@ from django.db import IntegrityError, transaction
 
 from publications.listing import (
     group_by_year,
-    number_lists,
     recent_numbered,
     year_pages,
 )
@@ -144,13 +143,6 @@ class _Row:
         return self.status in {"preprint", "under_review"}
 
 
-def test_numbered_lists_count_down_each_list_on_its_own():
-    rows = [_Row(2024), _Row(2024, "preprint"), _Row(2023), _Row(2022, "preprint")]
-    published, preprints = number_lists(rows)
-    assert [p.list_number for p in published] == [2, 1]
-    assert [p.list_number for p in preprints] == [2, 1]
-
-
 def test_group_by_year_keeps_order():
     rows = [_Row(2024), _Row(2024), _Row(2021)]
     assert [(year, len(items)) for year, items in group_by_year(rows)] == [
@@ -181,18 +173,18 @@ def test_status_totals_count_published_and_preprints(make_publication):
     assert Publication.objects.status_totals() == {"published": 2, "preprints": 1}
 
 
-def test_recent_numbered_limits_each_list_and_keeps_full_numbers(make_publication):
+def test_recent_numbered_limits_each_list_and_shows_stored_numbers(make_publication):
     for year in (2020, 2021, 2022):
         make_publication(f"Paper {year}", year=year)
         make_publication(f"Draft {year}", year=year, status="preprint")
     published, preprints, totals = recent_numbered(
         Publication.objects.all(), limit=2, preprint_limit=1
     )
-    assert [(p.title, p.list_number) for p in published] == [
-        ("Paper 2022", 3),
-        ("Paper 2021", 2),
+    assert [(p.title, p.number_label) for p in published] == [
+        ("Paper 2022", "3"),
+        ("Paper 2021", "2"),
     ]
-    assert [(p.title, p.list_number) for p in preprints] == [("Draft 2022", 3)]
+    assert [(p.title, p.number_label) for p in preprints] == [("Draft 2022", "P3")]
     assert totals == {"published": 3, "preprints": 3}
 
 

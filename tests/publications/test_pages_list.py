@@ -1,6 +1,8 @@
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from publications import selectors
@@ -54,9 +56,17 @@ def test_list_groups_by_year_with_preprints_apart_and_numbered(client, catalogue
     assert _titles(html[preprints:]) == ["Vision Draft"]
     headings = re.findall(r'<h3 class="year-heading">(\d+)</h3>', html)
     assert headings == ["2024", "2023", "2019", "2024"]
-    numbers = re.findall(r'<span class="pub-number">\[(\d+)\]</span>', html)
-    assert numbers == ["3", "2", "1", "1"]
+    # Each shows the number it was given when created, papers and preprints
+    # counted apart...
+    numbers = re.findall(r'<span class="pub-number">\[(P?\d+)\]</span>', html)
+    assert numbers == ["1", "3", "2", "P1"]
     assert "indicates equal contribution" in html
+    assert "[P3]: preprint 3" in html
+    # ...until an editor renumbers on purpose: then by date, oldest first.
+    call_command("number_publications", "--renumber", stdout=io.StringIO())
+    html = _get(client)
+    numbers = re.findall(r'<span class="pub-number">\[(P?\d+)\]</span>', html)
+    assert numbers == ["3", "2", "1", "P1"]
 
 
 def test_item_emphasises_members_and_marks_authors(
@@ -213,6 +223,7 @@ def test_long_lists_are_paged_by_whole_years(client, make_publication, monkeypat
     ]
     assert 'aria-current="page">2024–2023</span>' in first
     assert "?page=2" in first
+    call_command("number_publications", "--renumber", stdout=io.StringIO())
     second = _get(client, page="2")
     assert _titles(second) == ["Paper 2022 0", "Paper 2021 0"]
     numbers = re.findall(r'<span class="pub-number">\[(\d+)\]</span>', second)

@@ -7,13 +7,13 @@ from django.template import Context, Template
 from people.models import Person
 from publications.models import Publication
 from research.models import ResearchTheme
-from site_config.markup.citations import number_publications
 from site_config.markup.render import cited_keys, render_markdown
 from site_config.models import SiteProfile
 
 
 @pytest.fixture
 def papers(make_publication):
+    # Created in this order, so stored numbers 1, 2, 3 (publications.numbering).
     return {
         key: make_publication(f"Paper {key}", bibtex_key=key, venue_short="ICML")
         for key in ("wang2024", "li2023", "e2019")
@@ -21,9 +21,7 @@ def papers(make_publication):
 
 
 def numbers_in(html):
-    return [
-        int(n) for n in re.findall(r'<a href="[^"]*" title="[^"]*">(\d+)</a>', html)
-    ]
+    return re.findall(r'<a href="[^"]*" title="[^"]*">(P?\d+)</a>', html)
 
 
 def test_single_citation_is_a_numbered_link_followed_by_reference(papers):
@@ -33,23 +31,36 @@ def test_single_citation_is_a_numbered_link_followed_by_reference(papers):
     assert '<section class="references"' in html
     assert html.index("[<a") < html.index("references")
     assert re.search(
-        r'<li value="1" id="ref-1"><a href="[^"]+">Paper wang2024</a>', html
+        r'<li id="ref-1"><span class="ref-number">\[1\]</span> '
+        r'<a href="[^"]+">Paper wang2024</a>',
+        html,
     )
 
 
-def test_several_keys_in_one_citation_get_consecutive_numbers(papers):
-    html = render_markdown("See [@li2023; @wang2024] and again [@li2023].")
-    assert numbers_in(html) == [1, 2, 1]
-    assert html.count("<li value=") == 2
+def test_a_citation_shows_the_papers_stored_number_not_the_order_cited(papers):
+    html = render_markdown("See [@e2019; @wang2024] and again [@e2019].")
+    assert numbers_in(html) == ["3", "1", "3"]
+    assert html.count('<li id="ref-') == 2
+    # The reference block is in number order, each under its own number.
+    assert html.index('id="ref-1"') < html.index('id="ref-3"')
 
 
-def test_numbering_is_shared_by_every_text_of_one_page(papers):
+def test_a_preprint_is_cited_with_its_preprint_number(papers, make_publication):
+    make_publication("Draft", bibtex_key="draft2025", status="preprint")
+    html = render_markdown("A draft [@draft2025] and a paper [@li2023].")
+    assert numbers_in(html) == ["P1", "2"]
+    assert '<span class="ref-number">[P1]</span>' in html
+    # Papers come before preprints in the reference block.
+    assert html.index('id="ref-2"') < html.index('id="ref-P1"')
+
+
+def test_every_text_of_one_page_shares_one_reference_block(papers):
     template = Template(
         "{% load labsite %}{% citations %}{{ a|markdown }}<hr>{{ b|markdown }}"
         "{% endcitations %}"
     )
     html = template.render(Context({"a": "[@e2019]", "b": "[@wang2024; @e2019]"}))
-    assert numbers_in(html) == [1, 2, 1]
+    assert numbers_in(html) == ["3", "1", "3"]
     assert html.count('class="references"') == 1
     assert html.index("<hr>") < html.index('class="references"')
 
@@ -62,31 +73,37 @@ def test_page_resolves_all_keys_in_one_query(papers, django_assert_num_queries):
     context = Context({"a": "[@e2019]", "b": "[@wang2024]", "c": "[@li2023]"})
     with django_assert_num_queries(1):
         html = template.render(context)
-    assert numbers_in(html) == [1, 2, 3]
+    assert numbers_in(html) == ["3", "1", "2"]
 
 
-def test_citation_of_a_listed_item_shows_its_list_number_and_links_to_it(papers):
+def test_citation_of_a_listed_item_links_to_it_and_an_unlisted_one_is_referenced(
+    papers,
+):
     listed = [papers["li2023"], papers["wang2024"]]
-    listed[0].list_number, listed[1].list_number = 2, 1  # the list counts down
     template = Template(
         "{% load labsite %}{% citations %}{{ intro|markdown }}"
-        "{% publication_numbers listed as numbers %}"
-        '{% for p in listed %}<li id="pub-{{ p.pk }}">{{ numbers|number_of:p }}'
+        "{% for p in listed %}<li{% publication_anchor p %}>[{{ p.number_label }}]"
         "</li>{% endfor %}{% endcitations %}"
     )
     html = template.render(Context({"intro": "[@wang2024; @e2019]", "listed": listed}))
     assert f'href="#pub-{papers["wang2024"].pk}"' in html
-    assert numbers_in(html) == [1, 3]  # unlisted paper numbered after the list
-    assert '<li value="3" id="ref-3">' in html
-    assert "Paper wang2024</a><" not in html.split("references")[1]
+    # The same number in the citation, the list and the reference block.
+    assert numbers_in(html) == ["1", "3"]
+    assert "<li" + f' id="pub-{papers["wang2024"].pk}">[1]</li>' in html
+    references = html.split('class="references"')[1]
+    assert '<li id="ref-3"><span class="ref-number">[3]</span>' in references
+    assert "Paper wang2024" not in references
 
 
-def test_number_publications_numbers_across_lists():
-    class Row:
-        def __init__(self, pk):
-            self.pk = pk
-
-    assert number_publications([Row(5), Row(3)], [Row(9)]) == {5: 1, 3: 2, 9: 3}
+def test_a_publication_listed_twice_on_a_page_has_one_anchor(papers):
+    paper = papers["li2023"]
+    template = Template(
+        "{% load labsite %}{% citations %}"
+        "<li{% publication_anchor p %}></li><li{% publication_anchor p %}></li>"
+        "{% endcitations %}"
+    )
+    html = template.render(Context({"p": paper}))
+    assert html.count(f'id="pub-{paper.pk}"') == 1
 
 
 def test_escaped_citation_stays_literal(papers):
@@ -106,7 +123,7 @@ def test_citations_in_code_are_not_processed(papers):
 def test_unknown_key_is_visibly_marked_in_preview(papers):
     html = render_markdown("See [@nobody2020; @wang2024].")
     assert '<mark class="cite-error">@nobody2020 (unknown citation key)</mark>' in html
-    assert numbers_in(html) == [1]
+    assert numbers_in(html) == ["1"]
 
 
 def test_text_without_citations_needs_no_query(db, django_assert_num_queries):
@@ -190,7 +207,28 @@ def test_live_preview_shows_citation_math_and_unknown_key(editor_client, papers)
         {"content": "See [@wang2024] and [@nobody]; $x^2$."},
     )
     html = response.text
-    assert numbers_in(html) == [1]
+    assert numbers_in(html) == ["1"]
     assert '<mark class="cite-error">@nobody (unknown citation key)</mark>' in html
     assert "<msup><mi>x</mi><mn>2</mn></msup>" in html
     assert 'id="ref-1"' in html
+
+
+def test_a_theme_stores_the_keys_its_description_cites_when_saved(make_theme):
+    theme = make_theme(description="See `[@code]`, [@b2020; @a2019] and [@b2020].")
+    assert ResearchTheme.objects.get(pk=theme.pk).cited_keys == ["b2020", "a2019"]
+    theme.description = "Now [@c2021]."
+    theme.save(update_fields=["description"])
+    assert ResearchTheme.objects.get(pk=theme.pk).cited_keys == ["c2021"]
+
+
+def test_a_paper_added_after_the_theme_cites_it_counts_as_linked(
+    make_theme, make_publication
+):
+    # The theme stores keys, not rows: the cited paper may come later (an
+    # import) and leave again (a delete) without the theme being saved.
+    theme = make_theme(description="Builds on [@later2025].")
+    assert not Publication.objects.linked_to_themes([theme]).exists()
+    paper = make_publication("Later", bibtex_key="later2025")
+    assert list(Publication.objects.linked_to_themes([theme])) == [paper]
+    paper.delete()
+    assert not Publication.objects.linked_to_themes([theme]).exists()

@@ -1,0 +1,182 @@
+"""One number per publication, the same on every page: the rule's one home.
+
+Every publication carries a stored number in one of three series: papers
+([12]), preprints ([P3]) and software and datasets ([S1]). The series follows
+from the type and status (`series_for`). Numbers are given once and never move
+on their own:
+
+- A publication without a number gets the next free number of its series
+  (`Publication.save`, the BibTeX/CSL/RIS importer after each batch, and
+  ``manage.py number_publications``, all through `number_missing` or
+  `give_number`). Several new ones at once are numbered by date, oldest first,
+  so a first import numbers a whole list by date (oldest = 1).
+- A publication whose series changed (a preprint that was published) gets the
+  next number of its new series; a former preprint remembers its P-number in
+  ``preprint_number`` so its page can say "formerly [P3]". That P-number is not
+  given to another preprint.
+- Only ``number_publications --renumber`` numbers everything again by date
+  (each series from 1, former P-numbers forgotten): an editor's deliberate act.
+
+The functions read the model from the queryset they are given, so the model
+module can call them and a migration can run them on its historical model.
+"""
+
+from django.db import models
+from django.db.models import Case, F, Max, Q, Value, When
+
+PAPER, PREPRINT, SOFTWARE = "paper", "preprint", "software"
+# What a number is printed with: [12], [P3], [S1].
+PREFIXES = {PAPER: "", PREPRINT: "P", SOFTWARE: "S"}
+# Series in the order lists and reference blocks show them.
+SERIES_ORDER = (PAPER, PREPRINT, SOFTWARE)
+# Kind and status values that choose the series. PREPRINT_STATUSES is also
+# Publication.PREPRINT_STATUSES: what lists, filters and the importer treat as a
+# preprint. Plain strings, so a migration's historical model can use them.
+SOFTWARE_KINDS = frozenset({"software", "dataset"})
+PREPRINT_STATUSES = frozenset({"preprint", "under_review"})
+# The columns the numbering writes, and what it reads to decide.
+NUMBER_FIELDS = ["number_series", "serial", "preprint_number"]
+READ_FIELDS = ["pk", "title", "kind", "status", *NUMBER_FIELDS]
+
+
+def series_for(kind, status):
+    """The series a publication of this kind and status is numbered in."""
+    if kind in SOFTWARE_KINDS:
+        return SOFTWARE
+    if status in PREPRINT_STATUSES:
+        return PREPRINT
+    return PAPER
+
+
+def label(series, number):
+    """The number as printed, "12", "P3" or "S1"; "" without a number."""
+    if number is None or not series:
+        return ""
+    return f"{PREFIXES.get(series, '')}{number}"
+
+
+def sort_key(series, number):
+    """Orders numbered items as lists show them: papers, preprints, software."""
+    rank = SERIES_ORDER.index(series) if series in SERIES_ORDER else len(SERIES_ORDER)
+    return (rank, number or 0)
+
+
+def series_expression():
+    """`series_for` as a database expression, to find rows in the wrong series."""
+    return Case(
+        When(kind__in=sorted(SOFTWARE_KINDS), then=Value(SOFTWARE)),
+        When(status__in=sorted(PREPRINT_STATUSES), then=Value(PREPRINT)),
+        default=Value(PAPER),
+        output_field=models.CharField(),
+    )
+
+
+def date_order():
+    """Oldest first: by year (undated last), month (unknown first), then pk."""
+    return [
+        F("year").asc(nulls_last=True),
+        F("month").asc(nulls_first=True),
+        "pk",
+    ]
+
+
+def next_numbers(model):
+    """{series: the next free number}, from one query over every row.
+
+    A preprint number kept by a published paper stays taken.
+    """
+    rows = model._default_manager.aggregate(
+        **{
+            series: Max("serial", filter=Q(number_series=series))
+            for series in SERIES_ORDER
+        },
+        former=Max("preprint_number"),
+    )
+    rows[PREPRINT] = max(rows[PREPRINT] or 0, rows.pop("former") or 0)
+    return {series: (rows[series] or 0) + 1 for series in SERIES_ORDER}
+
+
+def needs_number(publication):
+    """True when the publication has no number or one of the wrong series."""
+    return publication.serial is None or publication.number_series != series_for(
+        publication.kind, publication.status
+    )
+
+
+def give_number(publication, free):
+    """Number publication from free ({series: next number}, advanced in place).
+
+    Returns the fields it changed, for a ``save(update_fields=...)`` or a
+    ``bulk_update``. A preprint moving to another series keeps its P-number in
+    ``preprint_number``.
+    """
+    series = series_for(publication.kind, publication.status)
+    changed = ["number_series", "serial"]
+    if (
+        publication.number_series == PREPRINT
+        and publication.serial
+        and series != PREPRINT
+    ):
+        publication.preprint_number = publication.serial
+        changed.append("preprint_number")
+    publication.number_series = series
+    publication.serial = free[series]
+    free[series] += 1
+    return changed
+
+
+def number_missing(queryset, *, dry_run=False):
+    """Number the rows of queryset that have no number or a wrong series.
+
+    They are numbered by date, oldest first, after the highest number in use;
+    numbered rows keep theirs. Returns [(publication, old label, new label)].
+    """
+    model = queryset.model
+    pending = list(
+        queryset.annotate(expected_series=series_expression())
+        .filter(Q(serial__isnull=True) | ~Q(number_series=F("expected_series")))
+        .order_by(*date_order())
+        .only(*READ_FIELDS)
+    )
+    if not pending:
+        return []
+    free = next_numbers(model)
+    changes = []
+    for publication in pending:
+        before = label(publication.number_series, publication.serial)
+        give_number(publication, free)
+        changes.append(
+            (publication, before, label(publication.number_series, publication.serial))
+        )
+    if not dry_run:
+        model._default_manager.bulk_update(pending, NUMBER_FIELDS, batch_size=500)
+    return changes
+
+
+def renumber(model, *, dry_run=False):
+    """Number every publication again by date, each series from 1.
+
+    Former preprint numbers are forgotten: the preprints are numbered anew.
+    Returns [(publication, old label, new label)] for the rows whose label
+    changes.
+    """
+    rows = list(model._default_manager.order_by(*date_order()).only(*READ_FIELDS))
+    free = dict.fromkeys(SERIES_ORDER, 1)
+    changes = []
+    for publication in rows:
+        before = label(publication.number_series, publication.serial)
+        publication.number_series = series_for(publication.kind, publication.status)
+        publication.serial = free[publication.number_series]
+        publication.preprint_number = None
+        free[publication.number_series] += 1
+        after = label(publication.number_series, publication.serial)
+        if after != before:
+            changes.append((publication, before, after))
+    if not dry_run and rows:
+        # Numbers swap between rows: clear them first so the unique constraint
+        # never sees two rows holding one number mid-update.
+        model._default_manager.update(
+            serial=None, number_series="", preprint_number=None
+        )
+        model._default_manager.bulk_update(rows, NUMBER_FIELDS, batch_size=500)
+    return changes
