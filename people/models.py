@@ -37,6 +37,19 @@ class PersonQuerySet(models.QuerySet):
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
         )
 
+    def by_role(self):
+        """Ordered by role as Person.Role lists them (principal investigator,
+        postdocs, PhD students, ...), then display order and name."""
+        rank = models.Case(
+            *(
+                models.When(role=role, then=models.Value(index))
+                for index, role in enumerate(Person.Role.values)
+            ),
+            default=models.Value(len(Person.Role.values)),
+            output_field=models.IntegerField(),
+        )
+        return self.order_by(rank, "display_order", "family_name", "full_name")
+
     def alumni(self):
         today = timezone.localdate()
         return self.members().filter(Q(role=Person.Role.ALUMNI) | Q(end_date__lt=today))

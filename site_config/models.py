@@ -39,6 +39,23 @@ class SiteProfile(models.Model):
             "0 hides them."
         ),
     )
+    home_selected_count = models.PositiveSmallIntegerField(
+        _("selected publications on the home page"),
+        default=6,
+        help_text=_("How many selected publications the home page lists; 0 lists all."),
+    )
+    home_publication_count = models.PositiveSmallIntegerField(
+        _("recent publications on the home page"),
+        default=8,
+        help_text=_("How many of the newest papers the home page lists; 0 lists all."),
+    )
+    home_preprint_count = models.PositiveSmallIntegerField(
+        _("recent preprints on the home page"),
+        default=4,
+        help_text=_(
+            "How many of the newest preprints the home page lists; 0 lists all."
+        ),
+    )
     show_previews = models.BooleanField(
         _("paper previews in lists"),
         default=True,
@@ -53,6 +70,18 @@ class SiteProfile(models.Model):
 
     def __str__(self):
         return self.group_name
+
+    @property
+    def home_limits(self):
+        """(selected, publications, preprints) the home page lists; None is all."""
+        return tuple(
+            count or None
+            for count in (
+                self.home_selected_count,
+                self.home_publication_count,
+                self.home_preprint_count,
+            )
+        )
 
     def clean(self):
         # Cited BibTeX keys must name a publication: never a silent blank citation.

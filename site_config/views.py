@@ -9,9 +9,6 @@ from research.models import ResearchTheme
 from site_config.context_processors import profile_for
 from site_config.pagecache.public import public_page
 
-RECENT_PUBLICATIONS = 8
-RECENT_PREPRINTS = 4
-SELECTED_PUBLICATIONS = 6
 UPCOMING_TALKS = 4
 # A CV lists every publication up to this many of each status; beyond it links
 # to the full list, so one page never grows without bound.
@@ -26,24 +23,27 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        profile = profile_for(self.request)
+        # How many of each list: the site profile says (None lists all).
+        selected_count, publication_count, preprint_count = profile.home_limits
         publications = Publication.objects.newest_first().with_authors()
         context["theme_tree"] = ResearchTheme.objects.active().tree()
         context["selected_publications"] = list(
-            publications.selected()[:SELECTED_PUBLICATIONS]
+            publications.selected()[:selected_count]
         )
-        # Numbers match the publications page: each list counts down from its size.
+        # Each item shows its stored number, the one it has on every page.
         recent, drafts, _ = recent_numbered(
             Publication.objects.all(),
-            limit=RECENT_PUBLICATIONS,
-            preprint_limit=RECENT_PREPRINTS,
+            limit=publication_count,
+            preprint_limit=preprint_count,
         )
         context["recent_publications"] = recent
         context["recent_preprints"] = drafts
-        context["current_people"] = list(Person.objects.current())
+        context["current_people"] = list(Person.objects.current().by_role())
         context["collaborators"] = list(
             Person.objects.listed_collaborators().with_affiliations()
         )
-        news_count = profile_for(self.request).home_news_count
+        news_count = profile.home_news_count
         context["latest_news"] = (
             list(NewsPost.objects.order_by("-date", "-pk")[:news_count])
             if news_count

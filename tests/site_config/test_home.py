@@ -125,3 +125,56 @@ def test_journal_issue_number_is_not_taken_for_a_list_number(client, make_public
     selected = selected[: selected.index("</ol>")]
     assert "[7]" not in selected
     assert cited.get_absolute_url() in selected
+
+
+def test_home_lists_people_by_role_then_display_order(client, make_person):
+    make_person("Sam Staff", role=Person.Role.STAFF, display_order=1)
+    make_person("Pat Postdoc", role=Person.Role.POSTDOC, display_order=50)
+    make_person("Phil Student", role=Person.Role.PHD, display_order=2)
+    make_person("Ann Advisor", role=Person.Role.PI, display_order=90)
+    make_person("Paula Postdoc", role=Person.Role.POSTDOC, display_order=10)
+    html = client.get(reverse("home")).text
+    people = html[html.index('id="people-heading"') :]
+    names = ["Ann Advisor", "Paula Postdoc", "Pat Postdoc", "Phil Student", "Sam Staff"]
+    positions = [people.index(name) for name in names]
+    assert positions == sorted(positions)
+
+
+def test_home_list_lengths_come_from_the_profile_and_zero_shows_all(
+    client, make_publication
+):
+    for n in range(10):
+        make_publication(f"Paper {n}", year=2010 + n, is_selected=True)
+        make_publication(f"Draft {n}", year=2010 + n, status="preprint")
+
+    def counts():
+        html = client.get(reverse("home")).text
+        selected = html[html.index('id="selected-heading"') :]
+        selected = selected[: selected.index("</ol>")]
+        recent = html[html.index('id="recent-publications-heading"') :]
+        recent = recent[: recent.index("</ol>")]
+        drafts = html[html.index('id="recent-preprints-heading"') :]
+        drafts = drafts[: drafts.index("</ol>")]
+        return tuple(
+            part.count('class="pub-title"') for part in (selected, recent, drafts)
+        )
+
+    assert counts() == (6, 8, 4)  # the defaults
+    profile = SiteProfile.load()
+    profile.home_selected_count = 2
+    profile.home_publication_count = 0
+    profile.home_preprint_count = 0
+    profile.save()
+    assert counts() == (2, 10, 10)
+
+
+def test_contact_text_is_shown_in_the_footer_and_on_home(client, db):
+    profile = SiteProfile.load()
+    profile.contact = "Write to **lab@example.org**."
+    profile.save()
+    home = client.get(reverse("home")).text
+    assert 'id="contact-heading">Contact</h2>' in home
+    footer = home[home.index('class="site-footer"') :]
+    assert "<strong>lab@example.org</strong>" in footer
+    people = client.get(reverse("people:list")).text
+    assert "<strong>lab@example.org</strong>" in people
