@@ -21,7 +21,7 @@ Inputs are ``normalise.Record`` objects (``values``: field name -> value,
 field values and ``fingerprint.Fingerprint`` objects.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from publications.bibtex.normalise import MANAGED_FIELDS
 from publications.models import Publication
@@ -156,6 +156,35 @@ def as_last_imported(values, names, imported):
     for name in MANAGED_FIELDS:
         if name not in wanted:
             kept[name] = imported.values.get(name)
+    return kept
+
+
+def carries_marks(records):
+    """Whether the records' format says which authors contributed equally or
+    correspond (BibTeX's marks and ``author+an``); CSL-JSON, RIS, arXiv and
+    ORCID records cannot, so their names come with no marks."""
+    return any(record.carries is None for record in records)
+
+
+def with_marks(authors, marks):
+    """``authors`` (``names.Author`` list) with the marks the same name has now
+    (``marks``: name as printed -> (equal_contribution, corresponding,
+    other_marks); None or {} when there are none): a list from a format that
+    cannot say them does not take them away."""
+    if not marks:
+        return authors
+    kept = []
+    for author in authors:
+        found = marks.get(author.display)
+        if found:
+            equal, corresponding, other = found
+            author = replace(
+                author,
+                equal_contribution=equal,
+                corresponding=corresponding,
+                other_marks=other,
+            )
+        kept.append(author)
     return kept
 
 

@@ -21,9 +21,11 @@ from publications.bibtex.fingerprint import Fingerprint
 from publications.bibtex.merge import (
     FieldChange,
     as_last_imported,
+    carries_marks,
     expressed,
     plan_authors,
     plan_update,
+    with_marks,
 )
 from publications.bibtex.normalise import MANAGED_FIELDS
 from publications.models import Authorship, Publication
@@ -252,7 +254,7 @@ class BatchWriter:
         if not pending:
             return
         rows = Publication.objects.in_bulk([t.pk for t, *_ in pending])
-        current_authors = _current_authors([t.pk for t, *_ in pending])
+        current_authors, current_marks = _current_authors([t.pk for t, *_ in pending])
         changed_rows, changed_fields = [], set()
         for target, values, authors, fingerprint, fields in pending:
             row = rows[target.pk]
@@ -276,6 +278,11 @@ class BatchWriter:
                     overwrite=self.overwrite,
                 )
                 if decision == "replace":
+                    if not carries_marks(target.records):
+                        # Who contributed equally or corresponds is only said
+                        # in BibTeX: a new list from another format keeps the
+                        # marks of the names it shares with the list it replaces.
+                        authors = with_marks(authors, current_marks.get(target.pk))
                     author_jobs.append((target, authors, True))
                     plan.changes.append(FieldChange("authors", now, imported))
                 elif decision == "kept":
@@ -363,15 +370,25 @@ class BatchWriter:
 
 
 def _current_authors(pks):
-    """Publication pk -> names as printed now, in order."""
-    names = {}
+    """``(names, marks)``: publication pk -> names as printed now, in order, and
+    pk -> {name: (equal_contribution, corresponding, other_marks)}."""
+    names, marks = {}, {}
     for start in range(0, len(pks), BATCH_SIZE):
         batch = pks[start : start + BATCH_SIZE]
         rows = (
             Authorship.objects.filter(publication_id__in=batch)
             .order_by("publication_id", "position")
-            .values_list("publication_id", "printed_name", "person__full_name")
+            .values_list(
+                "publication_id",
+                "printed_name",
+                "person__full_name",
+                "equal_contribution",
+                "corresponding",
+                "other_marks",
+            )
         )
-        for pk, printed, full_name in rows:
-            names.setdefault(pk, []).append(printed or full_name)
-    return names
+        for pk, printed, full_name, equal, corresponding, other in rows:
+            name = printed or full_name
+            names.setdefault(pk, []).append(name)
+            marks.setdefault(pk, {})[name] = (equal, corresponding, other)
+    return names, marks

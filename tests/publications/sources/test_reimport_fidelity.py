@@ -237,3 +237,34 @@ def test_bibtex_export_reimports_as_a_fixed_point_on_a_corpus_file(bib_corpus, n
     import_bibtex(sources=[bib_corpus / name])
     assert Publication.objects.exists()
     bibtex_fixed_point()
+
+
+@pytest.mark.django_db
+def test_a_new_author_list_from_csl_json_keeps_the_marks_of_the_names_it_shares():
+    import_bibtex(sources=[("rich.bib", RICH_BIB)])
+    item = dict(CSL_ITEM)
+    item["author"] = [
+        *CSL_ITEM["author"][:2],
+        {"family": "Zed", "given": "Zoe"},
+        CSL_ITEM["author"][2],
+    ]
+    report = import_publications(files=[("lib.json", json.dumps([item]))])
+    assert report.updated == 1
+    rows = list(
+        Authorship.objects.filter(publication__bibtex_key="rich2024")
+        .order_by("position")
+        .values_list("printed_name", "equal_contribution", "corresponding")
+    )
+    assert [row[1:] for row in rows] == [
+        (True, False),
+        (True, True),
+        (False, False),
+        (False, False),
+    ]
+    other = Authorship.objects.filter(publication__bibtex_key="rich2024")
+    assert list(other.order_by("position").values_list("other_marks", flat=True)) == [
+        "",
+        "",
+        "",
+        "+",
+    ]
