@@ -1,22 +1,46 @@
-"""Per-publication citation downloads: BibTeX, CSL-JSON and RIS."""
+"""Citation downloads: one publication's, and any list's as the visitor
+filtered it (BibTeX, CSL-JSON, RIS, and a formatted list in a citation style).
+
+The writers are publications.bibtex.export (data formats) and
+publications.references (formatted text); the list's publications come from
+publications.selectors.publication_download, with the list page's filters.
+"""
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from publications.bibtex.export import FORMATS, export
+from publications.filters import FILTER_NAMES
 from publications.models import Publication
+from publications.references import style_for, to_text_list
+from publications.selectors import publication_download
+from site_config.context_processors import profile_for
 from site_config.pagecache.public import public_page
+
+# A list download holds at most this many publications; a formatted list
+# fewer, since each reference citeproc-py has not formatted before costs it
+# milliseconds (docs/benchmark.md, "Formatted references"), and a request's
+# work stays bounded.
+LIST_LIMIT = 10_000
+TEXT_LIMIT = 1_000
+TEXT = ("text/plain", "txt")
 
 
 def _download(request, slug, fmt):
     publication = get_object_or_404(Publication.objects.with_authors(), slug=slug)
     _writer, content_type, extension = FORMATS[fmt]
-    response = HttpResponse(
-        export([publication], fmt), content_type=f"{content_type}; charset=utf-8"
-    )
     # inline: browsers show the text; the filename is used when it is saved.
-    filename = f"{publication.slug}.{extension}"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return _response(
+        export([publication], fmt),
+        content_type,
+        f'inline; filename="{publication.slug}.{extension}"',
+    )
+
+
+def _response(body, content_type, disposition):
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response["Content-Disposition"] = disposition
     return response
 
 
@@ -33,3 +57,40 @@ def export_csljson(request, slug):
 @public_page()
 def export_ris(request, slug):
     return _download(request, slug, "ris")
+
+
+@public_page(params=(*FILTER_NAMES, "style"))
+def export_list(request, fmt):
+    """The publications list as filtered by the query (the list page's filters;
+    ``?person=slug`` and ``?theme=slug`` give a person's or a theme's list) in
+    fmt: a key of FORMATS, or "text" for a reference list in ``?style=``
+    (the site's default style when absent or unknown). Saved as a file."""
+    limit = TEXT_LIMIT if fmt == "text" else LIST_LIMIT
+    download = publication_download(request.GET, limit=limit)
+    note = ""
+    if download.truncated:
+        note = _(
+            "The first %(shown)d of %(total)d publications; choose a year, type, "
+            "theme or person on the list page to download the others."
+        ) % {"shown": len(download.publications), "total": download.total}
+    if fmt == "text":
+        default = profile_for(request).citation_style
+        style = style_for(request.GET.get("style"), default)
+        body = to_text_list(download.publications, style)
+        body = f"{note}\n\n{body}" if note else body
+        content_type, extension = TEXT
+    else:
+        _writer, content_type, extension = FORMATS[fmt]
+        body = export(download.publications, fmt)
+        if note and fmt == "bibtex":
+            body = f"@comment{{{note}}}\n\n{body}"
+    response = _response(
+        body,
+        content_type,
+        f'attachment; filename="{download.filename}.{extension}"',
+    )
+    if note:
+        response["X-Labsite-Truncated"] = (
+            f"{len(download.publications)} of {download.total}"
+        )
+    return response

@@ -2,7 +2,8 @@
 
 Newest additions first (by when they were added to the site), so a reader sees
 a paper when the group adds it, whatever year it carries. Titles are plain text
-with math as TeX source; descriptions are the rendered, sanitized abstract.
+with math as Unicode text (site_config.markup.plaintext); descriptions are the
+rendered, sanitized abstract.
 """
 
 from django.contrib.syndication.views import Feed
@@ -14,7 +15,7 @@ from django.utils.html import escape
 from people.models import Person
 from publications.models import Publication
 from research.models import ResearchTheme
-from site_config.markup.math import plain_math_text
+from site_config.markup.plaintext import to_plain
 from site_config.markup.render import render_markdown
 from site_config.models import SiteProfile
 
@@ -52,18 +53,20 @@ class PublicationFeed(Feed):
         )
 
     def item_title(self, item):
-        return plain_math_text(item.title)
+        return to_plain(item.title)
 
     def item_description(self, item):
         parts = []
         venue = item.venue or item.venue_short
-        authors = ", ".join(a.display_name for a in item.ordered_authorships())
+        authors = ", ".join(
+            to_plain(a.display_name) for a in item.ordered_authorships()
+        )
         if authors and item.authors_et_al:
             authors += " et al."
         if authors:
             parts.append(f"<p>{escape(authors)}</p>")
         if venue or item.year:
-            line = ", ".join(str(x) for x in (venue, item.year) if x)
+            line = ", ".join(str(x) for x in (to_plain(venue), item.year) if x)
             parts.append(f"<p><em>{escape(line)}</em></p>")
         parts.append(render_markdown(item.abstract))
         return "".join(parts)
@@ -75,7 +78,7 @@ class PublicationFeed(Feed):
         return item.get_absolute_url()
 
     def item_author_name(self, item):
-        names = [a.display_name for a in item.ordered_authorships()]
+        names = [to_plain(a.display_name) for a in item.ordered_authorships()]
         if names and item.authors_et_al:
             names[-1] += " et al."
         return ", ".join(names) or None

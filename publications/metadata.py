@@ -2,8 +2,8 @@
 
 Google Scholar's Highwire Press `citation_*` tags, schema.org JSON-LD
 (ScholarlyArticle; people/metadata.py has Person and ResearchOrganization)
-and OpenGraph. Titles go out as
-plain text with math as TeX source (see site_config.markup.math).
+and OpenGraph. Titles, names and venues go out as
+plain text (site_config.markup.plaintext: math and TeX as Unicode, no tags).
 """
 
 import re
@@ -11,9 +11,9 @@ import re
 from django.utils.text import Truncator
 
 from publications.bibtex.export import to_bibtex
-from site_config.markup.math import plain_math_text
 from site_config.markup.metadata import absolute as _absolute
 from site_config.markup.metadata import plain_text
+from site_config.markup.plaintext import to_plain
 
 
 def _page_range(pages):
@@ -34,15 +34,15 @@ def publication_date(publication, *, separator="/"):
 def highwire_tags(publication, request=None):
     """[(name, content), ...] of Google Scholar's citation_* tags, authors in order."""
     kinds = type(publication).Kind
-    tags = [("citation_title", plain_math_text(publication.title))]
+    tags = [("citation_title", to_plain(publication.title))]
     tags += [
-        ("citation_author", authorship.display_name)
+        ("citation_author", to_plain(authorship.display_name))
         for authorship in publication.ordered_authorships()
     ]
     date = publication_date(publication)
     if date:
         tags.append(("citation_publication_date", date))
-    venue = publication.venue or publication.venue_short
+    venue = to_plain(publication.venue or publication.venue_short)
     if venue:
         if publication.kind == kinds.CONFERENCE:
             tags.append(("citation_conference_title", venue))
@@ -101,7 +101,7 @@ def _person_ref(person, request):
 def scholarly_article(publication, request=None):
     """schema.org ScholarlyArticle for a publication page."""
     url = _absolute(request, publication.get_absolute_url())
-    title = plain_math_text(publication.title)
+    title = to_plain(publication.title)
     data = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
@@ -110,7 +110,8 @@ def scholarly_article(publication, request=None):
         "name": title,
         "headline": Truncator(title).chars(110),
         "author": [
-            _person_ref(authorship.person, request) | {"name": authorship.display_name}
+            _person_ref(authorship.person, request)
+            | {"name": to_plain(authorship.display_name)}
             for authorship in publication.ordered_authorships()
         ],
     }
@@ -119,7 +120,7 @@ def scholarly_article(publication, request=None):
         data["datePublished"] = date
     if publication.abstract:
         data["abstract"] = plain_text(publication.abstract, words=0)
-    venue = publication.venue or publication.venue_short
+    venue = to_plain(publication.venue or publication.venue_short)
     if venue:
         data["isPartOf"] = {"@type": "PublicationVolume", "name": venue}
         if publication.volume:
@@ -146,34 +147,6 @@ def scholarly_article(publication, request=None):
             "encodingFormat": "application/pdf",
         }
     return data
-
-
-def citation_text(publication):
-    """A formatted reference: authors (year). Title. Venue, vol(no), pages. DOI."""
-    names = [a.display_name for a in publication.ordered_authorships()]
-    authors = ", ".join(names) or publication.authors_raw
-    if authors and publication.authors_et_al:
-        authors += " et al."
-    head = authors
-    if publication.year:
-        head = f"{head} ({publication.year})" if head else f"({publication.year})"
-    title = plain_math_text(publication.title).rstrip(".")
-    parts = [f"{head}." if head else "", f"{title}."]
-    venue = publication.venue or publication.venue_short
-    details = venue
-    if publication.volume:
-        details = ", ".join(p for p in (details, publication.volume) if p)
-        if publication.number:
-            details += f"({publication.number})"
-    if publication.pages:
-        details = ", ".join(p for p in (details, publication.pages_display) if p)
-    if details:
-        parts.append(f"{details}.")
-    if publication.doi:
-        parts.append(publication.doi_url)
-    elif publication.arxiv_id:
-        parts.append(f"arXiv:{publication.arxiv_id}")
-    return " ".join(p for p in parts if p)
 
 
 def bibtex_text(publication):

@@ -9,12 +9,20 @@ publications.filters; the form is publications.forms.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db.models import Q
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from people.models import Person
-from publications.filters import apply_filters, facet_counts, grouped_rows, years_of
+from publications.filters import (
+    FILTER_NAMES,
+    apply_filters,
+    facet_counts,
+    grouped_rows,
+    years_of,
+)
 from publications.forms import PublicationFilterForm
 from publications.listing import group_by_year, year_pages
 from publications.models import Publication
@@ -32,7 +40,8 @@ class PublicationListPage:
     with ``listed_authors`` set (each shows its stored ``number_label``);
     totals count every page; chart_counts are [(year, count), ...] oldest
     first; pages are
-    [{"number": n, "label": "2024–2021"}, ...] for the pager.
+    [{"number": n, "label": "2024–2021"}, ...] for the pager; download_query
+    is the valid filters as a query string, for the list's download links.
     """
 
     form: PublicationFilterForm
@@ -44,6 +53,7 @@ class PublicationListPage:
     chart_counts: list = field(default_factory=list)
     page_number: int = 1
     pages: list = field(default_factory=list)
+    download_query: str = ""
 
 
 def publication_list_page(query):
@@ -104,6 +114,9 @@ def publication_list_page(query):
         total_preprints=total_preprints,
         chart_counts=facets.chart_counts(),
         page_number=number,
+        download_query=urlencode(
+            [(name, value) for name, value in values.items() if value]
+        ),
         pages=[
             {"number": i, "label": _years_label(page)}
             for i, page in enumerate(pages, start=1)
@@ -136,3 +149,52 @@ def _years_label(rows):
     if len(named) == 1:
         return named[0]
     return f"{named[0]}–{named[-1]}"
+
+
+@dataclass
+class PublicationDownload:
+    """The publications a list download holds: the list as filtered, newest
+    first, at most the limit asked for. total counts every match; filename
+    is the download's name without extension ("publications-2024-ada")."""
+
+    publications: list
+    total: int
+    filename: str
+
+    @property
+    def truncated(self):
+        return len(self.publications) < self.total
+
+
+def publication_download(query, *, limit):
+    """The download of the list that query (request.GET, the list page's
+    filters) shows: the same filter form and rules as the list page, a
+    value that names nothing left out as it is there. At most limit
+    publications (with authors) are read; four queries."""
+    tree = ResearchTheme.objects.active().tree()
+    person = query.get("person", "")
+    people = list(Person.objects.filter(slug=person)) if person else []
+    years = Publication.objects.filter(year__isnull=False).order_by("-year")
+    form = PublicationFilterForm(
+        query,
+        years=list(years.values_list("year", flat=True).distinct()),
+        theme_tree=tree,
+        people=people,
+    )
+    form.is_valid()
+    values = form.filter_values()
+    matching = apply_filters(Publication.objects.all(), values, theme_tree=tree)
+    publications = list(matching.newest_first().with_authors()[:limit])
+    total = len(publications)
+    if total == limit:
+        total = matching.count()
+    named = [
+        slugify(str(values[name]) if name != "selected" else name)
+        for name in FILTER_NAMES
+        if values.get(name)
+    ]
+    return PublicationDownload(
+        publications=publications,
+        total=total,
+        filename="-".join(["publications", *named]),
+    )

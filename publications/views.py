@@ -2,7 +2,10 @@ from django.views.generic import DetailView, TemplateView
 
 from publications.filters import FILTER_NAMES
 from publications.models import Publication
+from publications.references import style_for
 from publications.selectors import publication_list_page
+from site_config.context_processors import profile_for
+from site_config.models import CitationStyle
 from site_config.pagecache.public import public_page
 
 
@@ -22,10 +25,20 @@ class PublicationListView(TemplateView):
         return context
 
 
-@public_page()
+@public_page(params=("style",))
 class PublicationDetailView(DetailView):
+    """A publication's page; ``?style=`` picks the Cite block's citation style
+    (a CitationStyle value; anything else gives the site profile's default)."""
+
     template_name = "publications/publication_detail.html"
     context_object_name = "publication"
 
     def get_queryset(self):
         return Publication.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        default = profile_for(self.request).citation_style
+        context["citation_style"] = style_for(self.request.GET.get("style"), default)
+        context["citation_styles"] = CitationStyle.choices
+        return context

@@ -14,6 +14,17 @@ from site_config.pagecache.models import ContentVersion  # noqa: F401
 PROFILE_CACHE_KEY = "site_config:profile"
 
 
+class CitationStyle(models.TextChoices):
+    """The citation styles visitors can choose (publications.references maps
+    each to its CSL file); the value is the ``?style=`` a page takes."""
+
+    APA = "apa", _("APA (7th edition)")
+    IEEE = "ieee", _("IEEE")
+    CHICAGO = "chicago", _("Chicago (author-date)")
+    VANCOUVER = "vancouver", _("Vancouver (NLM)")
+    HARVARD = "harvard", _("Harvard (Cite Them Right)")
+
+
 class SiteProfile(models.Model):
     """The group's own words: one row, edited in the admin."""
 
@@ -60,6 +71,16 @@ class SiteProfile(models.Model):
         _("paper previews in lists"),
         default=True,
         help_text=_("Show a publication's preview image as a thumbnail in its lists."),
+    )
+    citation_style = models.CharField(
+        _("citation style"),
+        max_length=20,
+        choices=CitationStyle,
+        default=CitationStyle.APA,
+        help_text=_(
+            "How publication pages format a reference unless a visitor picks "
+            "another style; also the style of formatted list downloads."
+        ),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -24,7 +24,7 @@ from people.models import Person
 from publications.models import Authorship, Publication
 from research.models import Grant, ResearchTheme
 from site_config.core.text import MAX_QUERY_LENGTH, fold, fold_spans, words_of
-from site_config.markup.math import plain_math_text
+from site_config.markup.plaintext import to_plain
 
 MAX_HITS_PER_KIND = 50
 SNIPPET_CHARS = 180
@@ -234,7 +234,7 @@ def snippet(text, terms):
     Words are found with accents and case ignored (fold_spans), as the
     database found them: "Lahner" marks "Lähner".
     """
-    text = " ".join(plain_math_text(_strip_markdown(text)).split())
+    text = " ".join(to_plain(_strip_markdown(text)).split())
     if not text:
         return ""
     spans = fold_spans(text, terms)

@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from publications import charts, metadata
+from publications import charts, metadata, references
 from site_config.markup.metadata import json_ld
 
 register = template.Library()
@@ -26,10 +26,12 @@ def publication_jsonld(context, publication):
 
 
 @register.simple_tag
-def cite_data(publication):
-    """`{% cite_data publication as cite %}`: cite.text and cite.bibtex."""
+def cite_data(publication, style):
+    """`{% cite_data publication style as cite %}`: cite.reference (a
+    publications.references.Reference in style, a CitationStyle value) and
+    cite.bibtex."""
     return {
-        "text": metadata.citation_text(publication),
+        "reference": references.format_reference(publication, style),
         "bibtex": metadata.bibtex_text(publication),
     }
 

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
-from site_config.markup.math import math_text_html, plain_math_text
+from site_config.markup.math import math_text_html
+from site_config.markup.plaintext import to_plain
 
 # A BibTeX key: anything but spaces, separators and brackets.
 KEY = r"[^\s;,\[\]@{}]+"
@@ -146,7 +147,7 @@ def _citation_html(keys, found, link):
             format_html(
                 '<a href="{}" title="{}">{}</a>',
                 link(publication),
-                plain_math_text(publication.title),
+                to_plain(publication.title),
                 # A row the numbering has not reached yet still gets a link.
                 publication.number_label or key,
             )

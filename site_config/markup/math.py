@@ -63,18 +63,6 @@ def math_text_html(text):
     return sanitize_html("".join(parts))
 
 
-def plain_math_text(text):
-    """Text with math as its TeX source without the dollars: feeds, meta tags."""
-    if not text:
-        return ""
-
-    def source(match):
-        tex = match.group("display") or match.group("inline")
-        return " ".join(tex.split())
-
-    return _unescape_dollars(MATH_RE.sub(source, text))
-
-
 def _unescape_dollars(text):
     return text.replace(r"\$", "$")
 

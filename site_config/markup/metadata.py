@@ -1,8 +1,8 @@
 """Plain text and JSON-LD for a page's head, shared by every app's metadata.
 
-Descriptions are Markdown read as one line of plain text (math as its TeX
-source, citations left out); JSON-LD goes out as a <script> element that no
-value can close early.
+Descriptions are Markdown read as one line of plain text (math as Unicode text,
+see site_config.markup.plaintext; citations left out); JSON-LD goes out as a
+<script> element that no value can close early.
 """
 
 import json
@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from site_config.markup.math import plain_math_text
+from site_config.markup.plaintext import math_to_plain, to_plain
 from site_config.markup.render import render_markdown
 
 DESCRIPTION_WORDS = 45
@@ -21,12 +21,12 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
 def plain_text(markdown_text, *, words=DESCRIPTION_WORDS):
-    """Markdown as one line of plain text, math as TeX, cut after some words."""
+    """Markdown as one line of plain text, math as Unicode, cut after some words."""
     if not markdown_text:
         return ""
     text = re.sub(r"\s*\[\s*@[^\]]*\]", "", markdown_text)
-    text = strip_tags(render_markdown(plain_math_text(text)))
-    text = " ".join(text.split())
+    text = strip_tags(render_markdown(math_to_plain(text)))
+    text = to_plain(text)
     return Truncator(text).words(words, truncate="…") if words else text
 
 

@@ -15,8 +15,9 @@ from site_config.markup.citations import (
     active_scope,
     page_scope,
 )
-from site_config.markup.math import math_text_html, plain_math_text
+from site_config.markup.math import math_text_html
 from site_config.markup.metadata import plain_text
+from site_config.markup.plaintext import to_plain
 from site_config.markup.render import render_markdown
 from site_config.media import thumbnails
 
@@ -98,8 +99,8 @@ def math_title(text):
 
 @register.filter
 def plain_title(text):
-    """A title as plain text: math kept as its TeX source, without dollars."""
-    return plain_math_text(text)
+    """A title as plain text (site_config.markup.plaintext): math as Unicode."""
+    return to_plain(text)
 
 
 @register.simple_tag(takes_context=True)

@@ -5,7 +5,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from publications.metadata import citation_text
+from publications.references import format_reference
 from site_config.markup.metadata import json_ld
 from site_config.models import SiteProfile
 
@@ -84,7 +84,7 @@ def test_highwire_tags_match_the_publication_field_by_field(paper, request_):
     )
     head = parse(html)
     assert head.values("citation_title") == [
-        "Expressivity of \\ell_p Transformers & <friends>"
+        "Expressivity of ℓₚ Transformers & <friends>"
     ]
     assert head.values("citation_author") == [
         "Zed Zhang",
@@ -106,7 +106,7 @@ def test_highwire_tags_match_the_publication_field_by_field(paper, request_):
     assert head.values("og:type") == ["article"]
     assert head.values("og:url") == canonical
     assert head.values("og:title") == head.values("citation_title")
-    assert head.values("og:description") == ["We show much about x^2."]
+    assert head.values("og:description") == ["We show much about x²."]
 
 
 def test_journal_articles_name_the_journal(make_publication, request_):
@@ -131,7 +131,7 @@ def test_scholarly_article_json_ld(paper, request_):
     data = json.loads(block)
     assert data["@context"] == "https://schema.org"
     assert data["@type"] == "ScholarlyArticle"
-    assert data["name"] == "Expressivity of \\ell_p Transformers & <friends>"
+    assert data["name"] == "Expressivity of ℓₚ Transformers & <friends>"
     assert [a["name"] for a in data["author"]] == [
         "Zed Zhang",
         "Ada Lovelace",
@@ -203,13 +203,15 @@ def test_json_ld_cannot_close_its_script_element():
 
 
 def test_cite_block_has_citation_text_and_bibtex(paper, request_):
-    assert citation_text(paper) == (
-        "Zed Zhang, Ada Lovelace, Émile Borel (2024). Expressivity of \\ell_p "
+    assert format_reference(paper, "apa").text == (
+        "Zhang, Z., Lovelace, A., & Borel, É. (2024). Expressivity of ℓₚ "
         "Transformers & <friends>. International Conference on Machine Learning, "
         "235(4), 100–117. https://doi.org/10.5555/abc.123"
     )
     html = render_to_string(
-        "includes/_cite.html", {"publication": paper}, request=request_
+        "includes/_cite.html",
+        {"publication": paper, "citation_style": "apa"},
+        request=request_,
     )
     assert "@inproceedings{zhang2024expressivity," in html
     assert 'data-copy-target="bibtex-' in html

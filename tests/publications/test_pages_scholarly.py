@@ -19,7 +19,7 @@ def test_publication_page_head_and_cite_block(client, make_publication):
     response = client.get(paper.get_absolute_url())
     html = response.text
     head = parse(html.split("</head>")[0])
-    assert head.values("citation_title") == ["Bounds for \\ell_p nets"]
+    assert head.values("citation_title") == ["Bounds for ℓₚ nets"]
     assert head.values("citation_author") == ["Ada Lovelace", "Zed Zhang"]
     assert head.values("citation_journal_title") == ["Journal of Examples"]
     assert head.values("citation_doi") == ["10.1/x"]
@@ -27,7 +27,7 @@ def test_publication_page_head_and_cite_block(client, make_publication):
     assert data["@type"] == "ScholarlyArticle"
     feeds = {link["href"] for link in head.links if link["rel"] == "alternate"}
     assert reverse("feeds:publications_atom") in feeds
-    assert "<title>Bounds for \\ell_p nets" in html
+    assert "<title>Bounds for ℓₚ nets" in html
     assert "<h1>Bounds for <math" in html
     assert 'class="cite-block"' in html
     assert "@article{ada2024," in html

@@ -2,7 +2,8 @@ from django.template import Context, Template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from site_config.markup.math import math_text_html, plain_math_text, tex_to_mathml
+from site_config.markup.math import math_text_html, tex_to_mathml
+from site_config.markup.plaintext import to_plain
 from site_config.markup.render import render_markdown
 
 
@@ -35,11 +36,9 @@ def test_unreadable_tex_is_shown_as_code_not_an_error():
     assert 'class="math-error"' in html or "<math" in html
 
 
-def test_plain_title_keeps_tex_without_dollars():
-    assert plain_math_text("On $\\ell_p$  norms and $$x^2 +  y$$") == (
-        "On \\ell_p  norms and x^2 + y"
-    )
-    assert plain_math_text(r"Save \$5") == "Save $5"
+def test_plain_title_reads_math_as_unicode_without_dollars():
+    assert to_plain("On $\\ell_p$  norms and $$x^2 +  y$$") == "On ℓₚ norms and x²+y"
+    assert to_plain(r"Save \$5") == "Save $5"
 
 
 def test_template_filters():
@@ -48,7 +47,7 @@ def test_template_filters():
     )
     math, plain = html.split("|")
     assert math.startswith("Nets &amp; <math")
-    assert plain == "Nets &amp; x_1"
+    assert plain == "Nets &amp; x₁"
 
 
 def test_markdown_math_is_protected_from_emphasis():
@@ -101,4 +100,4 @@ def test_any_text_renders_without_error_or_leftover_tokens(db, text):
     assert "LSCITE" not in html
     assert "<script" not in html
     assert "<script" not in math_text_html(text)
-    assert "LSCITE" not in plain_math_text(text)
+    assert "LSCITE" not in to_plain(text)

