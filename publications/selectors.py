@@ -28,6 +28,8 @@ from publications.listing import group_by_year, year_pages
 from publications.models import Publication
 from research.models import ResearchTheme
 
+# Longest download filename stem ("publications-2024-ada-lovelace").
+FILENAME_LENGTH = 80
 # Items per page of the list; a page always holds whole years, so it may run over.
 PAGE_TARGET = 80
 
@@ -196,5 +198,6 @@ def publication_download(query, *, limit):
     return PublicationDownload(
         publications=publications,
         total=total,
-        filename="-".join(["publications", *named]),
+        # Words searched for can be long; a filename need not hold them all.
+        filename="-".join(["publications", *named])[:FILENAME_LENGTH].strip("-"),
     )

@@ -64,6 +64,10 @@ def test_filters_combine_as_on_the_list_page(client, papers):
     assert "TI  - Old Bounds" in theme.text
     assert "New Bounds" not in theme.text
     assert theme["Content-Disposition"].endswith('-learning-theory.ris"')
+    words = client.get(reverse("publications:list_bibtex"), {"q": "old bounds"})
+    assert "Old Bounds" in words.text
+    assert "New Bounds" not in words.text
+    assert words["Content-Disposition"].endswith('publications-old-bounds.bib"')
 
 
 def test_a_value_that_names_nothing_is_left_out_never_an_error(client, papers):
