@@ -35,6 +35,7 @@ class ListedAuthor(NamedTuple):
     display_name: str
     equal_contribution: bool
     corresponding: bool
+    other_marks: str
 
 
 def list_items(queryset):
@@ -72,11 +73,12 @@ def attach_authors(publications):
             "printed_name",
             "equal_contribution",
             "corresponding",
+            "other_marks",
             *(f"person__{name}" for name in PERSON_FIELDS),
         )
     )
     people = {}
-    for publication_id, printed, equal, corresponding, *person_row in rows:
+    for publication_id, printed, equal, corresponding, marks, *person_row in rows:
         person_id, full_name = person_row[:2]
         person = people.get(person_id)
         if person is None:
@@ -89,7 +91,7 @@ def attach_authors(publications):
             printed or full_name, given=person.given_name, family=person.family_name
         )
         by_pk[publication_id].listed_authors.append(
-            ListedAuthor(person, shown, equal, corresponding)
+            ListedAuthor(person, shown, equal, corresponding, marks)
         )
     return publications
 

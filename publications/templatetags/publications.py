@@ -47,11 +47,12 @@ def author_list(publication, url=None):
     """`{% author_list publication url %}`: the author line of a list item.
 
     Members link to their pages; `*` and `†` mark equal contribution and the
-    corresponding author. Built in Python because a list page shows this line
-    hundreds of times and a template loop over every author was most of its
-    cost. Reads `listed_authors` (publications.listing) when the list set them,
-    else the prefetched authorships. url is the publication's address when the
-    caller already has it.
+    corresponding author, other marks follow as the source printed them. Built
+    in Python because a list page shows this line hundreds of times and a
+    template loop over every author was most of its cost. Reads
+    `listed_authors` (publications.listing) when the list set them, else the
+    prefetched authorships. url is the publication's address when the caller
+    already has it.
     """
     authorships = getattr(publication, "listed_authors", None)
     if authorships is None:
@@ -72,6 +73,11 @@ def author_list(publication, url=None):
             part += _EQUAL_MARK
         if authorship.corresponding:
             part += _CORRESPONDING_MARK
+        if authorship.other_marks:
+            # Marks the source printed that mean neither of the two above (a
+            # student's "+", a "‡"): shown as printed, the legend says so.
+            marks = conditional_escape(authorship.other_marks)
+            part += f'<span class="mark" title="as printed in the paper">{marks}</span>'
         parts.append(part)
     html = ", ".join(parts)
     hidden = len(authorships) - LISTED_AUTHORS

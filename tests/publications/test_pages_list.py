@@ -348,3 +348,19 @@ def test_type_and_status_filters_offer_only_values_with_papers(client, catalogue
     # A value asked for in the URL stays, selected, even with nothing to show.
     html = _get(client, type="thesis")
     assert '<option value="thesis" selected>Thesis (0)</option>' in html
+
+
+def test_other_marks_show_in_lists_as_printed_and_the_legend_says_so(
+    client, make_publication
+):
+    paper = make_publication("Marked Paper", authors=["Ann Lee", "Bo Chen"])
+    Authorship.objects.filter(publication=paper, position=1).update(
+        other_marks="‡", corresponding=True
+    )
+    html = _get(client)
+    line = re.search(r'<p class="pub-authors">.*?</p>', html, re.S).group(0)
+    # After the name and its † mark, as the paper prints it.
+    assert re.search(r"Bo Chen</span><abbr[^>]*>†</abbr><span[^>]*>‡</span>", line)
+    assert "any other mark after a name is as the paper prints it" in html
+    detail = client.get(paper.get_absolute_url()).text
+    assert "‡" in detail
