@@ -9,10 +9,9 @@ site's host), so calendar clients update an event rather than duplicate it.
 import datetime
 
 from django.utils import timezone
-from django.utils.html import strip_tags
 from icalendar import Calendar, Event, vText
 
-from site_config.markup.render import render_markdown
+from site_config.markup.metadata import plain_paragraphs
 from site_config.models import SiteProfile
 
 PRODUCT_ID = "-//labsite//talks and events//EN"
@@ -62,5 +61,5 @@ def _description(talk):
     if talk.event:
         lines.append(talk.event)
     if talk.abstract:
-        lines.append(strip_tags(render_markdown(talk.abstract)).strip())
+        lines.append(plain_paragraphs(talk.abstract))
     return "\n\n".join(lines)

@@ -69,3 +69,26 @@ def test_calendar_holds_upcoming_talks_as_all_day_events(
     assert second["summary"] == "Workshop"
     assert first["uid"] != second["uid"]
     assert first.decoded("dtstamp") <= timezone.now()
+
+
+def test_calendar_description_keeps_paragraphs_lists_and_readable_math(
+    client, make_talk
+):
+    make_talk(
+        "Bounds",
+        start=5,
+        abstract=(
+            "We bound $O(1/\\sqrt{T})$ rates &amp; more [@nobody2020].\n"
+            "Same paragraph.\n\nSecond paragraph.\n\n- one\n- *two*"
+        ),
+    )
+    calendar = icalendar.Calendar.from_ical(
+        client.get(reverse("talks:calendar")).content
+    )
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["description"]) == (
+        "Invited talk\n\n"
+        "We bound O(1/√T) rates & more. Same paragraph.\n\n"
+        "Second paragraph.\n\n"
+        "- one\n- two"
+    )
