@@ -15,6 +15,8 @@ from anyascii import anyascii
 from django.db import models
 from django.utils.text import slugify
 
+from site_config.markup.plaintext import to_plain
+
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -131,13 +133,16 @@ def slug_base(text, *, max_length=120):
 
     Any script is transliterated (`transliterate`), so a title in Chinese,
     Japanese or Russian gives a slug of its own words, whatever order rows
-    are made in. Leaves room for the suffix within max_length; "item" only
+    are made in. Math and inline tags are read as plain text first
+    (site_config.markup.plaintext), so ``CO<sub>2</sub>`` gives "co2", not
+    "co-sub-2-sub". Leaves room for the suffix within max_length; "item" only
     when nothing is left (a title of symbols only).
     """
     # Transliterated before folding: fold's decomposition would split a
     # Hangul syllable into letters that anyascii reads one by one.
     return (
-        slugify(fold(transliterate(text or "")))[: max_length - 8].strip("-") or "item"
+        slugify(fold(transliterate(to_plain(text))))[: max_length - 8].strip("-")
+        or "item"
     )
 
 

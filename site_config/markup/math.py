@@ -43,24 +43,36 @@ def tex_to_mathml(tex, *, display=False):
     return f"{head}><semantics>{body}{annotation}</semantics></math>"
 
 
+# The formatting tags al-folio's titles carry (CO<sub>2</sub>, <i>Quercus</i>),
+# shown as formatting: only these, without attributes, then cleaned by nh3.
+_TITLE_TAG = re.compile(r"&lt;(/?)(i|em|b|strong|sub|sup)&gt;", re.IGNORECASE)
+
+
 def has_math(text):
     return bool(text) and MATH_RE.search(text) is not None
 
 
 def math_text_html(text):
-    """Plain text with $...$ math (a title) as safe HTML: text escaped, math typeset."""
+    """A title as safe HTML: ``$…$`` math typeset as MathML, the inline tags
+    al-folio's titles use (``<i>``, ``<em>``, ``<b>``, ``<strong>``, ``<sub>``,
+    ``<sup>``, no attributes) kept as formatting, everything else escaped;
+    the result goes through the nh3 allow-list, which also closes open tags."""
     if not text:
         return ""
     parts = []
     position = 0
     for match in MATH_RE.finditer(text):
-        parts.append(escape(_unescape_dollars(text[position : match.start()])))
+        parts.append(_title_prose(text[position : match.start()]))
         display = match.group("display") is not None
         tex = match.group("display") if display else match.group("inline")
         parts.append(tex_to_mathml(tex, display=display))
         position = match.end()
-    parts.append(escape(_unescape_dollars(text[position:])))
+    parts.append(_title_prose(text[position:]))
     return sanitize_html("".join(parts))
+
+
+def _title_prose(text):
+    return _TITLE_TAG.sub(r"<\1\2>", str(escape(_unescape_dollars(text))))
 
 
 def _unescape_dollars(text):

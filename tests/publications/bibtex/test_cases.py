@@ -574,3 +574,31 @@ def test_a_journal_on_a_preprint_servers_doi_prefix_stays_published(db):
     run("@article{a, title = {T}, year = 2021, journal = {Genome Research},"
         " doi = {10.1101/gr.1}}")  # fmt: skip
     assert Publication.objects.get().status == "published"
+
+
+@pytest.mark.corpus
+def test_25_html_in_titles_shows_as_formatting_on_pages_and_not_in_the_slug(
+    db, client, bib_cases
+):
+    import_bibtex(sources=[bib_cases / "25-html-in-titles.bib"])
+    paper = Publication.objects.get()
+    assert paper.slug == "growth-of-quercus-imaginaria-seedlings-under-co2-enrichment"
+    shown = "Growth of <i>Quercus imaginaria</i> seedlings under CO<sub>2</sub>"
+    detail = client.get(paper.get_absolute_url()).text
+    assert f"<h1>{shown} enrichment</h1>" in detail
+    assert f">{shown} enrichment</a>" in client.get("/publications/").text
+    # The file's title is kept as written, so the export gives it back.
+    assert "Growth of <i>Quercus imaginaria</i> seedlings" in to_bibtex(paper)
+
+
+def test_title_tags_other_than_formatting_stay_text(db, client):
+    run(
+        "@misc{a, year = 2020, title = "
+        '{<script>alert(1)</script> <i onclick="x()">A</i> <b>open <em>B</em>}}'
+    )
+    html = client.get(Publication.objects.get().get_absolute_url()).text
+    h1 = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    assert "<script" not in h1
+    assert not re.search(r"<[^>]*onclick", h1)
+    assert "&lt;script&gt;" in h1
+    assert "<b>open <em>B</em></b>" in h1  # closed by the sanitiser
