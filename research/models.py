@@ -2,13 +2,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from research.tree import ThemeTree, parent_chain
 from site_config.core.text import unique_slug
-from site_config.markup.render import cited_keys as find_cited_keys
-from site_config.markup.render import validate_citations
+from site_config.markup.render import (
+    render_for_storage,
+    stored_html,
+    validate_citations,
+)
 from site_config.media.uploads import validate_raster_image
 
 
@@ -44,6 +48,12 @@ class ResearchTheme(models.Model):
     # soon as it exists, and a deleted one simply stops matching.
     cited_keys = models.JSONField(
         _("cited BibTeX keys"), default=list, blank=True, editable=False
+    )
+    # The description rendered when saved (citations left as markers for the
+    # page to number): the home page and /research/ show every description,
+    # and converting each on every request grew with the number of themes.
+    description_html = models.TextField(
+        _("description as HTML"), blank=True, editable=False
     )
     image = models.ImageField(
         _("image"), upload_to="themes/", blank=True, validators=[validate_raster_image]
@@ -83,10 +93,10 @@ class ResearchTheme(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(ResearchTheme, self.title, exclude_pk=self.pk)
-        self.cited_keys = find_cited_keys(self.description)
+        self.description_html, self.cited_keys = render_for_storage(self.description)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "description" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "cited_keys"}
+            kwargs["update_fields"] = {*update_fields, "description_html", "cited_keys"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -103,6 +113,13 @@ class ResearchTheme(models.Model):
     def ancestors(self):
         """Parents from the root down, excluding self."""
         return list(reversed(parent_chain(self)))
+
+    @property
+    def rendered_description(self):
+        """The description as HTML for a page: the stored rendering, its
+        citations joining the page's; rendered again only if stale."""
+        html = stored_html(self.description_html, self.description)
+        return mark_safe(html)  # noqa: S308 - sanitized by nh3 when rendered
 
     @property
     def path_title(self):

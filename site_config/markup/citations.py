@@ -37,6 +37,10 @@ KEY = r"[^\s;,\[\]@{}]+"
 CITATION_RE = re.compile(rf"\[\s*@({KEY}(?:\s*;\s*@{KEY})*)\s*\]")
 KEY_RE = re.compile(rf"@({KEY})")
 
+# A citation inside HTML stored when its text was saved: the keys, hex-encoded
+# so the sanitizer leaves them alone and no key can end the marker early.
+STORED_RE = re.compile(r"LSKEYS([0-9a-f]+)E")
+
 _active_scope = contextvars.ContextVar("labsite_citation_scope", default=None)
 _resolver = None
 
@@ -192,6 +196,42 @@ def _venue_year(publication):
     if publication.year and not any(str(publication.year) in p for p in parts):
         parts.append(str(publication.year))
     return (". " + escape(", ".join(parts))) if parts else ""
+
+
+class KeyMarkers:
+    """A scope for rendering a text to store: each citation stays a marker
+    naming its keys (`expand_stored`), and the keys cited are noted in order."""
+
+    def __init__(self):
+        self._keys = {}
+
+    def cite(self, keys):
+        for key in keys:
+            self._keys.setdefault(key, None)
+        return f"LSKEYS{';'.join(keys).encode().hex()}E"
+
+    @property
+    def keys(self):
+        return list(self._keys)
+
+
+def expand_stored(html):
+    """Stored HTML (see `KeyMarkers`) with its citations put back.
+
+    Inside a page's scope each marker becomes one of the page's citations, as
+    if the text had been rendered there; on its own the HTML is resolved with
+    its own reference list. No Markdown runs.
+    """
+    scope = active_scope()
+    own = scope is None
+    if own:
+        scope = CitationScope()
+
+    def cite(match):
+        return scope.cite(bytes.fromhex(match.group(1)).decode().split(";"))
+
+    html = STORED_RE.sub(cite, html)
+    return scope.finish(html) if own else html
 
 
 def active_scope():

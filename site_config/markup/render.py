@@ -4,7 +4,10 @@ Its output passes an allow-list sanitizer (nh3), so editors' text cannot inject
 scripts, event handlers or javascript: URLs into public pages.
 """
 
+import hashlib
 import threading
+from importlib.metadata import version
+from pathlib import Path
 
 import markdown
 from django.core.exceptions import ValidationError
@@ -13,13 +16,31 @@ from django.utils.translation import gettext as _
 from site_config.markup.citations import (
     CitationExtension,
     CitationScope,
+    KeyMarkers,
     active_scope,
+    expand_stored,
     resolve_keys,
 )
 from site_config.markup.math import MathExtension
 from site_config.markup.sanitize import sanitize_html
 
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
+
+# Stored HTML starts with a stamp of the renderer that made it: a hash of the
+# pipeline's source and the Markdown and nh3 versions. A change to any of them
+# makes older stored HTML stale, and pages then render the text again (as
+# before storing) until it is saved, instead of showing outdated output.
+_SOURCES = [
+    Path(__file__).with_name(name)
+    for name in ("render.py", "math.py", "citations.py", "sanitize.py")
+]
+RENDERER_STAMP = "<!--labsite:{}-->".format(
+    hashlib.sha256(
+        b"".join(path.read_bytes() for path in _SOURCES)
+        + version("Markdown").encode()
+        + version("nh3").encode()
+    ).hexdigest()[:16]
+)
 
 _converters = threading.local()
 
@@ -56,6 +77,31 @@ def render_markdown(text):
         return _convert(text, scope)
     scope = CitationScope()
     return scope.finish(_convert(text, scope))
+
+
+def render_for_storage(text):
+    """(html, keys): text rendered once, to be stored when it is saved.
+
+    html carries the renderer's stamp and a marker per citation (turned into
+    the page's citations by `stored_html`); keys are the BibTeX keys cited,
+    in order. One Markdown conversion.
+    """
+    if not text:
+        return "", []
+    markers = KeyMarkers()
+    return RENDERER_STAMP + _convert(text, markers), markers.keys
+
+
+def stored_html(html, text):
+    """The HTML to show for text whose stored rendering is html.
+
+    Stored HTML of the current renderer is used as it is (no Markdown runs);
+    stale or missing HTML is rendered from text again. Citations join the
+    page's scope either way.
+    """
+    if html.startswith(RENDERER_STAMP):
+        return expand_stored(html.removeprefix(RENDERER_STAMP))
+    return render_markdown(text)
 
 
 def collect_citations(text):

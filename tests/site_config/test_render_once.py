@@ -1,9 +1,13 @@
 """Render once (issue 10 rule 5, issue 12): pages never run Markdown to find
-which publications a text cites; the keys were stored when the text was saved."""
+which publications a text cites (the keys are stored when the text is saved),
+and theme descriptions are shown from the HTML stored when they were saved."""
+
+import re
 
 import pytest
 from django.urls import reverse
 
+from research.models import ResearchTheme
 from site_config.markup import render
 
 
@@ -55,14 +59,37 @@ def test_theme_filtered_list_converts_no_markdown_whatever_the_themes(
     assert "Paper 1" in html
 
 
-def test_home_converts_each_shown_text_once_and_none_to_find_keys(
+def test_home_conversions_do_not_grow_with_the_number_of_themes(
     client, make_theme, make_publication, conversions
 ):
-    _themes(make_theme, make_publication, 4)
+    _themes(make_theme, make_publication, 3)
     conversions.clear()
     client.get(reverse("home"))
-    shown = [text for text in conversions if text.startswith("Cites")]
-    # One conversion per description the outline shows, nothing else per theme.
-    assert len(shown) == 4
-    assert len(set(shown)) == 3
-    assert len(conversions) == 4
+    few = len(conversions)
+    for n in range(3, 20):
+        make_theme(title=f"More {n}", description=f"Also [@paper{n % 3}].")
+    conversions.clear()
+    html = client.get(reverse("home")).text
+    # Each description was rendered when saved; the page only numbers its
+    # citations: [1], [2], [3] are the papers' stored numbers.
+    assert len(conversions) == few == 0
+    assert html.count('<div class="theme-tree__description prose">') == 20
+    numbers = re.findall(r'<span class="cite">\[<a [^>]*>(\d+)</a>\]</span>', html)
+    assert len(numbers) == 20
+    assert sorted(set(numbers)) == ["1", "2", "3"]
+
+
+def test_stale_stored_html_is_rendered_again_and_cites_the_same(
+    client, make_theme, make_publication, conversions
+):
+    (theme,) = _themes(make_theme, make_publication, 1)
+    fresh = client.get(theme.get_absolute_url()).text
+    # As after an upgrade that changes the renderer: the stamp no longer matches.
+    ResearchTheme.objects.filter(pk=theme.pk).update(
+        description_html="<!--labsite:old--><p>old</p>"
+    )
+    conversions.clear()
+    again = client.get(theme.get_absolute_url()).text
+    assert conversions.count("Cites [@paper0].") == 1
+    assert "<p>old</p>" not in again
+    assert again.count('<span class="cite">') == fresh.count('<span class="cite">') == 1

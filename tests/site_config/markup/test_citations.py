@@ -232,3 +232,21 @@ def test_a_paper_added_after_the_theme_cites_it_counts_as_linked(
     assert list(Publication.objects.linked_to_themes([theme])) == [paper]
     paper.delete()
     assert not Publication.objects.linked_to_themes([theme]).exists()
+
+
+def test_stored_html_cites_like_a_fresh_rendering(papers, make_publication):
+    from site_config.markup.render import (
+        RENDERER_STAMP,
+        render_for_storage,
+        stored_html,
+    )
+
+    odd = make_publication("Odd", bibtex_key="o'neil&co<2020>")
+    text = "See [@e2019; @o'neil&co<2020>], `[@wang2024]` and $x^2$."
+    html, keys = render_for_storage(text)
+    assert keys == ["e2019", "o'neil&co<2020>"]
+    assert html.startswith(RENDERER_STAMP)
+    assert "<code>[@wang2024]</code>" in html
+    shown = stored_html(html, text)
+    assert shown == render_markdown(text)
+    assert numbers_in(shown) == ["3", odd.number_label]
