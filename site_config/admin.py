@@ -2,7 +2,7 @@ from django.contrib import admin
 from markdownx.admin import MarkdownxModelAdmin
 
 from site_config.core.admin import ContentAdminMixin
-from site_config.models import NavigationLink, SiteProfile
+from site_config.models import NavigationLink, OldSlug, SiteProfile
 
 
 @admin.register(SiteProfile)
@@ -22,3 +22,14 @@ class NavigationLinkAdmin(ContentAdminMixin, admin.ModelAdmin):
     list_editable = ["order", "is_visible"]
     list_filter = ["is_visible"]
     search_fields = ["label", "url"]
+
+
+@admin.register(OldSlug)
+class OldSlugAdmin(admin.ModelAdmin):
+    """Addresses that redirect: delete a row to let its old address go (404)."""
+
+    list_display = ["slug", "content_type", "object_id", "created_at"]
+    list_filter = ["content_type"]
+    search_fields = ["slug"]
+    list_select_related = ["content_type"]
+    readonly_fields = ["created_at"]

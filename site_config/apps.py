@@ -11,6 +11,7 @@ class SiteConfigConfig(AppConfig):
     def ready(self):
         # Imported once the registry is ready, as Django's docs prescribe for
         # signal receivers: they look models up by label when they connect.
+        from site_config import redirects
         from site_config.core import cleaning, lookups
         from site_config.export import tasks as export_tasks
         from site_config.media import cleanup
@@ -19,5 +20,6 @@ class SiteConfigConfig(AppConfig):
         cleanup.connect()
         cleaning.connect()
         lookups.connect()
+        redirects.connect()
         invalidation.connect()
         export_tasks.connect()

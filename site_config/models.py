@@ -140,3 +140,43 @@ class NavigationLink(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class OldSlug(models.Model):
+    """A slug a page answered to before its object's slug changed.
+
+    Kept for every content model with a slug and a page (site_config.redirects
+    records them on save); a request for the old address gets a permanent
+    redirect to the object's current page. The slug an object has now always
+    wins over an old one: taking it back, or giving it to another object,
+    removes the old row.
+    """
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("kind"),
+    )
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    slug = models.SlugField(_("old slug"), max_length=120)
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["content_type", "slug"]
+        verbose_name = _("old slug")
+        verbose_name_plural = _("old slugs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="unique_old_slug_per_kind"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id"], name="old_slug_object_idx"
+            ),
+            models.Index(fields=["slug"], name="old_slug_slug_idx"),
+        ]
+
+    def __str__(self):
+        return self.slug

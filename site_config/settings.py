@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "site_config.pagecache.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Inside the page cache, which stores 200s only: a 404 under a changed
+    # slug's old address becomes a 301 to the new one (site_config/redirects.py).
+    "site_config.redirects.OldSlugRedirectMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
