@@ -19,6 +19,19 @@ from site_config.media.uploads import validate_pdf, validate_raster_image
 _WEB_ADDRESS = re.compile(r"^https?://\S+$", re.IGNORECASE)
 
 
+def _address_key(url):
+    """What two links to one page share: no scheme, "www.", case of the host,
+    or trailing slash ("http://www.arXiv.org/abs/1/" and "https://arxiv.org/abs/1").
+    "" for no link."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    address = re.sub(r"^https?://", "", url, flags=re.IGNORECASE)
+    host, slash, path = address.partition("/")
+    host = host.lower().removeprefix("www.")
+    return f"{host}{slash}{path}".rstrip("/")
+
+
 class PublicationQuerySet(models.QuerySet):
     def published(self):
         return self.exclude(status__in=Publication.PREPRINT_STATUSES)
@@ -449,6 +462,54 @@ class Publication(models.Model):
     @property
     def badge(self):
         return self.abbr or self.venue_short or self.get_kind_display()
+
+    @property
+    def header_labels(self):
+        """What a publication page's header says beside the badge, each once:
+        the type unless the badge already reads it, and the status only when it
+        adds to the type ("Accepted", "Under review", an article still a
+        preprint); "Published" and a preprint's "Preprint" add nothing."""
+        labels = []
+        kind = str(self.get_kind_display())
+        if kind != str(self.badge):
+            labels.append(kind)
+        quiet = {self.Status.PUBLISHED}
+        if self.kind == self.Kind.PREPRINT:
+            quiet.add(self.Status.PREPRINT)
+        if self.status not in quiet:
+            labels.append(str(self.get_status_display()))
+        return labels
+
+    @property
+    def link_buttons(self):
+        """[(label, URL), ...]: every link of the publication in one order,
+        each address once (the first label wins, so an arXiv page given as
+        project and web page too is one arXiv button). List items and the
+        publication page show these (includes/_link_buttons.html)."""
+        candidates = [
+            ("PDF", self.pdf_link),
+            ("arXiv", self.arxiv_url),
+            ("Repository", self.repository_url),
+            ("Code", self.code_url),
+            ("Slides", self.slides_url),
+            ("Video", self.video_url),
+            ("Poster", self.poster_url),
+            ("Supplementary", self.supp_url),
+            ("Blog", self.blog_url),
+            ("Project", self.project_url),
+            ("Website", self.website_url),
+            ("Web page", self.html_url),
+            ("Web page" if not self.html_url else "Link", self.url),
+            *self.extra_links,
+            ("DOI", self.doi_url),
+        ]
+        buttons, seen = [], set()
+        for label, url in candidates:
+            key = _address_key(url)
+            if key and key not in seen:
+                seen.add(key)
+                buttons.append((label, url))
+        return buttons
 
     @property
     def doi_url(self):

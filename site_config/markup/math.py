@@ -17,10 +17,11 @@ from site_config.markup.sanitize import sanitize_html
 
 # $$display$$ or $inline$. An unescaped dollar opens; inline math may not start
 # or end with a space and may not be followed by a digit, so "costs $5 and $6"
-# stays prose (the rule pandoc uses).
+# stays prose (the rule pandoc uses). Punctuation right after inline math is
+# taken along (``after``) and kept on the formula's line.
 MATH_RE = re.compile(
     r"(?<![\\$])(?:\$\$(?P<display>.+?)\$\$"
-    r"|\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d))",
+    r"|\$(?P<inline>[^\s$](?:[^$]*?[^\s\\$])?)\$(?!\d)(?P<after>[.,;:!?]+)?)",
     re.DOTALL,
 )
 
@@ -48,6 +49,19 @@ def tex_to_mathml(tex, *, display=False):
 _TITLE_TAG = re.compile(r"&lt;(/?)(i|em|b|strong|sub|sup)&gt;", re.IGNORECASE)
 
 
+def typeset_match(match):
+    """The HTML of one MATH_RE match: a formula, with the punctuation that
+    follows inline math in one no-wrap span, so a browser never breaks the
+    line between a formula and its full stop."""
+    if match.group("display") is not None:
+        return tex_to_mathml(match.group("display"), display=True)
+    html = tex_to_mathml(match.group("inline"))
+    after = match.group("after")
+    if not after:
+        return html
+    return f'<span class="math-nowrap">{html}{escape(after)}</span>'
+
+
 def has_math(text):
     return bool(text) and MATH_RE.search(text) is not None
 
@@ -63,9 +77,7 @@ def math_text_html(text):
     position = 0
     for match in MATH_RE.finditer(text):
         parts.append(_title_prose(text[position : match.start()]))
-        display = match.group("display") is not None
-        tex = match.group("display") if display else match.group("inline")
-        parts.append(tex_to_mathml(tex, display=display))
+        parts.append(typeset_match(match))
         position = match.end()
     parts.append(_title_prose(text[position:]))
     return sanitize_html("".join(parts))
@@ -83,9 +95,7 @@ class MathInlineProcessor(InlineProcessor):
     """Typesets math before emphasis runs, so `$a_1 b_2$` keeps its underscores."""
 
     def handleMatch(self, m, data):  # noqa: N802 - Markdown's API name
-        display = m.group("display") is not None
-        tex = m.group("display") if display else m.group("inline")
-        html = tex_to_mathml(tex, display=display)
+        html = typeset_match(m)
         return self.md.htmlStash.store(html), m.start(0), m.end(0)
 
 

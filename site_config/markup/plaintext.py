@@ -57,7 +57,11 @@ def math_to_plain(text):
     if not text or "$" not in text:
         return text or ""
     return MATH_RE.sub(
-        lambda m: math_as_text(m.group("display") or m.group("inline")), text
+        lambda m: (
+            math_as_text(m.group("display") or m.group("inline"))
+            + (m.group("after") or "")
+        ),
+        text,
     ).replace(r"\$", "$")
 
 
@@ -68,7 +72,8 @@ def _plain(text):
     for match in MATH_RE.finditer(text):
         parts.append(_plain_prose(text[position : match.start()]))
         tex = match.group("display") or match.group("inline")
-        parts.append(math_as_text(tex))
+        # Punctuation MATH_RE takes along after inline math is prose again.
+        parts.append(math_as_text(tex) + _plain_prose(match.group("after") or ""))
         position = match.end()
     parts.append(_plain_prose(text[position:]))
     return " ".join("".join(parts).split())

@@ -135,3 +135,48 @@ def test_keyboard_focus_is_outlined_in_light_and_dark_schemes(page):
         background = page.evaluate("getComputedStyle(document.body).backgroundColor")
         darkest = max(int(n) for n in background[4:-1].split(","))
         assert (darkest < 60) == (scheme == "dark"), background
+
+
+WIDE_LAPTOP = {"width": 1366, "height": 768}
+
+
+def test_type_badges_stay_on_one_line_at_1366_px(page):
+    Publication.objects.create(
+        title="A conference paper without a venue badge",
+        kind=Publication.Kind.CONFERENCE,
+        year=2024,
+    )
+    page.set_viewport_size(WIDE_LAPTOP)
+    page.goto(reverse("publications:list") + "?type=conference")
+    rows = page.evaluate(
+        """() => [...document.querySelectorAll('.pub .badge')].map(b => {
+            const style = getComputedStyle(b);
+            const one = parseFloat(style.lineHeight) + parseFloat(style.paddingTop)
+                + parseFloat(style.paddingBottom);
+            return [b.textContent, b.getBoundingClientRect().height, one];
+        })"""
+    )
+    assert "Conference paper" in [text for text, _height, _one in rows]
+    for text, height, one_line in rows:
+        assert height < 1.5 * one_line, f"{text!r} is {height}px high"
+
+
+def test_inline_math_never_leaves_its_full_stop_on_the_next_line(page):
+    paper = Publication.objects.create(
+        title="Regret of order $O(1/\\sqrt{T})$.", year=2024
+    )
+    page.goto(paper.get_absolute_url())
+    measure = """() => {
+        const span = document.querySelector('h1 .math-nowrap');
+        const range = document.createRange();
+        range.selectNodeContents(span.lastChild);
+        const math = span.querySelector('math').getBoundingClientRect();
+        const stop = range.getBoundingClientRect();
+        return [math.top, math.bottom, stop.top, stop.bottom];
+    }"""
+    for width in range(300, 760, 7):
+        page.set_viewport_size({"width": width, "height": 800})
+        math_top, math_bottom, stop_top, stop_bottom = page.evaluate(measure)
+        # The full stop sits on the formula's line: their boxes overlap.
+        assert stop_top < math_bottom, width
+        assert stop_bottom > math_top, width

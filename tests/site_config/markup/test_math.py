@@ -1,3 +1,5 @@
+import re
+
 from django.template import Context, Template
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -104,3 +106,14 @@ def test_any_text_renders_without_error_or_leftover_tokens(db, text):
     assert "<script" not in html
     assert "<script" not in math_text_html(text)
     assert "LSCITE" not in to_plain(text)
+
+
+def test_inline_math_keeps_its_full_stop_on_its_line():
+    html = render_markdown("We prove $O(1/\\sqrt{T})$. Then $x$, and $y$ more.")
+    assert re.search(r'<span class="math-nowrap"><math\b.*?</math>\.</span> Then', html)
+    assert re.search(r'<span class="math-nowrap"><math\b.*?</math>,</span> and', html)
+    # Without punctuation after it, a formula is not wrapped.
+    assert re.search(r"and <math\b", html)
+    title = math_text_html("A bound for $K_{24}$.")
+    assert title.endswith("</math>.</span>")
+    assert to_plain("A bound for $K_{24}$.") == "A bound for K₂₄."
