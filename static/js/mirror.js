@@ -12,6 +12,9 @@
   var form = document.querySelector("form[data-mirror-filters]");
   if (!form) { return; }
   var action = new URL(form.getAttribute("action"), window.location.href).pathname;
+  // The words filter needs the server; the copy has its own search page.
+  var words = form.querySelector("input[name=q]");
+  if (words && words.closest("label")) { words.closest("label").style.display = "none"; }
   var OFF = ["", "0", "false", "off", "no"];
 
   function fields() {
