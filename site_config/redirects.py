@@ -43,12 +43,18 @@ def remember_old_slug(sender, instance, raw=False, **kwargs):
             .values_list("slug", flat=True)
             .first()
         )
-        if before and before != instance.slug:
+        if before == instance.slug:
+            # Most saves: reads only. A write here would queue behind a long
+            # import's lock on SQLite for nothing.
+            return
+        if before:
             OldSlug.objects.update_or_create(
                 content_type=kind, slug=before, defaults={"object_id": instance.pk}
             )
     # The slug in use answers for its own row, never as someone's old one.
-    OldSlug.objects.filter(content_type=kind, slug=instance.slug).delete()
+    taken = OldSlug.objects.filter(content_type=kind, slug=instance.slug)
+    if taken.exists():
+        taken.delete()
 
 
 def forget_old_slugs(sender, instance, **kwargs):
