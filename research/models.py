@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from research.tree import ThemeTree, parent_chain
-from site_config.core.text import unique_slug
+from site_config.core.text import clean_text, unique_slug
 from site_config.markup.render import (
     render_for_storage,
     stored_html,
@@ -93,6 +93,9 @@ class ResearchTheme(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(ResearchTheme, self.title, exclude_pk=self.pk)
+        # Cleaned here as well as by the pre_save receiver, which runs after
+        # this: a lone surrogate would stop the renderer (nh3) before it.
+        self.description = clean_text(self.description)
         self.description_html, self.cited_keys = render_for_storage(self.description)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "description" in update_fields:

@@ -47,3 +47,9 @@ def test_build_tree_nests_children_under_parents(make_theme):
         ("Theory", ["Expressivity", "Optimization"]),
         ("Vision", []),
     ]
+
+
+def test_a_description_with_a_lone_surrogate_is_cleaned_before_it_is_rendered(db):
+    theme = ResearchTheme.objects.create(title="T", description="a\ud800b $x$")
+    assert theme.description.startswith("ab ")
+    assert "\ud800" not in theme.description_html
