@@ -320,6 +320,11 @@ LOGGING = {
 # the address it is published at, and where saves re-export it when enabled.
 EXPORT_BASE_URL = os.environ.get("LABSITE_EXPORT_BASE_URL", "http://localhost:8000/")
 EXPORT_DIR = os.environ.get("LABSITE_EXPORT_DIR", "")
+# What each exported page was made from (site_config/export/deps.py), kept out of
+# the published mirror because it holds unpublished rows too.
+EXPORT_STATE_DIR = Path(
+    os.environ.get("LABSITE_EXPORT_STATE_DIR", BASE_DIR / "var" / "export-state")
+)
 # Each committed edit queues an incremental export into EXPORT_DIR (a background
 # task: run `manage.py db_worker` beside the server).
 EXPORT_ON_SAVE = env_bool("LABSITE_EXPORT_ON_SAVE")

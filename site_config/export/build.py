@@ -29,13 +29,14 @@ from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 
 from site_config.export import search
+from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
 from site_config.export.render import Renderer, RenderError, live_site
 from site_config.export.site import FILTER_INDEX, SiteMap, Target
 from site_config.pagecache.cache import current_content_version, release
 
 MANIFEST = ".labsite-export.json"
 LOCK = ".labsite-export.lock"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 MIRROR_SCRIPT = "js/mirror.js"
 SEARCH_TEMPLATE = "export/search.html"
 # A path no view answers, fetched for the 404 page static hosts serve.
@@ -64,6 +65,7 @@ class ExportReport:
     files_unchanged: int = 0
     removed: list = field(default_factory=list)
     pages_removed: int = 0
+    pages_rendered: int = 0
     up_to_date: bool = False
     search_indexed: bool = False
     search_seconds: float = 0.0
@@ -182,61 +184,201 @@ def _export_locked(directory, site, *, full, log):
         report.files_unchanged = len(manifest.get("files", {}))
         return report
 
-    writer = _Writer(directory, manifest, full=full, report=report)
-    with live_site(site):
-        walk = _Walk(site, writer, log)
-        walk.run()
-    for problem in walk.problems:
-        report.warnings.append(problem)
-    writer.remove_stale()
-    if (
-        report.pages_written
-        or report.removed
-        or full
-        or not search.has_index(directory)
-    ):
-        log("Indexing for search (Pagefind)")
-        started = time.perf_counter()
-        try:
-            search.build_index(directory)
-        except search.SearchIndexError as error:
-            raise ExportError(str(error)) from error
-        report.search_indexed = True
-        report.search_seconds = time.perf_counter() - started
-    writer.save(fingerprint=fingerprint, stamp=stamp, base_url=site.base_url)
+    store = DepsStore(state_path(directory))
+    try:
+        incremental = (
+            not full
+            and manifest.get("fingerprint") == fingerprint
+            and manifest.get("rows_valid")
+            and not store.is_empty()
+        )
+        writer = _Writer(
+            directory, manifest, full=full, keep=incremental, report=report
+        )
+        recorder = Recorder(scans=store.load_scans() if incremental else {})
+        with live_site(site), recorder.active(), store.batch():
+            walk = _Walk(site, writer, log, recorder, store, manifest)
+            if incremental:
+                walk.run_incremental()
+            else:
+                store.reset()
+                walk.run()
+            rows_valid = walk.save_row_states(stamp)
+        report.warnings.extend(walk.problems)
+        writer.remove_stale()
+        if (
+            report.pages_written
+            or report.removed
+            or full
+            or not search.has_index(directory)
+        ):
+            log("Indexing for search (Pagefind)")
+            started = time.perf_counter()
+            try:
+                search.build_index(directory)
+            except search.SearchIndexError as error:
+                raise ExportError(str(error)) from error
+            report.search_indexed = True
+            report.search_seconds = time.perf_counter() - started
+        report.pages_unchanged = len(writer.pages) - report.pages_written
+        writer.save(
+            fingerprint=fingerprint,
+            stamp=stamp,
+            base_url=site.base_url,
+            rows_valid=rows_valid,
+            indexed=sorted(t.url for t in walk.indexed),
+            filter_forms=sorted(site.filter_forms),
+        )
+    finally:
+        store.close()
     return report
 
 
 class _Walk:
-    """One pass over the live site: fetch, rewrite, write, follow."""
+    """One pass over the live site: fetch, rewrite, write, follow.
 
-    def __init__(self, site, writer, log):
+    ``run`` renders every page from the roots; ``run_incremental`` renders the
+    pages whose recorded inputs changed (see ``deps``), pages new links lead
+    to, and removes pages that are gone or no longer linked.
+    """
+
+    def __init__(self, site, writer, log, recorder, store, manifest):
         self.site = site
         self.writer = writer
         self.log = log
+        self.recorder = recorder
+        self.store = store
         self.renderer = Renderer(site)
         self.queue = deque()
         self.seen = set()
         self.assets = set()
         self.indexed = set()
         self.problems = []
-        self.filter_items = {}
+        # Per rendered page: (url, mirror name or None, deps, links, extra).
+        self.nodes = {}
+        self.current_links = None
         self.static_path = _site_path(settings.STATIC_URL)
         self.media_path = _site_path(settings.MEDIA_URL)
         self.mirror_script = site.target(staticfiles_storage.url(MIRROR_SCRIPT))
+        self.manifest = manifest
+        self.columns = None
+        self.row_changes = None
+        self.filter_items = {}
+        self.gone_maybe = set()
+
+    # --- the walks ------------------------------------------------------------
 
     def run(self):
         self.read_sitemaps()
-        self.enqueue(Target("/"))
-        for name in ("robots_txt",):
-            try:
-                self.enqueue(self.site.target(reverse(name)))
-            except NoReverseMatch:
-                pass
+        for target in self.root_targets():
+            self.enqueue(target)
         for target in sorted(self.indexed, key=lambda t: (t.path, t.query)):
             self.enqueue(target)
         self.write_not_found()
         self.write_search_page()
+        self.drain()
+        self.copy_assets(sorted(self.assets, key=lambda t: t.path))
+        self.save()
+        self.finish()
+
+    def run_incremental(self):
+        known = self.store.nodes()
+        by_id = {node: target for target, (node, _name) in known.items()}
+        self.seen.update(known)
+        self.indexed = {
+            self.site.target(url) for url in self.manifest.get("indexed", ())
+        } - {None}
+        self.site.filter_forms.update(self.manifest.get("filter_forms", ()))
+        dirty = {by_id[node] for node in self.find_dirty()}
+        # A file removed by hand is written again.
+        root = self.writer.root
+        dirty.update(
+            url
+            for url, (_node, name) in known.items()
+            if name and not (root / name).is_file()
+        )
+        self.log(f"{len(dirty)} pages read something that changed")
+        roots = {t.url: t for t in self.root_targets()}
+        if any(url in dirty for url in self.sitemap_urls(known)):
+            before = set(self.indexed)
+            self.indexed = set()
+            self.read_sitemaps(refresh=True)
+            dirty.update(t.url for t in before ^ self.indexed)
+            dirty.difference_update(self.sitemap_urls(known))
+        for url in sorted(dirty):
+            if url == MISSING_PATH:
+                self.write_not_found()
+            elif url in self.site.keep_query:
+                self.write_search_page()
+            else:
+                target = roots.get(url) or self.site.target(url)
+                if target is not None:
+                    self.queue.append(target)
+                    # A deleted object's page answers 404 now, as expected.
+                    self.gone_maybe.add(target.url)
+        for url, target in roots.items():
+            if url not in known:
+                self.enqueue(target)
+        self.drain()
+        # Assets the rendered pages link to: new ones are copied, and copies
+        # of changed media files refreshed (unchanged ones cost a stat call).
+        self.copy_assets(sorted(self.assets, key=lambda t: t.path))
+        self.remove_orphans(known)
+        self.finish()
+
+    def root_targets(self):
+        """The pages every export starts from: home, robots.txt, the sitemap."""
+        targets = [Target("/")]
+        for name in ("robots_txt", "sitemap"):
+            try:
+                targets.append(self.site.target(reverse(name)))
+            except NoReverseMatch:
+                pass
+        return [t for t in targets if t is not None]
+
+    def sitemap_urls(self, known):
+        return {url for url in known if url.endswith(".xml") and "sitemap" in url}
+
+    def find_dirty(self):
+        """Ids of the stored pages whose keys or scans changed since."""
+        self.columns = self.read_columns()
+        reader = RowStates()
+        states = reader.read(self.columns)
+        keys, tables, self.row_changes = self.store.changes(states, reader.names)
+        self.names = reader.names
+        if not self.row_changes:
+            return set()
+        scans = self.store.changed_scans(self.recorder, tables)
+        self.log(
+            f"{len(self.row_changes)} rows changed; "
+            f"{self.store.scans_run} queries run again, {len(scans)} differ"
+        )
+        return self.store.nodes_for(keys, scans)
+
+    def read_columns(self):
+        """{table: key columns} of every table the stored pages read."""
+        columns = self.store.key_columns()
+        for table in self.store.scan_tables():
+            columns.setdefault(table, set())
+        return columns
+
+    def save_row_states(self, stamp):
+        """Store the rows' states for the next export; True when they are
+        exact. An incremental run stores the changes it read before rendering;
+        a full run (or one whose pages look rows up by a new column) reads
+        them now, exact only if no edit was made while it rendered."""
+        columns = self.read_columns()
+        if self.row_changes is not None and columns == self.columns:
+            self.store.apply_row_changes(self.row_changes)
+            self.store.save_names(self.names)
+            return True
+        if _stamp() != stamp:
+            return False
+        reader = RowStates()
+        self.store.save_rows(reader.read(columns), reader.names)
+        return True
+
+    def drain(self):
         count = 0
         while self.queue:
             target = self.queue.popleft()
@@ -244,20 +386,68 @@ class _Walk:
             count += 1
             if count % 500 == 0:
                 self.log(f"{count} pages rendered, {len(self.queue)} to go")
+
+    def remove_orphans(self, known):
+        """Remove pages (and media) no page links to any more, and no root."""
+        roots = {t.url for t in self.root_targets()} | {MISSING_PATH}
+        roots |= set(self.site.keep_query)
+        dropped = set()
+        for url, (node, _name) in known.items():
+            if url in self.nodes:
+                dropped |= self.store.links_of(node) - self.nodes[url][3]
+        # Links of pages rendered now are not stored yet: save first.
+        self.save()
+        self.store.forget_unused_scans()
+        nodes = self.store.nodes()
+        while dropped:
+            url = dropped.pop()
+            if url in roots or self.store.linked(url):
+                continue
+            if url in nodes:
+                node, name = nodes.pop(url)
+                dropped |= self.store.links_of(node)
+                self.store.delete_node(node)
+                if name:
+                    self.writer.remove(name, page=True)
+            elif self._is_asset(Target(url)):
+                self.writer.remove(Target(url).mirror_path(is_html=False), page=False)
+
+    def save(self):
+        """Store the nodes rendered in this walk (and the scans they ran); a
+        page that now answers no file loses the file it had."""
+        ids = self.store.save_scans(self.recorder.scans)
+        for url, name, deps, links, extra in self.nodes.values():
+            old = self.store.save_node(url, name, deps, links, ids, extra)
+            if old and old != name:
+                self.writer.remove(old, page=True)
+        self.nodes = {}
+
+    def finish(self):
+        """Write the filter indexes from every stored page's filter items."""
+        for extra in self.store.extras():
+            self.note_filter_items(extra)
         self.write_filter_indexes()
-        if self.mirror_script is not None:
-            self.assets.add(self.mirror_script)
-        for target in sorted(self.assets, key=lambda t: t.path):
-            self.copy_asset(target)
+
+    # --- one page -----------------------------------------------------------
 
     def enqueue(self, target):
-        if target is None or target in self.seen:
+        if target is None or target.url in self.seen:
             return
-        self.seen.add(target)
+        self.seen.add(target.url)
         if self._is_asset(target):
             self.assets.add(Target(target.path))
         else:
             self.queue.append(target)
+
+    def link(self, target):
+        """Note that the page being rendered links to target; follow it."""
+        if target is None:
+            return
+        if self.current_links is not None:
+            self.current_links.add(
+                Target(target.path).url if self._is_asset(target) else target.url
+            )
+        self.enqueue(target)
 
     def _is_asset(self, target):
         return any(
@@ -265,7 +455,18 @@ class _Walk:
             for prefix in (self.static_path, self.media_path)
         )
 
-    def read_sitemaps(self):
+    @contextlib.contextmanager
+    def page(self, target):
+        """Render target's page, recording what it reads and links to."""
+        self.current_links = links = set()
+        self.writer.report.pages_rendered += 1
+        node = {"name": None, "extra": None}
+        with self.recorder.page() as deps:
+            yield node
+        self.current_links = None
+        self.nodes[target.url] = (target.url, node["name"], deps, links, node["extra"])
+
+    def read_sitemaps(self, refresh=False):
         """Every page the sitemap lists (following a sitemap index) is indexed
         for search; the sitemap files themselves are exported too."""
         try:
@@ -278,18 +479,25 @@ class _Walk:
             if target is None or target in done:
                 continue
             done.add(target)
-            self.enqueue(target)
-            page = self._fetch(target)
-            if page is None or page.status != 200:
-                continue
-            for loc in _SITEMAP_LOC.findall(page.body.decode("utf-8", "replace")):
-                found = self.site.target(loc.replace("&amp;", "&"))
-                if found is None:
+            self.seen.add(target.url)
+            with self.page(target) as node:
+                page = self._fetch(target)
+                if page.status != 200:
                     continue
-                if found.path.endswith(".xml"):
-                    pending.append(found)
-                else:
-                    self.indexed.add(found)
+                node["name"] = target.mirror_path(is_html=False)
+                self.writer.put(node["name"], page.body, page=True)
+                text = page.body.decode("utf-8", "replace")
+                for loc in _SITEMAP_LOC.findall(text):
+                    found = self.site.target(loc.replace("&amp;", "&"))
+                    if found is None:
+                        continue
+                    self.current_links.add(found.url)
+                    if found.path.endswith(".xml"):
+                        pending.append(found)
+                    else:
+                        self.indexed.add(found)
+                        if refresh:
+                            self.enqueue(found)
 
     def _fetch(self, target, **options):
         try:
@@ -298,27 +506,32 @@ class _Walk:
             raise ExportError(f"Rendering failed: {error}") from error
 
     def export(self, target):
-        page = self._fetch(target)
-        if page.status in REDIRECTS:
-            self.write_redirect(target, page.location)
-            return
-        if page.status != 200:
-            self.problems.append(f"{target.url} answered {page.status}; not exported")
-            return
-        body = page.body
-        if page.is_html:
-            body = self.html(target, body.decode("utf-8"))
-        elif page.content_type == "text/css":
-            for found in self.site.css_targets(
-                body.decode("utf-8", "replace"), target.path
-            ):
-                self.enqueue(found)
-        self.writer.put(target.mirror_path(is_html=page.is_html), body, page=True)
+        with self.page(target) as node:
+            page = self._fetch(target, expect_missing=target.url in self.gone_maybe)
+            if page.status in REDIRECTS:
+                node["name"] = self.write_redirect(target, page.location)
+                return
+            if page.status != 200:
+                if page.status != 404 or target.url not in self.gone_maybe:
+                    self.problems.append(
+                        f"{target.url} answered {page.status}; not exported"
+                    )
+                return
+            body = page.body
+            if page.is_html:
+                body = self.html(target, body.decode("utf-8"), node=node)
+            elif page.content_type == "text/css":
+                for found in self.site.css_targets(
+                    body.decode("utf-8", "replace"), target.path
+                ):
+                    self.link(found)
+            node["name"] = target.mirror_path(is_html=page.is_html)
+            self.writer.put(node["name"], body, page=True)
 
-    def html(self, target, text, *, index=None):
+    def html(self, target, text, *, index=None, node=None):
         text, found = self.site.rewrite_html(text)
         for link in sorted(found, key=lambda t: (t.path, t.query)):
-            self.enqueue(link)
+            self.link(link)
         if index if index is not None else target in self.indexed:
             text = _MAIN.sub("<main data-pagefind-body", text, count=1)
         if self.mirror_script is not None:
@@ -326,21 +539,27 @@ class _Walk:
             text = _BODY_END.sub(
                 f'<script src="{script}" defer></script>\n</body>', text, count=1
             )
-        self.note_filter_items(target, text)
+            self.link(self.mirror_script)
+        if node is not None:
+            node["extra"] = self.page_filter_items(target, text)
         return text.encode("utf-8")
 
-    def note_filter_items(self, target, text):
-        """Remember which list items a page for one filter value shows; the
-        browser combines filters from these sets (see ``write_filter_indexes``)."""
+    def page_filter_items(self, target, text):
+        """[list path, filter name, value, item ids] of a page for one filter
+        value, or None; the browser combines filters from these sets."""
         if target.path not in self.site.filter_forms:
-            return
+            return None
         values = [(n, v) for n, v in target.query if n != "page"]
         if len(values) != 1:
-            return
+            return None
         main = _MAIN_CONTENT.search(text)
         ids = _ITEM_ID.findall(main[0] if main else text)
         name, value = values[0]
-        entry = self.filter_items.setdefault(target.path, {}).setdefault(name, {})
+        return [target.path, name, value, ids]
+
+    def note_filter_items(self, extra):
+        path, name, value, ids = extra
+        entry = self.filter_items.setdefault(path, {}).setdefault(name, {})
         entry = entry.setdefault(value, {"ids": [], "pages": 0})
         entry["ids"].extend(ids)
         entry["pages"] += 1
@@ -358,8 +577,8 @@ class _Walk:
         destination = self.site.target(location)
         if destination is None:
             self.problems.append(f"{target.url} redirects off the site to {location}")
-            return
-        self.enqueue(destination)
+            return None
+        self.link(destination)
         link = self.site.link(location)
         body = (
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -368,15 +587,23 @@ class _Walk:
             f'<body><p>This page moved to <a href="{link}">{link}</a>.</p>'
             "</body></html>\n"
         )
-        self.writer.put(target.mirror_path(is_html=True), body.encode(), page=True)
+        name = target.mirror_path(is_html=True)
+        self.writer.put(name, body.encode(), page=True)
+        return name
 
     def write_not_found(self):
-        page = self._fetch(Target(MISSING_PATH), expect_missing=True)
-        if page.status != 404 or not page.is_html:
-            self.problems.append(f"a missing page answered {page.status}; no 404.html")
-            return
-        body = self.html(Target(MISSING_PATH), page.body.decode("utf-8"), index=False)
-        self.writer.put(NOT_FOUND_FILE, body, page=True)
+        target = Target(MISSING_PATH)
+        self.seen.add(target.url)
+        with self.page(target) as node:
+            page = self._fetch(target, expect_missing=True)
+            if page.status != 404 or not page.is_html:
+                self.problems.append(
+                    f"a missing page answered {page.status}; no 404.html"
+                )
+                return
+            body = self.html(target, page.body.decode("utf-8"), index=False)
+            node["name"] = NOT_FOUND_FILE
+            self.writer.put(NOT_FOUND_FILE, body, page=True)
 
     def write_search_page(self):
         """The mirror's own search page, at the live search page's address."""
@@ -384,19 +611,29 @@ class _Walk:
             return
         path = sorted(self.site.keep_query)[0]
         target = Target(path)
-        self.seen.add(target)
-        html = self.renderer.render_template(
-            SEARCH_TEMPLATE,
-            self.site.prefix.rstrip("/") + path,
-            {
-                "pagefind_base": self.site.prefix,
-                "pagefind_bundle": f"{self.site.prefix}{search.BUNDLE}/",
-            },
-        )
-        body = self.html(target, html.decode("utf-8"), index=False)
-        self.writer.put(target.mirror_path(is_html=True), body, page=True)
+        self.seen.add(target.url)
+        with self.page(target) as node:
+            html = self.renderer.render_template(
+                SEARCH_TEMPLATE,
+                self.site.prefix.rstrip("/") + path,
+                {
+                    "pagefind_base": self.site.prefix,
+                    "pagefind_bundle": f"{self.site.prefix}{search.BUNDLE}/",
+                },
+            )
+            body = self.html(target, html.decode("utf-8"), index=False)
+            node["name"] = target.mirror_path(is_html=True)
+            self.writer.put(node["name"], body, page=True)
 
-    def copy_asset(self, target):
+    def copy_assets(self, targets):
+        done = set()
+        for target in targets:
+            self.copy_asset(target, done)
+
+    def copy_asset(self, target, done):
+        if target.path in done:
+            return
+        done.add(target.path)
         source = _asset_source(target, self.static_path, self.media_path)
         if source is None:
             self.problems.append(f"{target.path}: no such static or media file")
@@ -406,9 +643,7 @@ class _Walk:
         if name.endswith(".css"):
             text = Path(source).read_text("utf-8", "replace")
             for found in self.site.css_targets(text, target.path):
-                if found not in self.seen:
-                    self.seen.add(found)
-                    self.copy_asset(found)
+                self.copy_asset(found, done)
 
 
 def _asset_source(target, static_path, media_path):
@@ -436,51 +671,83 @@ def _asset_source(target, static_path, media_path):
 
 
 class _Writer:
-    """Writes files under the mirror only where their bytes changed."""
+    """Writes files under the mirror only where their bytes changed.
 
-    def __init__(self, root, manifest, *, full, report):
+    keep: the pages and files of the last export stay unless removed (an
+    incremental run renders only some pages); otherwise what this run does not
+    write is removed at the end.
+    """
+
+    def __init__(self, root, manifest, *, full, keep, report):
         self.root = root
         self.full = full
+        self.keep = keep
         self.report = report
         self.old_pages = manifest.get("pages", {})
         self.old_files = manifest.get("files", {})
-        self.pages = {}
-        self.files = {}
+        self.pages = dict(self.old_pages) if keep else {}
+        self.files = dict(self.old_files) if keep else {}
+        self.written = set()
 
     def put(self, name, data, *, page):
+        """Write data at name unless the file already holds it."""
+        if name in self.written:
+            return
+        self.written.add(name)
         digest = hashlib.sha256(data).hexdigest()
         old = self.old_pages if page else self.old_files
         new = self.pages if page else self.files
-        if name in new:
-            return
         new[name] = digest
         path = self.root / name
-        unchanged = not self.full and old.get(name) == digest and path.is_file()
+        unchanged = not self.full and _digest_of(old.get(name)) == digest
+        unchanged = unchanged and path.is_file()
         if page:
-            if unchanged:
-                self.report.pages_unchanged += 1
-            else:
+            if not unchanged:
                 self.report.pages_written += 1
-        elif unchanged:
-            self.report.files_unchanged += 1
         else:
-            self.report.files_written += 1
+            if unchanged:
+                self.report.files_unchanged += 1
+            else:
+                self.report.files_written += 1
         if not unchanged:
             _write_atomic(path, data)
 
     def copy(self, name, source):
+        """Copy source to name; an unchanged source (same size and modification
+        time as last time) is not read again."""
+        if name in self.written:
+            return
+        stat = os.stat(source)
+        old = self.old_files.get(name)
+        if (
+            not self.full
+            and isinstance(old, list)
+            and old[1:] == [stat.st_size, stat.st_mtime_ns]
+            and (self.root / name).is_file()
+        ):
+            self.written.add(name)
+            self.files[name] = old
+            self.report.files_unchanged += 1
+            return
         self.put(name, Path(source).read_bytes(), page=False)
+        self.files[name] = [self.files[name], stat.st_size, stat.st_mtime_ns]
+
+    def remove(self, name, *, page):
+        (self.pages if page else self.files).pop(name, None)
+        path = self.root / name
+        if path.is_file():
+            path.unlink()
+            self.report.removed.append(name)
+            if page:
+                self.report.pages_removed += 1
+        _prune(path.parent, self.root)
 
     def remove_stale(self):
+        if self.keep:
+            return
         for old, new in ((self.old_pages, self.pages), (self.old_files, self.files)):
             for name in sorted(set(old) - set(new)):
-                path = self.root / name
-                if path.is_file():
-                    path.unlink()
-                    self.report.removed.append(name)
-                    if old is self.old_pages:
-                        self.report.pages_removed += 1
-                _prune(path.parent, self.root)
+                self.remove(name, page=old is self.old_pages)
 
     def save(self, **extra):
         data = {
@@ -492,6 +759,11 @@ class _Writer:
         _write_atomic(
             self.root / MANIFEST, json.dumps(data, indent=0, sort_keys=True).encode()
         )
+
+
+def _digest_of(entry):
+    """The sha256 of a manifest entry: a digest, or [digest, size, mtime]."""
+    return entry[0] if isinstance(entry, list) else entry
 
 
 def _write_atomic(path, data):

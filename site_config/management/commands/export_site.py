@@ -63,6 +63,7 @@ class Command(BaseCommand):
             self.stdout.write("Nothing changed since the last export.")
         else:
             self.stdout.write(
+                f"{report.pages_rendered} pages rendered; "
                 f"{report.files_written} static and media files written, "
                 f"{report.files_unchanged} unchanged, {report.files_removed} removed"
                 + (", search index rebuilt" if report.search_indexed else "")

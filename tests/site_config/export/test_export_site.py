@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from people.models import Person
 from publications.models import Publication
 from research.models import ResearchTheme
-from site_config.export.build import mirror_site
+from site_config.export.build import export_site, mirror_site
 from site_config.export.check import check_mirror
 from site_config.models import NavigationLink
 from tests.site_config.export.conftest import BASE_URL, run_export
@@ -157,3 +157,58 @@ def test_check_fails_on_a_link_to_a_page_the_site_does_not_have(demo_site, tmp_p
 def test_a_bad_base_url_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="not an http"):
         call_command("export_site", str(tmp_path), "--base-url", "example.org")
+
+
+# Stamps of the moment a file is rendered (an iCalendar's DTSTAMP, the date of a
+# feed without entries): two full exports differ in these too.
+_RENDER_TIME = re.compile(rb"DTSTAMP:[^\r\n]*|<lastBuildDate>[^<]*</lastBuildDate>")
+_EMPTY_FEED_DATE = re.compile(rb"<updated>[^<]*</updated>")
+
+
+def _without_render_time(data):
+    data = _RENDER_TIME.sub(b"", data)
+    return data if b"<entry>" in data else _EMPTY_FEED_DATE.sub(b"", data)
+
+
+def mirror_files(root):
+    """{relative name: bytes} of a mirror, without Pagefind's bundle (its file
+    names are content hashes), the manifest and render-time stamps."""
+    return {
+        p.relative_to(root).as_posix(): _without_render_time(p.read_bytes())
+        for p in Path(root).rglob("*")
+        if p.is_file()
+        and not p.relative_to(root).as_posix().startswith(("pagefind/", ".labsite"))
+    }
+
+
+def test_after_edits_an_incremental_export_equals_a_full_one(demo_site, tmp_path):
+    site = tmp_path / "site"
+    first = export_site(site, base_url=BASE_URL)
+
+    # A title: its page, lists and its authors' pages read it; no one else.
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Freshly Renamed Paper"
+    publication.save()
+    renamed = export_site(site, base_url=BASE_URL)
+    assert 0 < renamed.pages_rendered < first.pages_rendered / 3
+    assert renamed.pages_written <= renamed.pages_rendered
+
+    # A year (moves it between the year filter pages), an author removed, a
+    # person renamed, a publication deleted and one added.
+    moved = Publication.objects.exclude(pk=publication.pk).exclude(year=None).first()
+    moved.year = moved.year - 7
+    moved.save()
+    publication.authorships.order_by("-position").first().delete()
+    person = Person.objects.filter(is_member=True).last()
+    person.full_name = "Renamed Person"
+    person.save()
+    Publication.objects.exclude(pk__in=[publication.pk, moved.pk]).last().delete()
+    added = Publication.objects.create(title="Brand New Work", year=moved.year)
+    added.authorships.create(person=person, position=1)
+    export_site(site, base_url=BASE_URL)
+
+    fresh = tmp_path / "fresh"
+    export_site(fresh, base_url=BASE_URL, full=True)
+    incremental, full = mirror_files(site), mirror_files(fresh)
+    assert sorted(incremental) == sorted(full)
+    assert [name for name in full if incremental[name] != full[name]] == []

@@ -1,0 +1,633 @@
+"""What each page of a static export was made from, and what changed since.
+
+While a page renders, ``Recorder`` notes every SELECT it runs (through the
+connection's execute wrapper) and every model row it loads (``post_init``):
+
+- a lookup by one column (``WHERE "t"."slug" = %s``, a prefetch's
+  ``WHERE "t"."publication_id" IN (%s, %s)``), and every row loaded, becomes a
+  *key* ``(table, column, value)``: the page depends on the rows holding that
+  value, and on no others;
+- any other query (a list, a count, a filter) is a *scan*: its SQL, parameters,
+  a digest of its result and, per table, the columns its result depends on
+  beyond the rows it loads (those of WHERE, JOIN, GROUP BY, and of ORDER BY
+  under a LIMIT; every selected column when it loads no model instances) are
+  kept once per export, shared by every page that ran it.
+
+``RowStates`` reads every table the pages read and keeps each row (as JSON)
+with its key values. The next export compares: each changed, added or deleted
+row gives the keys of its old and new values and the columns that changed; a
+scan runs again only when a row was added to or deleted from one of its
+tables, or a column it depends on changed, and counts as changed when its
+digest differs. Only the pages holding a changed key or scan are rendered
+again. The rules are Gatsby's page-query dependencies (node ids and
+connections), applied to SQL. The state holds unpublished rows too, so it is
+kept outside the mirror (see ``state_path``).
+"""
+
+import datetime
+import decimal
+import hashlib
+import json
+import re
+import sqlite3
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models.signals import post_init
+
+_TABLE = re.compile(r'(?:\bFROM|\bJOIN)\s+"(?P<table>[^"]+)"')
+# One condition on one column, then at most ORDER BY / LIMIT (no parameter).
+_KEYED = re.compile(
+    r'\sWHERE\s+"(?P<table>[^"]+)"\."(?P<column>[^"]+)"\s*'
+    r"(?:=\s*%s|IN\s*\((?P<list>%s(?:\s*,\s*%s)*)\))\s*"
+    r"(?:(?:ORDER\s+BY|LIMIT)\b[^%]*)?$",
+    re.S | re.I,
+)
+_ALIAS = re.compile(r'(?:\bFROM|\bJOIN)\s+"(?P<table>[^"]+)"\s+(?P<alias>[A-Z]\d+)\b')
+_COLUMN = re.compile(
+    r'(?:"(?P<table>[^"]+)"|\b(?P<alias>[A-Z]\d+))\."(?P<column>[^"]+)"'
+)
+_ORDER_BY = re.compile(r"\sORDER\s+BY\s", re.I)
+_LIMITED = re.compile(r"\s(?:LIMIT|OFFSET)\s", re.I)
+_ORDINAL = re.compile(
+    r"(?:\sORDER\s+BY|\sGROUP\s+BY|,)\s+\d+(?:\s+(?:ASC|DESC))?", re.I
+)
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS nodes (
+    id INTEGER PRIMARY KEY, target TEXT UNIQUE NOT NULL, name TEXT, extra TEXT
+);
+CREATE TABLE IF NOT EXISTS node_keys (key TEXT NOT NULL, node INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS node_keys_key ON node_keys (key);
+CREATE INDEX IF NOT EXISTS node_keys_node ON node_keys (node);
+CREATE TABLE IF NOT EXISTS node_scans (scan INTEGER NOT NULL, node INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS node_scans_scan ON node_scans (scan);
+CREATE INDEX IF NOT EXISTS node_scans_node ON node_scans (node);
+CREATE TABLE IF NOT EXISTS scans (
+    id INTEGER PRIMARY KEY, sql TEXT NOT NULL, params TEXT NOT NULL,
+    tables TEXT NOT NULL, digest TEXT NOT NULL, UNIQUE (sql, params)
+);
+CREATE TABLE IF NOT EXISTS links (src INTEGER NOT NULL, dst TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS links_src ON links (src);
+CREATE INDEX IF NOT EXISTS links_dst ON links (dst);
+CREATE TABLE IF NOT EXISTS rows (
+    tbl TEXT NOT NULL, pk TEXT NOT NULL, digest TEXT NOT NULL, keys TEXT NOT NULL,
+    data TEXT NOT NULL, PRIMARY KEY (tbl, pk)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS key_columns (tbl TEXT NOT NULL, col TEXT NOT NULL,
+    PRIMARY KEY (tbl, col)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS columns (tbl TEXT PRIMARY KEY, names TEXT NOT NULL);
+"""
+
+
+def state_path(directory):
+    """The dependency state of the mirror in directory: a SQLite file under
+    EXPORT_STATE_DIR (not in the mirror, which is published), named after the
+    mirror's absolute path."""
+    folder = Path(settings.EXPORT_STATE_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = hashlib.sha256(str(Path(directory).resolve()).encode()).hexdigest()
+    return folder / f"{name[:24]}.sqlite3"
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def _plain(value):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, memoryview | bytes):
+        return bytes(value).hex()
+    return value
+
+
+def key_of(table, column, value):
+    """The hashed key of rows of table whose column holds value."""
+    return _digest(f"{table}\0{column}\0{_plain(value)}")
+
+
+def _encode(value):
+    """A query parameter as JSON that ``_decode`` turns back into its type."""
+    for kind, type_ in _TYPES.items():
+        if isinstance(value, type_):
+            return {"$": kind, "v": str(value)}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict):
+        return _PARSE[value["$"]](value["v"])
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+# datetime before date: a datetime is a date too.
+_TYPES = {
+    "datetime": datetime.datetime,
+    "date": datetime.date,
+    "time": datetime.time,
+    "decimal": decimal.Decimal,
+    "uuid": uuid.UUID,
+}
+_PARSE = {
+    "datetime": datetime.datetime.fromisoformat,
+    "date": datetime.date.fromisoformat,
+    "time": datetime.time.fromisoformat,
+    "decimal": decimal.Decimal,
+    "uuid": uuid.UUID,
+}
+
+
+@dataclass
+class PageDeps:
+    """What one page read: hashed keys, scan ids, and the tables behind both;
+    key_columns are the (table, column) pairs its keys are on."""
+
+    keys: set = field(default_factory=set)
+    scans: set = field(default_factory=set)
+    key_columns: set = field(default_factory=set)
+
+
+class Recorder:
+    """Notes what pages read from the database (one page at a time).
+
+    scans maps (sql, params JSON) to [id, tables, digest] for every scan met in
+    this export; ``store`` seeds it with the ids the manifest already has.
+    """
+
+    def __init__(self, using=DEFAULT_DB_ALIAS, scans=None):
+        self.connection = connections[using]
+        self.models = {
+            model._meta.db_table: model
+            for model in apps.get_models(include_auto_created=True)
+        }
+        self.scans = scans if scans is not None else {}
+        self.current = None
+        self._digesting = False
+
+    @contextmanager
+    def active(self):
+        uid = f"labsite-export-recorder-{id(self)}"
+        post_init.connect(self._loaded, weak=False, dispatch_uid=uid)
+        try:
+            with self.connection.execute_wrapper(self._executed):
+                yield self
+        finally:
+            post_init.disconnect(dispatch_uid=uid)
+
+    @contextmanager
+    def page(self):
+        """Record into a fresh PageDeps while the block renders one page."""
+        self.current = deps = PageDeps()
+        try:
+            yield deps
+        finally:
+            self.current = None
+
+    def _loaded(self, sender, instance, **kwargs):
+        deps = self.current
+        if deps is not None and instance.pk is not None:
+            meta = instance._meta
+            deps.keys.add(key_of(meta.db_table, meta.pk.column, instance.pk))
+            deps.key_columns.add((meta.db_table, meta.pk.column))
+
+    def _executed(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        deps = self.current
+        if (
+            deps is not None
+            and not many
+            and not self._digesting
+            and sql.lstrip()[:6].upper() == "SELECT"
+        ):
+            self.note(deps, sql, params or ())
+        return result
+
+    def note(self, deps, sql, params):
+        tables = {t for t in _TABLE.findall(sql) if t in self.models}
+        if not tables:
+            return
+        if self._note_keyed(deps, sql, params, tables):
+            return
+        encoded = json.dumps(_encode(list(params)), separators=(",", ":"))
+        entry = self.scans.get((sql, encoded))
+        if entry is None or entry[2] is None:
+            digest = self.run_scan(sql, params)
+            if entry is None:
+                depends = self.depends(sql, tables)
+                entry = self.scans[(sql, encoded)] = [None, depends, digest]
+            else:
+                entry[2] = digest
+        deps.scans.add((sql, encoded))
+
+    def depends(self, sql, tables):
+        """{table: [columns]}: the columns of each table whose change may change
+        the query's result even for rows it did not load as model instances."""
+        aliases = {m["alias"]: m["table"] for m in _ALIAS.finditer(sql)}
+        head, _, rest = sql.partition(" FROM ")
+        order = _ORDER_BY.search(rest)
+        # Ordering matters beyond the rows loaded only when a window cuts it.
+        if order is not None and not _LIMITED.search(rest[order.end() :]):
+            rest = rest[: order.start()]
+        ordinal = _ORDINAL.search(rest) is not None
+        depends = {table: set() for table in tables}
+        # Tables whose primary key is selected as a plain column (not "AS"
+        # an alias, as values() does): their rows become model instances.
+        loaded = set()
+        for table in tables:
+            column = f'"{table}"."{self.models[table]._meta.pk.column}"'
+            at = head.find(column)
+            if at >= 0 and not head[at + len(column) :].lstrip().startswith("AS "):
+                loaded.add(table)
+        for part, counts in ((head, False), (rest, True)):
+            for match in _COLUMN.finditer(part):
+                table = match["table"] or aliases.get(match["alias"])
+                if table not in depends:
+                    continue
+                if counts or ordinal or table not in loaded:
+                    depends[table].add(match["column"])
+        return {table: sorted(columns) for table, columns in depends.items()}
+
+    def _note_keyed(self, deps, sql, params, tables):
+        match = _KEYED.search(sql)
+        if match is None or match["table"] not in tables:
+            return False
+        table, column = match["table"], match["column"]
+        select = sql[: match.start()]
+        # Joined tables count only when their rows are loaded as model
+        # instances (their primary key is selected): post_init notes those.
+        for other in tables - {table}:
+            pk = self.models[other]._meta.pk.column
+            if f'"{other}"."{pk}"' not in select.split(" FROM ", 1)[0]:
+                return False
+        start = select.count("%s")
+        count = match[0].count("%s")
+        values = list(params)[start : start + count]
+        if len(values) != count:
+            return False
+        for value in values:
+            deps.keys.add(key_of(table, column, value))
+        deps.key_columns.add((table, column))
+        return True
+
+    def run_scan(self, sql, params):
+        """The digest of a query's rows, run on its own cursor."""
+        self._digesting = True
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return _digest(repr(cursor.fetchall()))
+        finally:
+            self._digesting = False
+
+
+class RowStates:
+    """Every row of some tables as JSON, with its digest and hashed keys."""
+
+    def __init__(self, using=DEFAULT_DB_ALIAS):
+        self.connection = connections[using]
+        self.models = {
+            model._meta.db_table: model
+            for model in apps.get_models(include_auto_created=True)
+        }
+
+    def read(self, columns):
+        """{table: {pk text: (digest, [keys], JSON text)}} for the key columns
+        {table: {column}}; ``names`` holds each table's column names."""
+        states = {}
+        self.names = {}
+        quote = self.connection.ops.quote_name
+        with self.connection.cursor() as cursor:
+            for table, wanted in sorted(columns.items()):
+                model = self.models.get(table)
+                if model is None:
+                    continue
+                pk = model._meta.pk.column
+                names = [f.column for f in model._meta.local_concrete_fields]
+                cursor.execute(
+                    f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table)}"
+                )
+                where = names.index(pk)
+                positions = [
+                    (names.index(c), c) for c in sorted(wanted | {pk}) if c in names
+                ]
+                rows = {}
+                dumps = json.JSONEncoder(
+                    default=str, ensure_ascii=False, separators=(",", ":")
+                ).encode
+                for row in cursor.fetchall():
+                    keys = [key_of(table, c, row[i]) for i, c in positions]
+                    text = dumps(row)
+                    rows[str(row[where])] = (_digest(text), keys, text)
+                states[table] = rows
+                self.names[table] = names
+        return states
+
+
+class DepsStore:
+    """The export's dependency manifest: a SQLite file in the mirror."""
+
+    def __init__(self, path):
+        self.path = path
+        self.db = sqlite3.connect(path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.executescript(_SCHEMA)
+
+    def close(self):
+        self.db.close()
+
+    def reset(self):
+        for table in (
+            "nodes",
+            "node_keys",
+            "node_scans",
+            "scans",
+            "links",
+            "rows",
+            "key_columns",
+            "columns",
+        ):
+            self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    @contextmanager
+    def batch(self):
+        self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def is_empty(self):
+        return self.db.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is None
+
+    # --- nodes ----------------------------------------------------------------
+
+    def nodes(self):
+        """{target url: (id, mirror file name or None)}."""
+        return {
+            target: (node, name)
+            for node, target, name in self.db.execute(
+                "SELECT id, target, name FROM nodes"
+            )
+        }
+
+    def extras(self):
+        return [
+            json.loads(extra)
+            for (extra,) in self.db.execute(
+                "SELECT extra FROM nodes WHERE extra IS NOT NULL"
+            )
+        ]
+
+    def links_of(self, node):
+        return {
+            dst
+            for (dst,) in self.db.execute("SELECT dst FROM links WHERE src = ?", [node])
+        }
+
+    def linked(self, target):
+        """Whether any page still links to target."""
+        row = self.db.execute("SELECT 1 FROM links WHERE dst = ? LIMIT 1", [target])
+        return row.fetchone() is not None
+
+    def all_linked(self):
+        return {dst for (dst,) in self.db.execute("SELECT DISTINCT dst FROM links")}
+
+    def save_node(self, target, name, deps, links, scan_ids, extra=None):
+        """Insert or replace one page's node with its keys, scans and links.
+
+        Returns the mirror file the node had before (None when new or none)."""
+        row = self.db.execute("SELECT id, name FROM nodes WHERE target = ?", [target])
+        found = row.fetchone()
+        extra = json.dumps(extra, separators=(",", ":")) if extra else None
+        if found is None:
+            old = None
+            node = self.db.execute(
+                "INSERT INTO nodes (target, name, extra) VALUES (?, ?, ?)",
+                [target, name, extra],
+            ).lastrowid
+        else:
+            node, old = found
+            self.forget_deps(node)
+            self.db.execute(
+                "UPDATE nodes SET name = ?, extra = ? WHERE id = ?", [name, extra, node]
+            )
+        if deps is not None:
+            self.db.executemany(
+                "INSERT INTO node_keys (key, node) VALUES (?, ?)",
+                [(key, node) for key in deps.keys],
+            )
+            self.db.executemany(
+                "INSERT INTO node_scans (scan, node) VALUES (?, ?)",
+                [(scan_ids[scan], node) for scan in deps.scans],
+            )
+            self.db.executemany(
+                "INSERT OR IGNORE INTO key_columns (tbl, col) VALUES (?, ?)",
+                sorted(deps.key_columns),
+            )
+        self.db.executemany(
+            "INSERT INTO links (src, dst) VALUES (?, ?)",
+            [(node, link) for link in sorted(links)],
+        )
+        return old
+
+    def forget_deps(self, node):
+        for table in ("node_keys", "node_scans"):
+            self.db.execute(f"DELETE FROM {table} WHERE node = ?", [node])  # noqa: S608
+        self.db.execute("DELETE FROM links WHERE src = ?", [node])
+
+    def delete_node(self, node):
+        self.forget_deps(node)
+        self.db.execute("DELETE FROM nodes WHERE id = ?", [node])
+
+    # --- scans ----------------------------------------------------------------
+
+    def load_scans(self):
+        """{(sql, params JSON): [id, depends, None]}: digests unknown until run."""
+        return {
+            (sql, params): [scan, json.loads(tables), None]
+            for scan, sql, params, tables in self.db.execute(
+                "SELECT id, sql, params, tables FROM scans"
+            )
+        }
+
+    def forget_unused_scans(self):
+        self.db.execute(
+            "DELETE FROM scans WHERE id NOT IN (SELECT DISTINCT scan FROM node_scans)"
+        )
+
+    def save_scans(self, scans):
+        """Store new scans and new digests; returns {(sql, params): id}."""
+        ids = {}
+        for (sql, params), entry in scans.items():
+            scan, tables, digest = entry
+            if scan is None:
+                scan = self.db.execute(
+                    "INSERT INTO scans (sql, params, tables, digest) "
+                    "VALUES (?, ?, ?, ?)",
+                    [sql, params, json.dumps(tables), digest],
+                ).lastrowid
+                entry[0] = scan
+            elif digest is not None:
+                self.db.execute(
+                    "UPDATE scans SET digest = ? WHERE id = ?", [digest, scan]
+                )
+            ids[(sql, params)] = scan
+        return ids
+
+    def changed_scans(self, recorder, tables):
+        """Ids of stored scans whose result differs now, given tables as
+        {table: changed columns, or None when rows were added or deleted}.
+        Only scans depending on such a change run; their new digests go into
+        recorder.scans, so pages rendered now share them."""
+        changed = set()
+        self.scans_run = 0
+        for scan, sql, params, depends, digest in self.db.execute(
+            "SELECT id, sql, params, tables, digest FROM scans"
+        ).fetchall():
+            depends = json.loads(depends)
+            if not any(
+                table in tables
+                and (tables[table] is None or tables[table].intersection(columns))
+                for table, columns in depends.items()
+            ):
+                continue
+            self.scans_run += 1
+            now = recorder.run_scan(sql, _decode(json.loads(params)))
+            recorder.scans[(sql, params)] = [scan, depends, now]
+            if now != digest:
+                changed.add(scan)
+        return changed
+
+    def nodes_for(self, keys, scans):
+        found = set()
+        for chunk in _chunks(sorted(keys)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                node
+                for (node,) in self.db.execute(
+                    f"SELECT DISTINCT node FROM node_keys WHERE key IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+            )
+        for chunk in _chunks(sorted(scans)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                node
+                for (node,) in self.db.execute(
+                    f"SELECT DISTINCT node FROM node_scans WHERE scan IN ({marks})",  # noqa: S608
+                    chunk,
+                )
+            )
+        return found
+
+    # --- rows -------------------------------------------------------------------
+
+    def key_columns(self):
+        columns = {}
+        for table, column in self.db.execute("SELECT tbl, col FROM key_columns"):
+            columns.setdefault(table, set()).add(column)
+        return columns
+
+    def scan_tables(self):
+        tables = set()
+        for (names,) in self.db.execute("SELECT DISTINCT tables FROM scans"):
+            tables.update(json.loads(names))
+        return tables
+
+    def changes(self, states, names):
+        """What changed between the stored rows and states (``RowStates.read``,
+        with its column names): (keys of the changed rows' old and new values;
+        {table: changed columns, or None when rows were added or deleted};
+        the changed rows as [(table, pk, new state or None)])."""
+        keys, tables, changed = set(), {}, []
+        stored = {}
+        for table, pk, digest in self.db.execute("SELECT tbl, pk, digest FROM rows"):
+            stored.setdefault(table, {})[pk] = digest
+        old_names = {
+            table: json.loads(columns)
+            for table, columns in self.db.execute("SELECT tbl, names FROM columns")
+        }
+        for table in set(stored) | set(states):
+            old, new = stored.get(table, {}), states.get(table, {})
+            for pk in old.keys() | new.keys():
+                before, after = old.get(pk), new.get(pk)
+                if before is not None and after is not None and before == after[0]:
+                    continue
+                changed.append((table, pk, after))
+                if after is not None:
+                    keys.update(after[1])
+                if before is None or after is None:
+                    tables[table] = None
+                if before is None:
+                    continue
+                row_keys, data = self.db.execute(
+                    "SELECT keys, data FROM rows WHERE tbl = ? AND pk = ?", [table, pk]
+                ).fetchone()
+                keys.update(json.loads(row_keys))
+                if after is None or tables.get(table, set()) is None:
+                    continue
+                columns = _changed_columns(
+                    old_names.get(table), json.loads(data), names.get(table), after[2]
+                )
+                if columns is None:
+                    tables[table] = None
+                else:
+                    tables.setdefault(table, set()).update(columns)
+        return keys, tables, changed
+
+    def apply_row_changes(self, changed):
+        for table, pk, state in changed:
+            if state is None:
+                self.db.execute(
+                    "DELETE FROM rows WHERE tbl = ? AND pk = ?", [table, pk]
+                )
+            else:
+                self.db.execute(
+                    "INSERT OR REPLACE INTO rows (tbl, pk, digest, keys, data) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [table, pk, state[0], json.dumps(state[1]), state[2]],
+                )
+
+    def save_rows(self, states, names):
+        self.db.execute("DELETE FROM rows")
+        for table, rows in states.items():
+            self.db.executemany(
+                "INSERT INTO rows (tbl, pk, digest, keys, data) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (table, pk, digest, json.dumps(keys), data)
+                    for pk, (digest, keys, data) in rows.items()
+                ],
+            )
+        self.save_names(names)
+
+    def save_names(self, names):
+        self.db.executemany(
+            "INSERT OR REPLACE INTO columns (tbl, names) VALUES (?, ?)",
+            [(table, json.dumps(columns)) for table, columns in names.items()],
+        )
+
+
+def _changed_columns(old_names, old_row, new_names, new_text):
+    """The columns whose values differ, or None when the table's columns did."""
+    if old_names is None or old_names != new_names:
+        return None
+    new_row = json.loads(new_text)
+    pairs = zip(new_names, old_row, new_row, strict=True)
+    return {name for name, a, b in pairs if a != b}
+
+
+def _chunks(items, size=500):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
