@@ -1,0 +1,82 @@
+"""The rules that decide which pages an incremental export renders again: which
+queries are lookups by key, and which columns a list query depends on."""
+
+from site_config.export.deps import PageDeps, Recorder, key_of
+
+PUB = "publications_publication"
+AUTHORSHIP = "publications_authorship"
+PERSON = "people_person"
+
+
+def keyed(sql, params, tables):
+    deps = PageDeps()
+    found = Recorder()._note_keyed(deps, sql, params, set(tables))
+    return found, deps
+
+
+def test_a_lookup_by_slug_is_a_key_of_the_page(db):
+    sql = (
+        f'SELECT "{PUB}"."id", "{PUB}"."title" FROM "{PUB}" '
+        f'WHERE "{PUB}"."slug" = %s LIMIT 21'
+    )
+    found, deps = keyed(sql, ["paper-5"], [PUB])
+    assert found
+    assert deps.keys == {key_of(PUB, "slug", "paper-5")}
+
+
+def test_a_prefetch_with_its_joined_rows_loaded_is_keyed_on_its_ids(db):
+    sql = (
+        f'SELECT "{AUTHORSHIP}"."id", "{PERSON}"."id", "{PERSON}"."full_name" '
+        f'FROM "{AUTHORSHIP}" INNER JOIN "{PERSON}" ON ("{AUTHORSHIP}"."person_id" = '
+        f'"{PERSON}"."id") WHERE "{AUTHORSHIP}"."publication_id" IN (%s, %s) '
+        f'ORDER BY "{AUTHORSHIP}"."position" ASC'
+    )
+    found, deps = keyed(sql, [1, 2], [AUTHORSHIP, PERSON])
+    assert found
+    assert deps.keys == {
+        key_of(AUTHORSHIP, "publication_id", 1),
+        key_of(AUTHORSHIP, "publication_id", 2),
+    }
+
+
+def test_a_join_whose_rows_are_not_loaded_is_no_key(db):
+    sql = (
+        f'SELECT "{AUTHORSHIP}"."id", "{PERSON}"."full_name" AS "name" '
+        f'FROM "{AUTHORSHIP}" INNER JOIN "{PERSON}" ON ("{AUTHORSHIP}"."person_id" = '
+        f'"{PERSON}"."id") WHERE "{AUTHORSHIP}"."publication_id" = %s'
+    )
+    assert not keyed(sql, [1], [AUTHORSHIP, PERSON])[0]
+
+
+def test_a_second_condition_makes_a_scan(db):
+    sql = (
+        f'SELECT "{PUB}"."id" FROM "{PUB}" '
+        f'WHERE ("{PUB}"."year" = %s AND "{PUB}"."is_selected")'
+    )
+    assert not keyed(sql, [2020], [PUB])[0]
+
+
+def test_a_list_depends_on_its_filter_not_on_columns_of_rows_it_loads(db):
+    sql = (
+        f'SELECT "{PUB}"."id", "{PUB}"."title", "{PUB}"."year" FROM "{PUB}" '
+        f'WHERE "{PUB}"."year" = %s AND "{PUB}"."kind" = %s '
+        f'ORDER BY "{PUB}"."year" DESC, "{PUB}"."title" ASC'
+    )
+    # A title change reaches the page through the row it loaded (its key).
+    assert Recorder().depends(sql, {PUB}) == {PUB: ["kind", "year"]}
+
+
+def test_under_a_limit_the_order_counts_too(db):
+    sql = (
+        f'SELECT "{PUB}"."id", "{PUB}"."title" FROM "{PUB}" '
+        f'WHERE "{PUB}"."year" = %s ORDER BY "{PUB}"."title" ASC LIMIT 60'
+    )
+    assert Recorder().depends(sql, {PUB}) == {PUB: ["title", "year"]}
+
+
+def test_values_and_counts_depend_on_every_column_they_read(db):
+    sql = (
+        f'SELECT "{PUB}"."year" AS "year", COUNT("{PUB}"."id") AS "n" '
+        f'FROM "{PUB}" GROUP BY 1'
+    )
+    assert Recorder().depends(sql, {PUB}) == {PUB: ["id", "year"]}
