@@ -564,7 +564,7 @@ def write_report(size, export, hugo_seconds, hugo_pages, http, pages, busy, load
         "per filter value and page, an OpenGraph card per publication). After an edit only",
         "the pages that read the changed row are rendered (site_config/export/deps.py);",
         "Pagefind, which has no incremental mode, re-indexes the whole copy whenever a page",
-        "changed, and is most of the incremental time.",
+        "changed.",
     ]
     section = "\n".join(rows) + "\n"
     sys.stdout.write(section)
