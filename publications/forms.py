@@ -1,15 +1,20 @@
 """The publications list's filter bar: one optional field per filter, all GET.
 
 A value that names nothing (a year without papers, a removed theme) is a field
-error the page shows while it lists everything for that filter, never a 404.
+error the page shows while it lists everything for that filter, never a 404. A
+theme's or person's old slug (site_config.models.OldSlug) still picks them, so
+links and bookmarks made before a slug changed keep their filter.
 """
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from people.models import Person
 from publications.filters import FILTER_NAMES
 from publications.models import Publication
+from research.models import ResearchTheme
 from site_config.core.text import MAX_QUERY_LENGTH
+from site_config.models import OldSlug
 
 
 def _invalid(message):
@@ -90,7 +95,6 @@ class PublicationFilterForm(forms.Form):
         A type or status no publication has is not offered ("Thesis (0)" would
         lead nowhere), unless data asks for it: the choice stays, selected.
         """
-        super().__init__(data)
         choices = {
             "year": [(y, y) for y in years],
             "type": _present(Publication.Kind.choices, kinds, data.get("type")),
@@ -100,6 +104,7 @@ class PublicationFilterForm(forms.Form):
             "theme": list(_indented(theme_tree)),
             "person": [(p.slug, p.display_name) for p in people],
         }
+        super().__init__(data)
         for name, values in choices.items():
             self.fields[name].choices = [("", _("Any")), *values]
 
@@ -125,6 +130,24 @@ class PublicationFilterForm(forms.Form):
                 (value, f"{label} ({facets.of(name, value)})" if value else label)
                 for value, label in self.fields[name].choices
             ]
+
+
+def with_current_slugs(data):
+    """data (a QueryDict) with a theme's or person's old slug replaced by the
+    slug they have now; data itself when neither names an old slug. One query
+    when either is given."""
+    wanted = [
+        (name, model, data[name])
+        for name, model in (("theme", ResearchTheme), ("person", Person))
+        if data.get(name)
+    ]
+    current = OldSlug.objects.current_slugs(wanted) if wanted else {}
+    if not current:
+        return data
+    data = data.copy()
+    for name, slug in current.items():
+        data[name] = slug
+    return data
 
 
 def _present(choices, present, asked):

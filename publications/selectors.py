@@ -23,7 +23,7 @@ from publications.filters import (
     grouped_rows,
     years_of,
 )
-from publications.forms import PublicationFilterForm
+from publications.forms import PublicationFilterForm, with_current_slugs
 from publications.listing import group_by_year, year_pages
 from publications.models import Publication
 from research.models import ResearchTheme
@@ -63,8 +63,10 @@ def publication_list_page(query):
 
     A fixed number of queries whatever the number of rows: themes, people, the
     grouped counts, the person and theme facets, the page's rows and their
-    authors.
+    authors, and one for each theme or person named (an old slug still
+    filters: forms.with_current_slugs).
     """
+    query = with_current_slugs(query)
     tree = ResearchTheme.objects.active().tree()
     requested_person = query.get("person", "")
     people = list(Person.objects.filter(Q(is_member=True) | Q(slug=requested_person)))
@@ -172,7 +174,9 @@ def publication_download(query, *, limit):
     """The download of the list that query (request.GET, the list page's
     filters) shows: the same filter form and rules as the list page, a
     value that names nothing left out as it is there. At most limit
-    publications (with authors) are read; four queries."""
+    publications (with authors) are read; four queries, and one for each
+    theme or person named (their old slugs still filter)."""
+    query = with_current_slugs(query)
     tree = ResearchTheme.objects.active().tree()
     person = query.get("person", "")
     people = list(Person.objects.filter(slug=person)) if person else []

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -142,6 +143,30 @@ class NavigationLink(models.Model):
         return self.label
 
 
+class OldSlugQuerySet(models.QuerySet):
+    def current_slugs(self, wanted):
+        """{name: slug now} for those (name, model, slug) triples of wanted
+        whose slug is an old one of a row of model (one query, and one per
+        old slug found)."""
+        condition = models.Q(pk__in=[])
+        names = {}
+        for name, model, slug in wanted:
+            kind = ContentType.objects.get_for_model(model)
+            condition |= models.Q(content_type=kind, slug=slug)
+            names[kind.pk, slug] = (name, model)
+        found = {}
+        for old in self.filter(condition):
+            name, model = names[old.content_type_id, old.slug]
+            current = (
+                model._default_manager.filter(pk=old.object_id)
+                .values_list("slug", flat=True)
+                .first()
+            )
+            if current:
+                found[name] = current
+        return found
+
+
 class OldSlug(models.Model):
     """A slug a page answered to before its object's slug changed.
 
@@ -161,6 +186,8 @@ class OldSlug(models.Model):
     object_id = models.PositiveBigIntegerField(_("object id"))
     slug = models.SlugField(_("old slug"), max_length=120)
     created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    objects = OldSlugQuerySet.as_manager()
 
     class Meta:
         ordering = ["content_type", "slug"]

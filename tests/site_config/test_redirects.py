@@ -101,3 +101,25 @@ def test_reslug_gives_item_slugs_meaning_and_keeps_them_answering(client, db):
     response = client.get("/publications/item-3/")
     assert response.status_code == 301
     assert response["Location"] == "/publications/obzor-metodov-optimizatsii/"
+
+
+def test_filters_and_downloads_with_an_old_theme_or_person_slug_still_filter(
+    client, make_publication, make_person, make_theme
+):
+    ada = make_person("Ada Lovelace")
+    theory = make_theme("Theory")
+    make_publication("Ada's Theory Paper", authors=[ada], themes=[theory])
+    make_publication("Someone Else's Paper", authors=["Alan Turing"])
+    old_theme, old_person = theory.slug, ada.slug
+    _rename(theory, "theory-of-learning")
+    _rename(ada, "ada-king")
+    for params in ({"theme": old_theme}, {"person": old_person}):
+        html = client.get(reverse("publications:list"), params).text
+        assert "Ada&#x27;s Theory Paper" in html or "Ada's Theory Paper" in html
+        assert "Someone Else" not in html, params
+        bib = client.get(reverse("publications:list_bibtex"), params).text
+        assert "Theory Paper" in bib
+        assert "Someone Else" not in bib, params
+    # An unknown slug is still reported and filters nothing.
+    html = client.get(reverse("publications:list"), {"theme": "nowhere"}).text
+    assert "There is no research theme" in html
