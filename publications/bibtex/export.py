@@ -416,8 +416,10 @@ def to_csl_json(publications):
 def to_ris(publication):
     """One publication as a RIS record."""
     lines = [("TY", RIS_TYPES.get(publication.kind, "GEN"))]
-    if publication.authors_raw:
-        lines.append(("AU", publication.authors_raw))
+    # One AU per name. A list kept whole because it could not be split
+    # (``authors_raw``, e.g. "M. Halle, J. Bresnan, and G. Miller") is left out:
+    # RIS has no tag for it, and as an AU line it would read back as one
+    # invented person ("Halle, M.", given "J. Bresnan...").
     for family, given, suffix in author_names(publication):
         name = ", ".join(part for part in (family, given, suffix) if part)
         lines.append(("AU", name))
@@ -431,7 +433,14 @@ def to_ris(publication):
         lines.append(("PY", str(publication.year)))
         month = f"{publication.month:02d}" if publication.month else ""
         lines.append(("DA", f"{publication.year}/{month}//"))
+    # One ED per stored editor; the RIS reader takes each ED line as one name.
+    # A plain name is written "Last, First" as RIS asks; one with a comma (a
+    # suffix, or a list kept whole as written) exactly as stored, since
+    # splitting it would invent names.
     for name in publication.editors:
+        if "," in name:
+            lines.append(("ED", name))
+            continue
         parts = split_name(name)
         family = " ".join(p for p in (parts.von, parts.family) if p)
         lines.append(("ED", ", ".join(p for p in (family, parts.given) if p)))
@@ -446,7 +455,9 @@ def to_ris(publication):
             else publication.edition,
         ),
         ("CY", publication.address),
-        ("SN", publication.isbn or publication.issn),
+        # RIS repeats SN for a second number; the reader tells them by shape.
+        ("SN", publication.isbn),
+        ("SN", publication.issn),
         ("LA", publication.language),
         ("N1", publication.bib_note),
         ("VL", publication.volume),

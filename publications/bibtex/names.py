@@ -23,6 +23,10 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
 _BRACED_OR_WORD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\S*|[^\s{]+\S*")
 _INITIAL = re.compile(r"^[A-Z]\.?(-[A-Z]\.?)?$")
+# One-letter conjunctions inside a family name ("Fontcuberta i Morral",
+# "Ramon y Cajal", "Eça e Queiroz"), often capitalised in bibliographies: between
+# two words they are part of the name, not an initial of another name.
+_CONJUNCTIONS = {"I", "Y", "E"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +140,11 @@ def _looks_like_prose(name):
         return True
     # A braced group is one word: "{a. M. Versteegh}, Marijn" is Last, First.
     before = _BRACED_OR_WORD.findall(parts[0])
-    return len(before) > 1 and any(_INITIAL.match(word) for word in before)
+    return len(before) > 1 and any(
+        _INITIAL.match(word)
+        and not (word in _CONJUNCTIONS and 0 < index < len(before) - 1)
+        for index, word in enumerate(before)
+    )
 
 
 def _top_level_commas(text):

@@ -10,6 +10,7 @@ the previous value (long abstracts are wrapped that way by some exporters).
 
 import re
 
+from people.names import split_name
 from publications.sources.entries import (
     Failure,
     ParseResult,
@@ -173,14 +174,53 @@ def _finish(result, record, line, source):
     )
 
 
+_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
+_AND_WORD = re.compile(r"(?:^|\s)and\s", re.IGNORECASE)
+
+
 def _ris_name(value):
-    """A RIS name ("Last, First[, Suffix]", or one corporate name) in BibTeX form."""
+    """One RIS name line in BibTeX form: each line is one name, never more.
+
+    "Last, First[, Suffix]" (the RIS specification's form), "First Last[, Jr]"
+    (the site's own export writes names as displayed), or a corporate name.
+    A line that is none of these ("Dowty, D.R., et al.", a list kept whole
+    as written) is kept whole as a literal name, so that it is not split into
+    invented people.
+    """
+    value = value.replace("{", "").replace("}", "")
     parts = [part.strip() for part in value.split(",")]
+    suffix = parts[-1] if len(parts) > 1 and parts[-1].lower() in _SUFFIXES else ""
+    if len(parts) > 3 or _AND_WORD.search(value) or (len(parts) == 3 and not suffix):
+        return bibtex_name(literal=" ".join(value.split()))
     if len(parts) == 1:
         return bibtex_name(literal=parts[0]) if " " in parts[0] else parts[0]
-    family, given = parts[0], parts[1]
-    suffix = parts[2] if len(parts) > 2 else ""
-    return bibtex_name(family=family, given=given, suffix=suffix)
+    if len(parts) == 2 and suffix:
+        # "Martin Luther King, Jr": given names first, then the suffix.
+        name = split_name(parts[0])
+        family = " ".join(p for p in (name.von, name.family) if p)
+        return bibtex_name(family=family, given=name.given, suffix=suffix)
+    return bibtex_name(family=parts[0], given=parts[1], suffix=suffix)
+
+
+_ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
+
+
+def _serials(values, bib_type):
+    """(isbn, issn) from the SN values of a record, told apart by shape: an ISSN
+    is NNNN-NNNX, an ISBN has 10 or 13 digits (ISO 3297, ISO 2108); a value of
+    neither shape goes where the record's type expects it."""
+    isbn = issn = ""
+    for value in values:
+        digits = re.sub(r"[\s-]", "", value)
+        if _ISSN.match(value.strip()):
+            issn = issn or value
+        elif len(digits) in (10, 13) and digits[:-1].isdigit():
+            isbn = isbn or value
+        elif bib_type in {"book", "collection", "incollection"}:
+            isbn = isbn or value
+        else:
+            issn = issn or value
+    return isbn, issn
 
 
 def _date(value):
@@ -266,10 +306,7 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
         "shortjournal": first("J2", "JA"),
         "series": first("T3") if bib_type not in _JOURNAL_TYPES else "",
     }
-    serial = first("SN")
-    fields["isbn" if bib_type in {"book", "collection", "incollection"} else "issn"] = (
-        serial
-    )
+    fields["isbn"], fields["issn"] = _serials(tags.get("SN", []), bib_type)
     if bib_type in _JOURNAL_TYPES:
         fields["journal"] = container
     elif bib_type == "phdthesis":

@@ -1,0 +1,54 @@
+"""One-letter conjunctions inside family names (Catalan "i", Spanish "y") are
+part of the name, not initials of a prose list."""
+
+import pytest
+
+from publications.bibtex.importer import import_bibtex
+from publications.bibtex.names import parse_names
+from publications.models import Publication
+
+
+@pytest.mark.parametrize(
+    ("value", "displays"),
+    [
+        (
+            "Fontcuberta I Morral, Anna and Chen, Weimin M",
+            ["Anna Fontcuberta I Morral", "Weimin M Chen"],
+        ),
+        ("Ramon Y Cajal, Santiago", ["Santiago Ramon Y Cajal"]),
+        ("Fontcuberta i Morral, Anna", ["Anna Fontcuberta i Morral"]),
+    ],
+)
+def test_a_conjunction_inside_a_family_name_is_not_an_initial(value, displays):
+    names = parse_names(value)
+    assert names.warnings == []
+    assert names.raw == ""
+    assert [author.display for author in names.authors] == displays
+
+
+def test_a_prose_list_with_initials_is_still_kept_whole():
+    names = parse_names("M. Halle, J. Bresnan, and G. Miller")
+    assert names.authors == []
+    assert names.raw == "M. Halle, J. Bresnan, and G. Miller"
+    names = parse_names("Halle M, Bresnan J")
+    assert names.authors == []
+
+
+@pytest.mark.django_db
+def test_the_catalan_author_list_imports_as_two_authorships():
+    report = import_bibtex(
+        sources=[
+            (
+                "n.bib",
+                "@article{n1, title={Nanowires}, year={2010}, "
+                "author={Fontcuberta I Morral, Anna and Chen, Weimin M}}",
+            )
+        ]
+    )
+    assert report.failed == 0
+    publication = Publication.objects.get(bibtex_key="n1")
+    assert [a.display_name for a in publication.ordered_authorships()] == [
+        "Anna Fontcuberta I Morral",
+        "Weimin M Chen",
+    ]
+    assert publication.authors_raw == ""
