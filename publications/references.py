@@ -20,6 +20,10 @@ citeproc-py 0.11 gets some CSL rules wrong; what is corrected here, and why:
 - A localised date's delimiter is dropped ("1994Feb" in Vancouver): restored.
 - A numeric style's label is written without the space before the entry
   ("[1]L. Ortega"); a list gets the space and a single reference no label.
+- ``page-range-format`` (CSL 1.0.2, Appendix V) is miscounted: citeproc-py
+  compares the first and last page digit by digit even when they differ in
+  length, so Vancouver's "minimal" wrote 1--10 as "1–0" and 5--5 as "5–";
+  ``_format_last_page`` does the four formats as the appendix says.
 - "and others" (``authors_et_al``) has no CSL-JSON form; the formatter is given
   a last name that becomes the locale's "et al." with the style's own
   delimiter before it ("Achterberg, H., et al.").
@@ -68,7 +72,7 @@ NUMERIC_LABELS = {CitationStyle.IEEE: "[{}] ", CitationStyle.VANCOUVER: "{}. "}
 # Formatted references are kept this long in the default cache; FORMAT_VERSION
 # changes when the formatting here does, so no older text is read.
 CACHE_SECONDS = 7 * 24 * 3600
-FORMAT_VERSION = f"1-{citeproc_version}"
+FORMAT_VERSION = f"2-{citeproc_version}"
 # The stand-in for "and others": a private-use character no title holds.
 _ET_AL = "\ue000"
 _ET_AL_NAME = {"literal": _ET_AL}
@@ -294,6 +298,45 @@ def _memoised_macro(get_macro):
     return wrapper
 
 
+def _format_last_page(self, first, last):
+    """The last page of a range as the style's ``page-range-format`` writes it
+    (CSL 1.0.2, Appendix V "Page Range Formats"), given the first.
+
+    Digits are dropped only where first and last are numbers of the same
+    length that share leading digits; anything else (1--10, 5--5, e12--e20,
+    ranges with letters) keeps last whole, so no range reads as a shorter one.
+    "minimal" keeps the changed digits, "minimal-two" at least two, "chicago"
+    (-15, -16) chooses per the Chicago Manual's table; "expanded" or none
+    keeps every digit.
+    """
+    if not (first.isdigit() and last.isdigit()) or len(first) != len(last):
+        return last
+    if first == last:
+        return last
+    common = next(
+        index for index, (a, b) in enumerate(zip(first, last, strict=True)) if a != b
+    )
+    range_format = self.get_root().get_option("page-range-format")
+    if range_format in ("chicago", "chicago-15", "chicago-16"):
+        number = int(first)
+        if number < 100 or number % 100 == 0:
+            return last
+        if len(first) >= 4 and len(first) - common >= 3:
+            # "1496–1504": three digits of four change, all are written.
+            return last
+        range_format = "minimal" if number % 100 < 10 else "minimal-two"
+    if range_format == "minimal":
+        return last[common:]
+    if range_format == "minimal-two":
+        return last[min(common, len(last) - 2) :]
+    return last
+
+
+_format_last_page.labsite_fixed = True
+
+
+if not getattr(citeproc_model.FormatNumber._format_last_page, "labsite_fixed", False):
+    citeproc_model.FormatNumber._format_last_page = _format_last_page
 if not getattr(citeproc_model.Name.get_option, "labsite_fixed", False):
     citeproc_model.Name.get_option = _name_option(citeproc_model.Name.get_option)
 _Element = citeproc_model.CitationStylesElement

@@ -222,3 +222,44 @@ def test_formatted_text_is_cached_until_what_it_shows_changes(
     paper.save()
     assert "Second title" in format_reference(paper, "apa").text
     assert calls == [1]
+
+
+# Each style's range as the style's page-range-format writes it (CSL 1.0.2,
+# Appendix V): Vancouver is "minimal", Chicago "chicago-16", the rest expanded.
+PAGE_RANGES = {
+    "1--10": ("1–10", "1–10"),
+    "1--100": ("1–100", "1–100"),
+    "10--100": ("10–100", "10–100"),
+    "5--5": ("5–5", "5–5"),
+    "321--328": ("321–328", "321–8"),
+    "2787--2816": ("2787–2816", "2787–816"),
+}
+
+
+@pytest.mark.parametrize("pages", PAGE_RANGES)
+@pytest.mark.parametrize("style", CitationStyle.values)
+def test_every_style_writes_whole_page_ranges(make_publication, style, pages):
+    paper = make_publication(
+        "Ranges", authors=["Ada Lovelace"], venue="J. Ex.", pages=pages
+    )
+    text = format_reference(paper, style).text
+    expanded, minimal = PAGE_RANGES[pages]
+    if style == "chicago" and pages.startswith(("321", "2787")):
+        # Chicago's own table: see the next test.
+        expanded = "321–28" if pages.startswith("321") else expanded
+    assert (minimal if style == "vancouver" else expanded) in text, text
+    assert f"{expanded}0" not in text
+    assert "–." not in text
+    assert "–," not in text
+
+
+def test_chicago_shortens_ranges_as_its_manual_says(make_publication):
+    written = {}
+    for pages in ("101--108", "321--328", "1496--1504", "1087--1089", "100--104"):
+        paper = make_publication(pages, authors=["Ada Lovelace"], pages=pages)
+        written[pages] = format_reference(paper, "chicago").text
+    assert "101–8" in written["101--108"]
+    assert "321–28" in written["321--328"]
+    assert "1496–1504" in written["1496--1504"]
+    assert "1087–89" in written["1087--1089"]
+    assert "100–104" in written["100--104"]
