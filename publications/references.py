@@ -18,8 +18,10 @@ citeproc-py 0.11 gets some CSL rules wrong; what is corrected here, and why:
 - ``initialize="false"`` on ``cs:name`` (CSL 1.0.1) is ignored by citeproc-py,
   which then abbreviates given names in Chicago and MLA; ``_name_option`` reads it.
 - A localised date's delimiter is dropped ("1994Feb" in Vancouver): restored.
-- A numeric style's label is written without the space before the entry
-  ("[1]L. Ortega"); a list gets the space and a single reference no label.
+- A numeric style numbers a list 1, 2, 3 in citeproc's order, which would
+  contradict the site's one number per paper (publications/numbering.py):
+  citeproc's label is dropped and a list's entries carry the site's own
+  ("[12] ", "[P3] ", "[S1] "); a single reference has none.
 - ``page-range-format`` (CSL 1.0.2, Appendix V) is miscounted: citeproc-py
   compares the first and last page digit by digit even when they differ in
   length, so Vancouver's "minimal" wrote 1--10 as "1–0" and 5--5 as "5–";
@@ -67,8 +69,11 @@ CSL_FILES = {
     CitationStyle.VANCOUVER: "nlm-citation-sequence",
     CitationStyle.HARVARD: "harvard-cite-them-right",
 }
-# How the numeric styles label an entry of a list.
-NUMERIC_LABELS = {CitationStyle.IEEE: "[{}] ", CitationStyle.VANCOUVER: "{}. "}
+# The numeric styles: in a list each entry starts with the site's number of
+# the paper in brackets, as the site prints it everywhere ("[P3]" cannot be
+# written in Vancouver's "3." form), in place of citeproc's list position.
+NUMERIC_STYLES = frozenset({CitationStyle.IEEE, CitationStyle.VANCOUVER})
+SITE_LABEL = "[{}] "
 # Formatted references are kept this long in the default cache; FORMAT_VERSION
 # changes when the formatting here does, so no older text is read.
 CACHE_SECONDS = 7 * 24 * 3600
@@ -125,11 +130,13 @@ def style_for(value, default=CitationStyle.APA):
 def format_references(publications, style, *, numbered=False):
     """[Reference, ...] in the order of publications (with authors prefetched).
 
-    style: a CitationStyle value. numbered: a numeric style's labels ("[1] ",
-    "1. ") in list order; without it (a single reference) no label.
+    style: a CitationStyle value. numbered: in a numeric style each reference
+    starts with its publication's stored number ("[12] ", "[P3] "; none for a
+    publication without one); without it (a single reference) no label.
     Each reference is cached under a digest of its CSL-JSON item and the style,
     so an edit to anything it shows formats it anew and nothing else does.
     """
+    publications = list(publications)
     items = [_item(publication) for publication in publications]
     keys = [_cache_key(item, style) for item in items]
     cached = cache.get_many(keys)
@@ -145,12 +152,13 @@ def format_references(publications, style, *, numbered=False):
         }
         cache.set_many(made, CACHE_SECONDS)
         cached.update(made)
-    label = NUMERIC_LABELS.get(style) if numbered else None
+    labelled = numbered and style in NUMERIC_STYLES
     references = []
-    for number, key in enumerate(keys, start=1):
+    for publication, key in zip(publications, keys, strict=True):
         markup = cached[key]
-        if label:
-            markup = escape(label.format(number)) + markup
+        number = publication.number_label if labelled else ""
+        if number:
+            markup = escape(SITE_LABEL.format(number)) + markup
         references.append(
             Reference(
                 html=mark_safe(markup),  # noqa: S308 - sanitised in _markup
@@ -163,7 +171,7 @@ def format_references(publications, style, *, numbered=False):
 def _markup(entry, style):
     """citeproc-py's HTML for one entry, tidied, unlabelled and sanitised."""
     markup = _tidy(entry, quotes_take_punctuation=_quotes_take_punctuation(style))
-    if style in NUMERIC_LABELS:
+    if style in NUMERIC_STYLES:
         markup = _NUMERIC_LABEL.sub("", markup, count=1)
     return sanitize_html(markup)
 
@@ -177,7 +185,8 @@ def _cache_key(item, style):
 
 def to_text_list(publications, style):
     """A formatted reference list as plain text: one reference a paragraph,
-    numbered in order when the style is numeric. The ``.txt`` download."""
+    each with its site number first when the style is numeric. The ``.txt``
+    download."""
     references = format_references(publications, style, numbered=True)
     return "".join(f"{reference.text}\n\n" for reference in references)
 

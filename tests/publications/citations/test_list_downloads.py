@@ -85,14 +85,41 @@ def test_text_list_uses_the_chosen_or_default_style_numbered_newest_first(
     url = reverse("publications:list_text")
     apa = client.get(url).text
     assert apa.splitlines()[0].startswith("Lovelace, A. (2024). New Bounds.")
+    # Numeric styles label each entry with the paper's site number (the old
+    # paper was numbered first, by date), not its place in the download.
     ieee = client.get(url, {"style": "ieee"}).text.split("\n\n")
-    assert ieee[0].startswith("[1] A. Lovelace, “New Bounds,”")
-    assert ieee[2].startswith("[3] A. Lovelace, “Old Bounds,”")
+    assert ieee[0].startswith("[2] A. Lovelace, “New Bounds,”")
+    assert ieee[2].startswith("[1] A. Lovelace, “Old Bounds,”")
     profile = SiteProfile.load()
     profile.citation_style = "vancouver"
     profile.save()
-    assert client.get(url).text.startswith("1. Lovelace A. New Bounds.")
+    assert client.get(url).text.startswith("[2] Lovelace A. New Bounds.")
     assert client.get(url, {"style": "bogus"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("style", "first"),
+    [("ieee", "[2] A. Lovelace, “New Bounds,”"), ("vancouver", "[2] Lovelace A.")],
+)
+def test_a_persons_text_list_keeps_the_sites_numbers(
+    client, papers, make_publication, style, first
+):
+    preprint = make_publication(
+        "Draft Bounds", authors=[papers["ada"]], status="preprint", year=2025
+    )
+    body = client.get(
+        reverse("publications:list_text"),
+        {"style": style, "person": papers["ada"].slug},
+    ).text
+    entries = [entry for entry in body.split("\n\n") if entry.strip()]
+    assert [entry.split(" ", 1)[0] for entry in entries] == [
+        f"[P{preprint.serial}]",
+        "[2]",
+        "[1]",
+    ]
+    assert entries[1].startswith(first)
+    assert "Other Work" not in body
+    assert not any(entry.startswith(("1.", "2.", "3.")) for entry in entries)
 
 
 def test_text_list_is_capped_with_a_message(client, papers, monkeypatch):

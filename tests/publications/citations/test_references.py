@@ -81,10 +81,13 @@ def test_numeric_styles_label_lists_but_not_a_single_reference(make_publication)
     first = make_publication("First", authors=["Ada Lovelace"], venue="J")
     second = make_publication("Second", authors=["Zed Zhang"], venue="J")
     assert format_reference(first, "ieee").text.startswith("A. Lovelace, “First,”")
-    listed = format_references([first, second], "ieee", numbered=True)
-    assert [r.text[:4] for r in listed] == ["[1] ", "[2] "]
-    listed = format_references([first, second], "vancouver", numbered=True)
-    assert [r.text[:3] for r in listed] == ["1. ", "2. "]
+    # A list carries each paper's stored number, not its place in the list.
+    listed = format_references([second, first], "ieee", numbered=True)
+    assert [r.text[:4] for r in listed] == ["[2] ", "[1] "]
+    assert listed[0].text.startswith("[2] Z. Zhang, “Second,”")
+    listed = format_references([second, first], "vancouver", numbered=True)
+    assert [r.text[:4] for r in listed] == ["[2] ", "[1] "]
+    assert listed[1].text.startswith("[1] Lovelace A. First.")
 
 
 def test_and_others_is_et_al_with_the_styles_delimiter(make_publication):
