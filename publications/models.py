@@ -668,7 +668,9 @@ class ImportRun(models.Model):
 
     Made for every import, from the admin (run in the background by a task) or
     the command line: what was asked (``request``: files as ``[name, text]``
-    pairs, DOIs, arXiv ids, people to sync from ORCID, theme ids), who asked,
+    pairs, DOIs, arXiv ids, people to sync from ORCID, theme ids, the importer's
+    options: ``media_dirs`` unpacked for the run and removed after it,
+    ``search_dirs`` the user's own, ``marks``, ``include_containers``), who asked,
     its progress while it runs, and afterwards its counts, summary, the report's
     failures and warnings, and the per-field changes of each updated
     publication (``changes``: ``[{"entry", "changes": [{"field", "old", "new"}],

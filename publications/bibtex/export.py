@@ -416,6 +416,8 @@ def to_csl_json(publications):
 def to_ris(publication):
     """One publication as a RIS record."""
     lines = [("TY", RIS_TYPES.get(publication.kind, "GEN"))]
+    # RIS has no way to say "and others": the et-al flag is not written, and a
+    # RIS import keeps it (it is not in RIS_FIELDS, what a RIS record carries).
     # One AU per name. A list kept whole because it could not be split
     # (``authors_raw``, e.g. "M. Halle, J. Bresnan, and G. Miller") is left out:
     # RIS has no tag for it, and as an AU line it would read back as one

@@ -560,7 +560,11 @@ def normalise(entry, *, marks=None):
     server = preprint_server(venue, doi) if status == Status.PREPRINT else ""
     if server and not arxiv_id:
         venue = venue or server
-    elif status == Status.PREPRINT and (not venue or _ARXIV_IN_TEXT.search(venue)):
+    elif status == Status.PREPRINT and (
+        (arxiv_id and not venue) or _ARXIV_IN_TEXT.search(venue)
+    ):
+        # Only a work with an arXiv id is on arXiv: a preprint without one
+        # (RIS UNPB, a CSL "article" with no container) keeps no venue.
         venue = "arXiv"
     year, month, year_text = _year_month(fields, warnings)
     names = parse_names(fields.get("author", ""), marks=marks)

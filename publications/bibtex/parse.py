@@ -16,6 +16,7 @@ Values are returned undecoded (LaTeX intact, outer delimiters removed); ``@strin
 macros and ``#`` concatenation are resolved here, ``crossref`` is left to the caller.
 """
 
+import codecs
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -457,7 +458,33 @@ def read_source(path, *, encoding="utf-8"):
     return decode_bytes(data, name=str(path), encoding=encoding)
 
 
+# Byte order marks (Unicode 15, 23.8): a file that starts with one is in that
+# encoding whatever was asked (EndNote on Windows writes UTF-16 with a BOM).
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def normalise_newlines(text):
+    """Text with CR LF and a lone CR (classic Mac OS exports) as LF."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def decode_bytes(data, *, name, encoding="utf-8"):
+    """The text of a source file's bytes, for every reader (BibTeX, CSL-JSON, RIS).
+
+    ``encoding`` is used unless the data starts with a UTF-8 or UTF-16 byte order
+    mark, which decides; the mark is dropped and line ends become LF. Raises
+    BibtexInputError naming the file, byte and line that cannot be decoded.
+    """
+    for bom, found in _BOMS:
+        if data.startswith(bom):
+            data, encoding = data[len(bom) :], found
+            break
     try:
         text = data.decode(encoding)
     except LookupError as error:
@@ -468,4 +495,4 @@ def decode_bytes(data, *, name, encoding="utf-8"):
             f"{name} is not valid {encoding}: byte {error.start} (line {line}) "
             f"cannot be decoded. Give its encoding, e.g. --encoding latin-1."
         ) from error
-    return text.removeprefix("\ufeff")
+    return normalise_newlines(text.removeprefix("\ufeff"))

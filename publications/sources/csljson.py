@@ -102,7 +102,7 @@ def parse_csl_json(text):
     is a ``Failure`` with its line and id; a variable of the wrong shape (a name
     list given as a string) is a warning (a ``Failure`` with the item's line and
     key) saying how it was read. Raises ``CslJsonError`` when the text is not
-    JSON or holds no list of items.
+    JSON, holds no list of items or an empty one.
     """
     try:
         data = json.loads(text)
@@ -114,6 +114,9 @@ def parse_csl_json(text):
         data = data.get("items", [data]) if "items" in data else [data]
     if not isinstance(data, list):
         raise CslJsonError("JSON of another shape: CSL-JSON is a list of items")
+    if not data:
+        # As an empty .bib or .ris file: nothing to import is a mistake to report.
+        raise CslJsonError("the list holds no items, so there is nothing to import")
     lines = _item_lines(text, len(data))
     result = ParseResult(entries=[], failures=[], warnings=[])
     for item, line in zip(data, lines, strict=True):
@@ -155,12 +158,17 @@ def _item_lines(text, count):
     return lines + [lines[-1] if lines else 1] * (count - len(lines))
 
 
+_ET_AL = re.compile(r"^(?:others|et\.? al\.?)$", re.IGNORECASE)
+
+
 def csl_names(names, *, variable="author", problems=None):
     """A CSL name list (``author``, ``editor``) as BibTeX names.
 
     CSL wants a list of name objects; a string (``"author": "Smith"``) is read
     as one literal name and a list item that is not an object is left out, each
-    with a message added to ``problems`` (a list) naming ``variable``.
+    with a message added to ``problems`` (a list) naming ``variable``. A literal
+    "others" (or "et al.") is not a name: it ends the list with BibTeX's
+    ``others``, read as et al.
     """
     problems = [] if problems is None else problems
     if isinstance(names, str):
@@ -177,7 +185,7 @@ def csl_names(names, *, variable="author", problems=None):
     elif names is not None and not isinstance(names, list):
         problems.append(f"{variable} is not a list of names ({names!r}); left out")
         return []
-    out = []
+    out, et_al = [], False
     for position, name in enumerate(names or [], start=1):
         if not isinstance(name, dict):
             problems.append(
@@ -185,6 +193,10 @@ def csl_names(names, *, variable="author", problems=None):
             )
             continue
         literal = str(name.get("literal") or "").strip()
+        if _ET_AL.match(literal):
+            # {"literal": "others"} is how CSL writers say "and others" (et al.).
+            et_al = True
+            continue
         if not literal and not name.get("family") and name.get("given"):
             # A lone name part, as Crossref sends for a mononym.
             literal = str(name["given"]).strip()
@@ -201,7 +213,8 @@ def csl_names(names, *, variable="author", problems=None):
                 literal=literal,
             )
         )
-    return out
+    # BibTeX's "and others", which the name-list reader takes as et al.
+    return [*out, "others"] if et_al else out
 
 
 def csl_date(value):

@@ -7,7 +7,7 @@ starts RIS, an ``@type{`` at the start of a line is BibTeX.
 
 import re
 
-from publications.bibtex.parse import parse_bibtex
+from publications.bibtex.parse import normalise_newlines, parse_bibtex
 from publications.sources.csljson import CslJsonError, parse_csl_json
 from publications.sources.ris import looks_like_ris, parse_ris
 
@@ -25,7 +25,9 @@ def detect_format(text, *, name="the file"):
 
     ``text``: the decoded file (str); ``name``: how the message names it.
     """
-    stripped = text.lstrip("\ufeff \t\r\n")
+    # CR, CR LF and LF end a line alike (decode_bytes does the same for files).
+    text = normalise_newlines(text)
+    stripped = text.lstrip("\ufeff \t\n")
     if stripped.startswith(("[", "{")):
         return CSL_JSON
     if looks_like_ris(stripped):

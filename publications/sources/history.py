@@ -140,7 +140,13 @@ def execute(run, *, client=None, progress=None):
                 progress=tracker,
                 client=client,
                 options=ImportOptions(
-                    media_dirs=tuple(Path(d) for d in request.get("media_dirs", []))
+                    include_containers=request.get("include_containers", False),
+                    media_dirs=tuple(
+                        Path(d)
+                        for d in request.get("media_dirs", [])
+                        + request.get("search_dirs", [])
+                    ),
+                    marks=request.get("marks"),
                 ),
             )
     except IMPORT_ERRORS as error:

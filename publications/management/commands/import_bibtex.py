@@ -14,7 +14,8 @@ from research.models import ResearchTheme
 
 def add_import_options(parser):
     """The options every import command shares (import_bibtex, import_publications):
-    --dry-run, --theme, --encoding, --atomic, --overwrite."""
+    --dry-run, --theme, --encoding, --atomic, --overwrite, --include-containers,
+    --media-dir, --marks (read back by ``import_options``)."""
     parser.add_argument(
         "--dry-run",
         action="store_true",
@@ -41,6 +42,50 @@ def add_import_options(parser):
         action="store_true",
         help="Let the file win over fields changed in the admin since the last import.",
     )
+    parser.add_argument(
+        "--include-containers",
+        action="store_true",
+        help="Also list an entry used as a crossref container (a proceedings "
+        "volume) as a publication of its own.",
+    )
+    parser.add_argument(
+        "--media-dir",
+        action="append",
+        default=[],
+        type=Path,
+        dest="media_dirs",
+        metavar="DIR",
+        help="A folder holding the images named by 'preview' (repeatable; the "
+        ".bib's folder and al-folio's assets/img/publication_preview/ are "
+        "searched too).",
+    )
+    parser.add_argument(
+        "--marks",
+        default="",
+        metavar="CONVENTION",
+        help="What marks after author names mean, e.g. '*=equal,†=corresponding,"
+        "+=other' (default: al-folio's, '*=equal,†=corresponding').",
+    )
+
+
+def import_options(options):
+    """The ``ImportOptions`` for a command's parsed options (``add_import_options``).
+
+    Raises CommandError for a --media-dir that is not a folder or a --marks
+    convention that cannot be read (``names.parse_mark_convention`` says why).
+    """
+    missing = [path for path in options["media_dirs"] if not path.is_dir()]
+    if missing:
+        raise CommandError(f"No such folder: {missing[0]}")
+    try:
+        marks = parse_mark_convention(options["marks"]) if options["marks"] else None
+    except ValueError as error:
+        raise CommandError(str(error)) from error
+    return ImportOptions(
+        include_containers=options["include_containers"],
+        media_dirs=tuple(options["media_dirs"]),
+        marks=marks,
+    )
 
 
 class Command(BaseCommand):
@@ -53,31 +98,6 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", type=Path, metavar="FILE")
         add_import_options(parser)
 
-        parser.add_argument(
-            "--include-containers",
-            action="store_true",
-            help="Also list an entry used as a crossref container (a proceedings "
-            "volume) as a publication of its own.",
-        )
-        parser.add_argument(
-            "--media-dir",
-            action="append",
-            default=[],
-            type=Path,
-            dest="media_dirs",
-            metavar="DIR",
-            help="A folder holding the images named by 'preview' (repeatable; the "
-            ".bib's folder and al-folio's assets/img/publication_preview/ are "
-            "searched too).",
-        )
-        parser.add_argument(
-            "--marks",
-            default="",
-            metavar="CONVENTION",
-            help="What marks after author names mean, e.g. '*=equal,†=corresponding,"
-            "+=other' (default: al-folio's, '*=equal,†=corresponding').",
-        )
-
     def handle(self, *args, paths, dry_run, themes, encoding, atomic, overwrite, **o):
         missing = [path for path in paths if not path.is_file()]
         if missing:
@@ -86,18 +106,7 @@ class Command(BaseCommand):
         unknown = sorted(set(themes) - {theme.slug for theme in theme_objects})
         if unknown:
             raise CommandError(f"No research theme with slug {unknown[0]!r}.")
-        missing = [path for path in o["media_dirs"] if not path.is_dir()]
-        if missing:
-            raise CommandError(f"No such folder: {missing[0]}")
-        try:
-            marks = parse_mark_convention(o["marks"]) if o["marks"] else None
-        except ValueError as error:
-            raise CommandError(str(error)) from error
-        options = ImportOptions(
-            include_containers=o["include_containers"],
-            media_dirs=tuple(o["media_dirs"]),
-            marks=marks,
-        )
+        options = import_options(o)
         progress = ProgressBar(self.stdout) if self.stdout.isatty() else None
         try:
             report = import_bibtex(

@@ -2,7 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from publications.management.commands.import_bibtex import add_import_options
+from publications.management.commands.import_bibtex import (
+    add_import_options,
+    import_options,
+)
 from publications.management.output import ProgressBar, print_report
 from publications.models import ImportRun
 from publications.sources.history import IMPORT_ERRORS, execute, new_run
@@ -61,6 +64,7 @@ class Command(BaseCommand):
         unknown = sorted(set(themes) - {theme.slug for theme in theme_objects})
         if unknown:
             raise CommandError(f"No research theme with slug {unknown[0]!r}.")
+        chosen = import_options(options)
         wanted = [str(p) for p in paths] + [f"doi:{d}" for d in dois]
         wanted += [f"arXiv:{a}" for a in arxiv_ids]
         source = ImportRun.Source.FILES if paths else ImportRun.Source.IDENTIFIERS
@@ -73,6 +77,11 @@ class Command(BaseCommand):
                 "arxiv": arxiv_ids,
                 "themes": [t.pk for t in theme_objects],
                 "encoding": options["encoding"],
+                # The user's own folders: searched, never removed after the run
+                # (unlike "media_dirs", the admin's unpacked uploads).
+                "search_dirs": [str(d) for d in chosen.media_dirs],
+                "marks": chosen.marks,
+                "include_containers": chosen.include_containers,
             },
             origin=ImportRun.Origin.COMMAND,
             dry_run=options["dry_run"],
