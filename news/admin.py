@@ -11,7 +11,7 @@ class NewsPostAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     list_filter = ["is_pinned", "date"]
     search_fields = ["title", "summary", "body"]
     date_hierarchy = "date"
-    prepopulated_fields = {"slug": ["title"]}
+    slug_made_on_save = True
     autocomplete_fields = ["people", "themes", "publications"]
     fields = [
         "title",
@@ -34,7 +34,7 @@ class TalkAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     list_filter = ["kind", "start_date"]
     search_fields = ["title", "event", "location", "speakers__full_name"]
     date_hierarchy = "start_date"
-    prepopulated_fields = {"slug": ["title"]}
+    slug_made_on_save = True
     autocomplete_fields = ["speakers", "themes", "publications"]
     fields = [
         "title",
@@ -59,7 +59,7 @@ class CourseAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     list_display = ["code", "title", "term", "level", "institution"]
     list_filter = ["level", "year"]
     search_fields = ["code", "title", "term", "description"]
-    prepopulated_fields = {"slug": ["title"]}
+    slug_made_on_save = True
     autocomplete_fields = ["instructors"]
     fields = [
         "code",

@@ -66,7 +66,7 @@ class PersonAdmin(ContentAdminMixin, MarkdownxModelAdmin):
         "name_variants__name",
         "email",
     ]
-    prepopulated_fields = {"slug": ["full_name"]}
+    slug_made_on_save = True
     inlines = [AffiliationInline, CVEntryInline, NameVariantInline]
     readonly_fields = ["photo_preview", "orcid_synced_at"]
     fieldsets = [

@@ -37,7 +37,7 @@ class PublicationAdmin(ContentAdminMixin, MarkdownxModelAdmin):
         "venue",
         "authorships__person__full_name",
     ]
-    prepopulated_fields = {"slug": ["title"]}
+    slug_made_on_save = True
     autocomplete_fields = ["themes"]
     inlines = [AuthorshipInline]
     show_facets = admin.ShowFacets.NEVER

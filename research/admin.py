@@ -14,7 +14,7 @@ class ResearchThemeAdmin(ContentAdminMixin, MarkdownxModelAdmin):
     list_filter = ["is_active", ("parent", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["parent"]
     search_fields = ["title", "summary", "description"]
-    prepopulated_fields = {"slug": ["title"]}
+    slug_made_on_save = True
     autocomplete_fields = ["parent", "people"]
     readonly_fields = ["image_preview"]
     fields = [

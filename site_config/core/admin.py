@@ -102,13 +102,26 @@ class ContentAdminMixin(VersionAdmin):
       by content; both are stored under generated names.
     - A hidden edit token refuses a save when the row changed since the editor
       opened the form, instead of silently overwriting the other editor's work.
+    - ``slug_made_on_save = True`` (for models whose ``save()`` fills an empty
+      slug with ``unique_slug``): the slug may be left blank. Django's
+      prepopulated_fields JavaScript is not used with it: it leaves a Chinese,
+      Japanese or Korean title's slug empty (the form then refused the save)
+      and transliterates Cyrillic unlike the server's anyascii, so the one
+      slug rule runs on the server only.
     """
+
+    slug_made_on_save = False
 
     class Media:
         # Thumbnail classes: the CSP forbids inline style attributes.
         css = {"all": ["css/admin.css"]}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if self.slug_made_on_save and db_field.name == "slug":
+            kwargs["required"] = False
+            kwargs["help_text"] = _(
+                "Leave blank to make it from the title or name when saving."
+            )
         if isinstance(db_field, models.ImageField):
             kwargs["form_class"] = SafeImageFormField
         elif isinstance(db_field, models.FileField) and (
