@@ -444,10 +444,7 @@ class _Run:
     def _attach_files(self, targets):
         """Files named by relative paths (al-folio's ``preview`` and ``pdf``)
         become the image and PDF of publications that have none yet."""
-        for field_name, other_name, attach in (
-            ("image", "preview", previews.attach),
-            ("pdf", "pdf", previews.attach_pdf),
-        ):
+        for other_name, kind in (("preview", previews.PREVIEW), ("pdf", previews.PDF)):
             wanted = {}
             for target in targets:
                 if target.outcome in {"created", "updated"} and target.records:
@@ -456,12 +453,14 @@ class _Run:
                         wanted[target.pk] = (target, other[other_name])
             if not wanted:
                 continue
-            empty = Publication.objects.filter(pk__in=list(wanted), **{field_name: ""})
+            empty = Publication.objects.filter(pk__in=list(wanted), **{kind.field: ""})
             for pk in empty.values_list("pk", flat=True):
                 target, name = wanted[pk]
                 record = target.records[-1]
                 folders = previews.search_folders(record.file, self.options.media_dirs)
-                problem = attach(pk, name, folders, store=not self.dry_run)
+                problem = previews.attach(
+                    pk, name, folders, kind=kind, store=not self.dry_run
+                )
                 if problem:
                     self.warn(target, problem)
 

@@ -11,6 +11,8 @@ level up (al-folio keeps the .bib in ``_bibliography/``; its templates link
 names it; nothing else stops.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -54,33 +56,26 @@ def find(name, folders):
     return None
 
 
-def attach(publication_id, name, folders, *, store=True):
-    """Give the publication the image called ``name`` found in ``folders``.
+@dataclass(frozen=True)
+class NamedFile:
+    """What a field naming a file becomes: the model field it fills, how the
+    file is checked (an upload in, a clean upload out or ValidationError), its
+    size limit in bytes and the words the report uses for it."""
 
-    Returns None when done (or, with ``store=False``, when it would be done),
-    else a warning naming the file and what is wrong with it.
-    """
-    path = find(name, folders)
-    if path is None:
-        searched = ", ".join(str(folder) for folder in folders) or "no folder"
-        return (
-            f"preview image {name!r} not found (searched {searched}; "
-            "give --media-dir or upload a .zip with the images)"
-        )
-    if path.stat().st_size > MAX_IMAGE_BYTES:
-        return f"preview image {name!r} is too large to use"
-    upload = SimpleUploadedFile(path.name, path.read_bytes())
-    try:
-        clean = reencode_image(upload)
-    except ValidationError as error:
-        return f"preview image {name!r} not used: {' '.join(error.messages)}"
-    if store:
-        _store(publication_id, "image", clean)
-    return None
+    field: str
+    clean: Callable
+    max_bytes: int
+    called: str
+    plural: str
 
 
-def attach_pdf(publication_id, name, folders, *, store=True):
-    """Give the publication the PDF called ``name`` found in ``folders``.
+PREVIEW = NamedFile("image", reencode_image, MAX_IMAGE_BYTES, "preview image", "images")
+PDF = NamedFile("pdf", renamed_pdf, MAX_PDF_BYTES, "pdf", "files")
+
+
+def attach(publication_id, name, folders, *, kind=PREVIEW, store=True):
+    """Give the publication the file called ``name`` found in ``folders``:
+    its image (``kind=PREVIEW``) or its PDF (``kind=PDF``).
 
     Returns None when done (or, with ``store=False``, when it would be done),
     else a warning naming the file and what is wrong with it. The field's text
@@ -90,18 +85,18 @@ def attach_pdf(publication_id, name, folders, *, store=True):
     if path is None:
         searched = ", ".join(str(folder) for folder in folders) or "no folder"
         return (
-            f"pdf {name!r} not found (searched {searched}; "
-            "give --media-dir or upload a .zip with the files)"
+            f"{kind.called} {name!r} not found (searched {searched}; "
+            f"give --media-dir or upload a .zip with the {kind.plural})"
         )
-    if path.stat().st_size > MAX_PDF_BYTES:
-        return f"pdf {name!r} is too large to use"
+    if path.stat().st_size > kind.max_bytes:
+        return f"{kind.called} {name!r} is too large to use"
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     try:
-        clean = renamed_pdf(upload)
+        clean = kind.clean(upload)
     except ValidationError as error:
-        return f"pdf {name!r} not used: {' '.join(error.messages)}"
+        return f"{kind.called} {name!r} not used: {' '.join(error.messages)}"
     if store:
-        _store(publication_id, "pdf", clean)
+        _store(publication_id, kind.field, clean)
     return None
 
 
