@@ -38,6 +38,12 @@ class Source:
     label: str
     title_field: str
     fields: tuple  # (field name, weight) pairs; weight 10 is the title's
+    nouns: tuple  # (singular, plural) as the summary line counts hits
+
+    def counted(self, count):
+        """The count with this source's noun: 1 -> "1 publication", 3 -> "3 people"."""
+        singular, plural = self.nouns
+        return f"{count} {singular if count == 1 else plural}"
 
 
 SOURCES = {
@@ -52,6 +58,7 @@ SOURCES = {
             ("venue_short", 3),
             ("abstract", 1),
         ),
+        nouns=(_("publication"), _("publications")),
     ),
     "person": Source(
         "person",
@@ -64,36 +71,42 @@ SOURCES = {
             ("current_position", 2),
             ("bio", 1),
         ),
+        nouns=(_("person"), _("people")),
     ),
     "theme": Source(
         "theme",
         _("Research theme"),
         "title",
         (("title", 10), ("summary", 4), ("description", 1)),
+        nouns=(_("research theme"), _("research themes")),
     ),
     "grant": Source(
         "grant",
         _("Grant"),
         "title",
         (("title", 10), ("funder", 4), ("programme", 4), ("number", 4)),
+        nouns=(_("grant"), _("grants")),
     ),
     "news": Source(
         "news",
         _("News"),
         "title",
         (("title", 10), ("summary", 4), ("body", 1)),
+        nouns=(_("news post"), _("news posts")),
     ),
     "talk": Source(
         "talk",
         _("Talk or event"),
         "title",
         (("title", 10), ("event", 4), ("location", 2), ("abstract", 1)),
+        nouns=(_("talk or event"), _("talks or events")),
     ),
     "course": Source(
         "course",
         _("Course"),
         "title",
         (("title", 10), ("code", 10), ("term", 2), ("description", 1)),
+        nouns=(_("course"), _("courses")),
     ),
 }
 AUTHOR_WEIGHT = 6
@@ -265,14 +278,15 @@ def search_view(request):
     hits = search(query) if query else []
     counts = {}
     for hit in hits:
-        counts[hit.label] = counts.get(hit.label, 0) + 1
+        counts[hit.kind] = counts.get(hit.kind, 0) + 1
+    summary = [SOURCES[kind].counted(count) for kind, count in counts.items()]
     return render(
         request,
         "search.html",
         {
             "query": query,
             "hits": hits,
-            "counts": counts,
+            "summary": summary,
             "too_short": bool(query) and not terms_of(query),
         },
     )

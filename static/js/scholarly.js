@@ -37,3 +37,14 @@
     });
   });
 })();
+
+// A select marked data-submit-on-change (the Cite block's style) sends its
+// form when a choice is made; without JavaScript its button does the same.
+(function () {
+  "use strict";
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      if (select.form) { select.form.requestSubmit(); }
+    });
+  });
+})();

@@ -32,3 +32,14 @@ def test_style_switch_and_copy_button(page):
     )
     assert status.text_content() in {"Copied", "Select and copy by hand"}
     assert page.watch.take() == []
+
+
+def test_choosing_a_style_shows_it_without_pressing_show(page):
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    page.goto(publication.get_absolute_url())
+    with page.expect_navigation():
+        page.select_option("select[name=style]", "vancouver")
+    assert "style=vancouver" in page.url
+    text = page.locator(".cite-block__text")
+    assert text.get_attribute("data-style") == "vancouver"
+    assert page.watch.take() == []

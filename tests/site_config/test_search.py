@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from news.models import NewsPost
 from site_config.search import search, terms_of
 
 
@@ -122,3 +123,20 @@ def test_search_page_lists_authors_with_commas(client, make_publication):
     make_publication("Shape matching", authors=["Zorah Lähner", "Ada Plain", "Bo Li"])
     html = client.get(reverse("search"), {"q": "shape"}).text
     assert '<p class="search-hit__authors">Zorah Lähner, Ada Plain, Bo Li</p>' in html
+
+
+def test_the_summary_counts_each_kind_with_its_own_plural(
+    client, make_publication, make_person
+):
+    make_person("Ada Spectral")
+    make_person("Bo Spectral")
+    make_publication("Spectral shape matching")
+    NewsPost.objects.create(title="Spectral news", date="2026-01-01", body="x")
+    NewsPost.objects.create(title="More spectral news", date="2026-01-02", body="x")
+    html = client.get(reverse("search"), {"q": "spectral"}).text
+    summary = html.split('class="result-summary"', 1)[1].split("</p>", 1)[0]
+    assert "2 people" in summary
+    assert "1 publication" in summary
+    assert "2 news posts" in summary
+    assert "newss" not in summary
+    assert "persons" not in summary
