@@ -2,19 +2,19 @@
 
 import datetime
 
-from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from news.models import NewsPost
+from site_config.markup.feeds import AbsoluteLinksFeed
 from site_config.markup.render import render_markdown
 from site_config.models import SiteProfile
 
 FEED_ITEMS = 30
 
 
-class NewsFeed(Feed):
+class NewsFeed(AbsoluteLinksFeed):
     """The group's news (RSS 2.0); descriptions are the rendered, sanitised body."""
 
     feed_type = Rss201rev2Feed

@@ -6,7 +6,6 @@ with math as Unicode text (site_config.markup.plaintext); descriptions are the
 rendered, sanitized abstract.
 """
 
-from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -15,6 +14,7 @@ from django.utils.html import escape
 from people.models import Person
 from publications.models import Publication
 from research.models import ResearchTheme
+from site_config.markup.feeds import AbsoluteLinksFeed
 from site_config.markup.plaintext import to_plain
 from site_config.markup.render import render_markdown
 from site_config.models import SiteProfile
@@ -22,7 +22,7 @@ from site_config.models import SiteProfile
 FEED_ITEMS = 30
 
 
-class PublicationFeed(Feed):
+class PublicationFeed(AbsoluteLinksFeed):
     """The group's new publications (RSS 2.0)."""
 
     feed_type = Rss201rev2Feed

@@ -1,6 +1,7 @@
 """News feeds and the iCalendar file parse back and hold the right entries."""
 
 import datetime
+import html
 import xml.etree.ElementTree as ET
 
 import icalendar
@@ -25,6 +26,22 @@ def test_news_atom_feed_is_valid_and_newest_first(client, make_post, make_person
     link = entries[1].find(f"{ATOM}link").get("href")
     assert link == "http://testserver/news/2024/older/"
     assert "<em>post</em>" in entries[1].find(f"{ATOM}summary").text
+
+
+def test_feed_items_link_with_absolute_urls(client, make_post, make_publication):
+    paper = make_publication("Cited paper", bibtex_key="cited2024")
+    make_post(
+        "With links",
+        body="See [@cited2024], [the list](/publications/) and [a site](https://example.org/x).",
+    )
+    for name in ("news:atom", "news:rss"):
+        text = client.get(reverse(name)).text
+        assert f'href="http://testserver{paper.get_absolute_url()}' in html.unescape(
+            text
+        )
+        assert 'href="http://testserver/publications/"' in html.unescape(text)
+        assert 'href="https://example.org/x"' in html.unescape(text)
+        assert 'href="/' not in html.unescape(text)
 
 
 def test_news_rss_feed_is_valid(client, make_post):
