@@ -2,7 +2,7 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.db import models
+from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -178,6 +178,10 @@ class PublicationQuerySet(models.QuerySet):
             )
             .order_by(models.F("year").desc(nulls_last=True))
         )
+
+
+# How often a save reads the next free number again after another save took it.
+NUMBER_ATTEMPTS = 5
 
 
 class Publication(models.Model):
@@ -425,12 +429,26 @@ class Publication(models.Model):
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(Publication, self.title, exclude_pk=self.pk)
-        if numbering.needs_number(self):
+        if not numbering.needs_number(self):
+            super().save(*args, **kwargs)
+            return
+        database = kwargs.get("using") or router.db_for_write(Publication)
+        for attempt in range(1, NUMBER_ATTEMPTS + 1):
             changed = numbering.give_number(self, numbering.next_numbers(Publication))
             update_fields = kwargs.get("update_fields")
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, *changed}
-        super().save(*args, **kwargs)
+            try:
+                # A savepoint, so a clash leaves the caller's transaction usable.
+                with transaction.atomic(using=database):
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError:
+                # Another editor's or import's save took the same next number
+                # between reading it and writing it (PostgreSQL; SQLite's
+                # IMMEDIATE transactions cannot interleave): read it again.
+                if attempt == NUMBER_ATTEMPTS or not numbering.number_taken(self):
+                    raise
 
     def get_absolute_url(self):
         return reverse("publications:detail", kwargs={"slug": self.slug})

@@ -103,6 +103,18 @@ def needs_number(publication):
     )
 
 
+def number_taken(publication):
+    """True when another row holds publication's number (series and serial)."""
+    return (
+        type(publication)
+        ._default_manager.filter(
+            number_series=publication.number_series, serial=publication.serial
+        )
+        .exclude(pk=publication.pk)
+        .exists()
+    )
+
+
 def give_number(publication, free):
     """Number publication from free ({series: next number}, advanced in place).
 

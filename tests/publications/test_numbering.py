@@ -172,3 +172,27 @@ def test_series_rule_in_python_and_in_sql_agree(make_publication):
     for row in rows:
         assert row.expected == numbering.series_for(row.kind, row.status)
         assert row.number_series == row.expected
+
+
+def test_a_number_taken_between_reading_and_writing_is_read_again(
+    make_publication, monkeypatch
+):
+    # Another editor's save takes [1] after this save read "next is 1": the
+    # insert clashes and the save reads the next free number again.
+    make_publication("Taken first", year=2020)
+    stale = iter([{"paper": 1, "preprint": 1, "software": 1}])
+    real = numbering.next_numbers
+    monkeypatch.setattr(
+        numbering, "next_numbers", lambda model: next(stale, None) or real(model)
+    )
+    with transaction.atomic():
+        late = Publication.objects.create(title="Saved second", year=2021)
+        # The caller's transaction is still usable after the clash.
+        assert Publication.objects.count() == 2
+    assert late.number_label == "2"
+
+
+def test_another_unique_clash_is_not_retried_as_a_number(make_publication):
+    make_publication("First", year=2020, doi="10.1/x")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Publication.objects.create(title="Second", year=2021, doi="10.1/X")
