@@ -287,6 +287,8 @@ def search_view(request):
             "query": query,
             "hits": hits,
             "summary": summary,
+            # Publication hits carry their site numbers, which the legend explains.
+            "numbered": "publication" in counts,
             "too_short": bool(query) and not terms_of(query),
         },
     )

@@ -138,5 +138,13 @@ def test_the_summary_counts_each_kind_with_its_own_plural(
     assert "2 people" in summary
     assert "1 publication" in summary
     assert "2 news posts" in summary
+    assert "legend--numbers" in html
     assert "newss" not in summary
     assert "persons" not in summary
+
+
+def test_the_numbers_legend_shows_only_with_publication_hits(client, make_person):
+    make_person("Ada Spectral")
+    html = client.get(reverse("search"), {"q": "spectral"}).text
+    assert "1 person" in html
+    assert "legend--numbers" not in html
