@@ -6,10 +6,11 @@ from the type and status (`series_for`). Numbers are given once and never move
 on their own:
 
 - A publication without a number gets the next free number of its series
-  (`Publication.save`, the BibTeX/CSL/RIS importer after each batch, and
-  ``manage.py number_publications``, all through `number_missing` or
-  `give_number`). Several new ones at once are numbered by date, oldest first,
-  so a first import numbers a whole list by date (oldest = 1).
+  (`Publication.save`, the BibTeX/CSL/RIS importer for each batch, and
+  ``manage.py number_publications``, all through `number_missing`,
+  `numbers_for_new` or `give_number`). Several new ones at once are numbered by
+  date, oldest first, so a first import numbers a whole list by date (oldest =
+  1); an import's works whose series changed are numbered after its new ones.
 - A publication whose series changed (a preprint that was published) gets the
   next number of its new series; a former preprint remembers its P-number in
   ``preprint_number`` so its page can say "formerly [P3]". That P-number is not
@@ -94,6 +95,36 @@ def next_numbers(model):
     )
     rows[PREPRINT] = max(rows[PREPRINT] or 0, rows.pop("former") or 0)
     return {series: (rows[series] or 0) + 1 for series in SERIES_ORDER}
+
+
+def date_key(year, month, position):
+    """`date_order` in Python, for rows not yet written: ``position`` (their
+    order of insertion) stands in for the primary key."""
+    return (year is None, year or 0, month is not None, month or 0, position)
+
+
+def numbers_for_new(model, rows):
+    """[(series, serial), ...] for new rows, in their order, before they are
+    inserted: numbered by date (`date_key`), oldest first, after the highest
+    number in use, as `number_missing` would number them once inserted.
+
+    ``rows``: dicts with ``kind``, ``status``, ``year`` and ``month``. The
+    importer writes the numbers with the rows, which saves reading every new
+    row back and updating it (docs/benchmark.md, section 3).
+    """
+    if not rows:
+        return []
+    free = next_numbers(model)
+    numbers = [None] * len(rows)
+    order = sorted(
+        range(len(rows)),
+        key=lambda index: date_key(rows[index]["year"], rows[index]["month"], index),
+    )
+    for index in order:
+        series = series_for(rows[index]["kind"], rows[index]["status"])
+        numbers[index] = (series, free[series])
+        free[series] += 1
+    return numbers
 
 
 def needs_number(publication):

@@ -167,6 +167,7 @@ def _top_level_commas(text):
 DEFAULT_MARKS = {"*": "equal", "†": "corresponding"}
 MARK_CHARS = "*†‡§¶+"
 _MARKS = re.compile(rf"(?<=\S)[{re.escape(MARK_CHARS)}]+(?=[\s,]|$)")
+_MARK_CHAR = re.compile(rf"[{re.escape(MARK_CHARS)}]")
 _EXTENDED = re.compile(r"^\s*(family|given|prefix|suffix|useprefix)\s*=", re.I)
 
 
@@ -194,9 +195,11 @@ def parse_mark_convention(text):
     return convention
 
 
+@cache
 def _take_marks(name):
-    """(name without marks, marks in order) for one decoded name."""
-    if not any(char in name for char in MARK_CHARS):
+    """(name without marks, marks in order) for one decoded name; memoised,
+    as names recur."""
+    if not _MARK_CHAR.search(name):
         return name, ""
     marks = "".join(_MARKS.findall(name))
     if not marks:
@@ -317,3 +320,4 @@ def forget_memos():
     """Empty the memos of this module (the importer does after each run)."""
     _decoded_name.cache_clear()
     _one_name.cache_clear()
+    _take_marks.cache_clear()

@@ -36,6 +36,8 @@ BATCH_ROWS = 2000
 BATCH_SIZE = 500
 PUBLICATION_COLUMNS = [
     *MANAGED_FIELDS,
+    "number_series",
+    "serial",
     "slug",
     "bibtex_key",
     "bibtex_source",
@@ -170,11 +172,12 @@ class BatchWriter:
         self._update(existing, author_jobs)
         self._write_authors(author_jobs)
         self._link_themes(targets)
-        # Bulk inserts and updates skip save(): new works, and preprints that
-        # were published, get their numbers here by the same rule.
-        numbering.number_missing(
-            Publication.objects.filter(pk__in=[t.pk for t in targets if t.pk])
-        )
+        # Bulk updates skip save(): works a re-import moved to another series (a
+        # preprint that was published) get their numbers here by the same rule;
+        # new works got theirs with their rows (_create).
+        existing = [t.pk for t in targets if t.pk and t.outcome != "created"]
+        if existing:
+            numbering.number_missing(Publication.objects.filter(pk__in=existing))
         if any(target.outcome in {"created", "updated"} for target in targets):
             # Batched writes send no signals: cached pages must be told here (the
             # stamp moves when this batch commits).
@@ -182,11 +185,12 @@ class BatchWriter:
 
     def _create(self, targets, author_jobs):
         slugs = []
+        merged = [target.merged_values() for target in targets]
+        numbers = numbering.numbers_for_new(Publication, merged)
 
         def rows():
             # Generated while inserting: one batch of rows is in memory at a time.
-            for target in targets:
-                values = target.merged_values()
+            for target, values, number in zip(targets, merged, numbers, strict=True):
                 authors = target.merged_authors() or []
                 fingerprint = Fingerprint.of(
                     values,
@@ -204,6 +208,7 @@ class BatchWriter:
                 fingerprint.encoded = ""
                 yield (
                     *[values[name] for name in MANAGED_FIELDS],
+                    *number,
                     slug,
                     target.key,
                     target.records[0].source,

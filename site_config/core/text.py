@@ -13,7 +13,6 @@ import unicodedata
 
 from anyascii import anyascii
 from django.db import models
-from django.utils.text import slugify
 
 from site_config.markup.plaintext import to_plain
 
@@ -139,11 +138,12 @@ def slug_base(text, *, max_length=120):
     when nothing is left (a title of symbols only).
     """
     # Transliterated before folding: fold's decomposition would split a
-    # Hangul syllable into letters that anyascii reads one by one.
-    return (
-        slugify(fold(transliterate(to_plain(text))))[: max_length - 8].strip("-")
-        or "item"
-    )
+    # Hangul syllable into letters that anyascii reads one by one. fold then
+    # leaves lower-case ASCII words and single spaces, which Django's slugify
+    # would only join with hyphens: done here, as an import does it for every
+    # title and new co-author.
+    words = fold(transliterate(to_plain(text)))
+    return words.replace(" ", "-").strip("-_")[: max_length - 8].strip("-") or "item"
 
 
 def unique_slug(model, text, *, max_length=120, exclude_pk=None, taken=None):

@@ -38,6 +38,8 @@ _TAG = re.compile(
 _TEX_ESCAPE = re.compile(r"\\([&%$#_{}~^\\])")
 _TEX_COMMAND = re.compile(r"\\[a-zA-Z]+\*?\s*")
 _TEX_SPACE = re.compile(r"\\[,;:! ]|~")
+# Text without any of these has nothing to read: only its spaces are tidied.
+_MARKUP = re.compile(r"[$<&\\{}~]")
 # Distinct titles remembered (a list reads the same ones on every request);
 # longer texts, abstracts, are converted each time rather than kept.
 _CACHE_SIZE = 4096
@@ -49,6 +51,9 @@ def to_plain(text):
     if not text:
         return ""
     text = str(text)
+    if not _MARKUP.search(text):
+        # Most titles and names: an import makes a slug of every one of them.
+        return " ".join(text.split())
     return _plain(text) if len(text) <= _CACHED_LENGTH else _plain.__wrapped__(text)
 
 
@@ -79,8 +84,13 @@ def _plain(text):
     return " ".join("".join(parts).split())
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def math_as_text(tex):
-    """One TeX formula (without dollars) as Unicode text."""
+    """One TeX formula (without dollars) as Unicode text.
+
+    Memoised: the same formulas recur across titles ($O(1/\\sqrt{T})$, $\\alpha$)
+    and latex2mathml takes about a millisecond for each, which an import paid
+    once per title for its slugs."""
     try:
         root = ET.fromstring(convert(tex.strip()))
     except Exception:  # latex2mathml raises many kinds for malformed input
