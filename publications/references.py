@@ -77,7 +77,7 @@ SITE_LABEL = "[{}] "
 # Formatted references are kept this long in the default cache; FORMAT_VERSION
 # changes when the formatting here does, so no older text is read.
 CACHE_SECONDS = 7 * 24 * 3600
-FORMAT_VERSION = f"2-{citeproc_version}"
+FORMAT_VERSION = f"3-{citeproc_version}"
 # The stand-in for "and others": a private-use character no title holds.
 _ET_AL = "\ue000"
 _ET_AL_NAME = {"literal": _ET_AL}
@@ -212,6 +212,17 @@ def _item(publication):
     }
     # _render numbers the items of one run; the id is no part of the text.
     item["id"] = "item"
+    if item["type"] == "article":
+        # CSL 1.0.2 defines type "article" as a preprint or working paper; as
+        # Zotero writes one, its server is the publisher ("Repository") and
+        # its genre says "Preprint". As a container, APA printed "In arXiv";
+        # with status "preprint" beside the type's own word, Chicago printed
+        # "Preprint, Preprint".
+        if "publisher" not in item and "container-title" in item:
+            item["publisher"] = item.pop("container-title")
+        if item.get("status") == "preprint":
+            del item["status"]
+        item.setdefault("genre", "Preprint")
     for role in ("author", "editor"):
         item[role] = [_name(name) for name in item.get(role, [])]
     if "language" not in item and not _LATIN.search(item.get("title", "a")):

@@ -157,6 +157,32 @@ def test_every_offered_style_formats_every_kind(make_publication):
             assert "{" not in reference.text
 
 
+@pytest.mark.parametrize(
+    ("server", "kind"), [("arXiv", "preprint"), ("bioRxiv", "preprint")]
+)
+def test_a_preprint_names_its_server_once_and_says_preprint_once(
+    make_publication, server, kind
+):
+    preprint = make_publication(
+        "Learning things",
+        kind=kind,
+        status="preprint",
+        venue=server,
+        authors=["Ada Lovelace"],
+        year=2024,
+    )
+    texts = {
+        style: format_references([preprint], style)[0].text for style in CitationStyle
+    }
+    # APA 7th edition, section 10.8: Title [Preprint]. Server. URL
+    assert f"Learning things [Preprint]. {server}." in texts["apa"]
+    assert "[Preprint]" in texts["vancouver"]
+    for style, text in texts.items():
+        assert text.lower().count("preprint") <= 1, style
+        assert f"In {server}" not in text, style
+        assert text.lower().count(server.lower()) == 1, style
+
+
 # The page ------------------------------------------------------------------------
 
 
