@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from people.models import Person
 from publications.filters import (
     FILTER_NAMES,
+    Facets,
     apply_filters,
     facet_counts,
     grouped_rows,
@@ -67,29 +68,7 @@ def publication_list_page(query):
     filters: forms.with_current_slugs).
     """
     query = with_current_slugs(query)
-    tree = ResearchTheme.objects.active().tree()
-    requested_person = query.get("person", "")
-    people = list(Person.objects.filter(Q(is_member=True) | Q(slug=requested_person)))
-    # Theme and person are the only filters the grouped query needs; the raw
-    # values serve, since an invalid one is dropped from the filter and its
-    # column is then never read. The form's years come from the rows.
-    # The text filter narrows every count, so the grouped rows start from it.
-    rows = grouped_rows(
-        apply_filters(
-            Publication.objects.all(), {"q": query.get("q")}, theme_tree=tree
-        ),
-        {"theme": query.get("theme"), "person": requested_person},
-        theme_tree=tree,
-    )
-    form = PublicationFilterForm(
-        query,
-        years=years_of(rows),
-        kinds={row["kind"] for row in rows},
-        statuses={row["status"] for row in rows},
-        theme_tree=tree,
-        people=people,
-    )
-    form.is_valid()
+    tree, people, rows, form = _filter_form(query)
     values = form.filter_values()
     facets = facet_counts(values, theme_tree=tree, people=people, rows=rows)
     form.add_counts(facets)
@@ -127,6 +106,80 @@ def publication_list_page(query):
             if page
         ],
     )
+
+
+def _filter_form(query):
+    """(theme tree, people offered, grouped rows, bound and cleaned filter form)
+    for query, as the list page offers them: members and the person asked for,
+    the years, types and statuses some publication has."""
+    tree = ResearchTheme.objects.active().tree()
+    requested_person = query.get("person", "")
+    people = list(Person.objects.filter(Q(is_member=True) | Q(slug=requested_person)))
+    # Theme and person are the only filters the grouped query needs; the raw
+    # values serve, since an invalid one is dropped from the filter and its
+    # column is then never read. The form's years come from the rows.
+    # The text filter narrows every count, so the grouped rows start from it.
+    rows = grouped_rows(
+        apply_filters(
+            Publication.objects.all(), {"q": query.get("q")}, theme_tree=tree
+        ),
+        {"theme": query.get("theme"), "person": requested_person},
+        theme_tree=tree,
+    )
+    form = PublicationFilterForm(
+        query,
+        years=years_of(rows),
+        kinds={row["kind"] for row in rows},
+        statuses={row["status"] for row in rows},
+        theme_tree=tree,
+        people=people,
+    )
+    form.is_valid()
+    return tree, people, rows, form
+
+
+# The value a browser submits for a checked filter box without a value attribute.
+CHECKED = "on"
+
+
+def publication_filter_index():
+    """Which items each choice of the list's filter form keeps, for filtering
+    in the browser where no server runs (the static mirror's
+    ``publications/filters.json``, read by static/js/mirror.js).
+
+    Returns {"pages": [[pk, ...], ...], "values": {name: {value: [pk, ...]}}}:
+    the pks on each page of the unfiltered list (whole years a page, as
+    ``publication_list_page`` cuts them), and for every choice the form offers
+    (year, type, status, theme, person; "selected" under ``CHECKED``) the pks
+    it keeps, by ``filters.apply_filters``: one query per choice.
+    """
+    tree, _people, rows, form = _filter_form({})
+    year_rows = Facets(rows=rows).year_counts({})
+    pages = year_pages(year_rows, target=PAGE_TARGET)
+    page_of_year = {row["year"]: n for n, page in enumerate(pages) for row in page}
+    listed = [[] for _page in pages]
+    for pk, year in Publication.objects.newest_first().values_list("pk", "year"):
+        listed[page_of_year[year]].append(pk)
+    values = {}
+    for name in FILTER_NAMES:
+        if name == "q":
+            continue
+        field = form.fields[name]
+        choices = (
+            [(CHECKED, True)]
+            if name == "selected"
+            else [(str(value), field.clean(value)) for value, _label in field.choices]
+        )
+        for key, value in choices:
+            if key == "":
+                continue
+            matching = apply_filters(
+                Publication.objects.newest_first(), {name: value}, theme_tree=tree
+            )
+            values.setdefault(name, {})[key] = list(
+                matching.values_list("pk", flat=True)
+            )
+    return {"pages": listed, "values": values}
 
 
 def _in_years(page_rows):

@@ -15,6 +15,8 @@ urlpatterns = [
     ),
     path("export.ris", export_views.export_list, {"fmt": "ris"}, name="list_ris"),
     path("export.txt", export_views.export_list, {"fmt": "text"}, name="list_text"),
+    # What each filter choice keeps, for filtering without a server.
+    path("filters.json", views.filter_index, name="filter_index"),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="detail"),
     path("<slug:slug>/card.png", card_views.publication_card, name="card"),
     path("<slug:slug>/cite.bib", export_views.export_bibtex, name="export_bibtex"),

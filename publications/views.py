@@ -1,9 +1,10 @@
+from django.http import JsonResponse
 from django.views.generic import DetailView, TemplateView
 
 from publications.filters import FILTER_NAMES
 from publications.models import Publication
 from publications.references import style_for
-from publications.selectors import publication_list_page
+from publications.selectors import publication_filter_index, publication_list_page
 from site_config.context_processors import profile_for
 from site_config.models import CitationStyle
 from site_config.pagecache.public import public_page
@@ -23,6 +24,14 @@ class PublicationListView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["listing"] = publication_list_page(self.request.GET)
         return context
+
+
+@public_page()
+def filter_index(request):
+    """The items each filter choice keeps, as JSON
+    (``selectors.publication_filter_index``): where no server runs, the list
+    is filtered in the browser from it (static/js/mirror.js)."""
+    return JsonResponse(publication_filter_index())
 
 
 @public_page(params=("style",))

@@ -31,7 +31,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_p
 from site_config.export import search
 from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
 from site_config.export.render import Renderer, RenderError, live_site
-from site_config.export.site import FILTER_INDEX, SiteMap, Target
+from site_config.export.site import SiteMap, Target
 from site_config.pagecache.cache import current_content_version, release
 
 MANIFEST = ".labsite-export.json"
@@ -46,8 +46,10 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _SITEMAP_LOC = re.compile(r"<loc>\s*([^<\s]+)\s*</loc>")
 _MAIN = re.compile(r"<main\b", re.I)
 _BODY_END = re.compile(r"</body>", re.I)
-_MAIN_CONTENT = re.compile(r"<main\b.*?</main>", re.S | re.I)
-_ITEM_ID = re.compile(r"""<li\b[^>]*\bid="([^"]+)\"""", re.I)
+# Lists whose filters the browser applies in the mirror (static/js/mirror.js
+# reads their filters.json): a page per filter value would grow with the
+# number of people, themes and years, each with its downloads.
+FILTERED_LISTS = ("publications:list",)
 
 
 class ExportError(Exception):
@@ -89,11 +91,14 @@ class ExportReport:
 
 
 def mirror_site(base_url):
-    """The SiteMap for base_url with the live site's search page and admin."""
-    keep_query = set()
+    """The SiteMap for base_url with the live site's search page, admin and
+    lists filtered in the browser."""
+    keep_query, filtered = set(), set()
     skip = [f"/{search.BUNDLE}/", *getattr(settings, "EXPORT_SKIP_PATHS", ())]
+    names = [("search", keep_query), ("admin:index", None)]
+    names += [(name, filtered) for name in FILTERED_LISTS]
     with _prefix("/"):
-        for name, into in (("search", keep_query), ("admin:index", None)):
+        for name, into in names:
             try:
                 path = reverse(name)
             except NoReverseMatch:
@@ -102,7 +107,7 @@ def mirror_site(base_url):
                 skip.append(path)
             else:
                 into.add(path)
-    return SiteMap(base_url, keep_query=keep_query, skip=skip)
+    return SiteMap(base_url, keep_query=keep_query, filtered=filtered, skip=skip)
 
 
 def export_site(directory, *, base_url, full=False, force=False, log=None):
@@ -263,7 +268,6 @@ class _Walk:
         self.manifest = manifest
         self.columns = None
         self.row_changes = None
-        self.filter_items = {}
         self.gone_maybe = set()
 
     # --- the walks ------------------------------------------------------------
@@ -279,7 +283,6 @@ class _Walk:
         self.drain()
         self.copy_assets(sorted(self.assets, key=lambda t: t.path))
         self.save()
-        self.finish()
 
     def run_incremental(self):
         known = self.store.nodes()
@@ -324,7 +327,6 @@ class _Walk:
         # of changed media files refreshed (unchanged ones cost a stat call).
         self.copy_assets(sorted(self.assets, key=lambda t: t.path))
         self.remove_orphans(known)
-        self.finish()
 
     def root_targets(self):
         """The pages every export starts from: home, robots.txt, the sitemap."""
@@ -422,12 +424,6 @@ class _Walk:
                 self.writer.remove(old, page=True)
         self.nodes = {}
 
-    def finish(self):
-        """Write the filter indexes from every stored page's filter items."""
-        for extra in self.store.extras():
-            self.note_filter_items(extra)
-        self.write_filter_indexes()
-
     # --- one page -----------------------------------------------------------
 
     def enqueue(self, target):
@@ -519,7 +515,7 @@ class _Walk:
                 return
             body = page.body
             if page.is_html:
-                body = self.html(target, body.decode("utf-8"), node=node)
+                body = self.html(target, body.decode("utf-8"))
             elif page.content_type == "text/css":
                 for found in self.site.css_targets(
                     body.decode("utf-8", "replace"), target.path
@@ -528,7 +524,7 @@ class _Walk:
             node["name"] = target.mirror_path(is_html=page.is_html)
             self.writer.put(node["name"], body, page=True)
 
-    def html(self, target, text, *, index=None, node=None):
+    def html(self, target, text, *, index=None):
         text, found = self.site.rewrite_html(text)
         for link in sorted(found, key=lambda t: (t.path, t.query)):
             self.link(link)
@@ -540,38 +536,7 @@ class _Walk:
                 f'<script src="{script}" defer></script>\n</body>', text, count=1
             )
             self.link(self.mirror_script)
-        if node is not None:
-            node["extra"] = self.page_filter_items(target, text)
         return text.encode("utf-8")
-
-    def page_filter_items(self, target, text):
-        """[list path, filter name, value, item ids] of a page for one filter
-        value, or None; the browser combines filters from these sets."""
-        if target.path not in self.site.filter_forms:
-            return None
-        values = [(n, v) for n, v in target.query if n != "page"]
-        if len(values) != 1:
-            return None
-        main = _MAIN_CONTENT.search(text)
-        ids = _ITEM_ID.findall(main[0] if main else text)
-        name, value = values[0]
-        return [target.path, name, value, ids]
-
-    def note_filter_items(self, extra):
-        path, name, value, ids = extra
-        entry = self.filter_items.setdefault(path, {}).setdefault(name, {})
-        entry = entry.setdefault(value, {"ids": [], "pages": 0})
-        entry["ids"].extend(ids)
-        entry["pages"] += 1
-
-    def write_filter_indexes(self):
-        """``filters.json`` beside each filtered list: for every filter value the
-        ids of the items it shows and how many pages hold them."""
-        for path, names in self.filter_items.items():
-            folder = Target(path).mirror_path(is_html=True).rpartition("/")[0]
-            name = f"{folder}/{FILTER_INDEX}" if folder else FILTER_INDEX
-            data = json.dumps(names, sort_keys=True, separators=(",", ":"))
-            self.writer.put(name, data.encode(), page=True)
 
     def write_redirect(self, target, location):
         destination = self.site.target(location)

@@ -7,7 +7,15 @@ folder after the page's folder, in name order with ``page`` last::
     /publications/?year=2024&page=2   ->  /publications/year=2024/page=2/
     /publications/cite.bib?type=book  ->  /publications/type=book/cite.bib
 
-``=`` cannot occur in a slug, so these folders never meet a real page. Site links
+``=`` cannot occur in a slug, so these folders never meet a real page. A list
+whose filters the browser applies (``filtered``: the publications list, see
+static/js/mirror.js) keeps its filter parameters in the query string instead,
+and only its page number becomes a folder::
+
+    /publications/?person=ada  ->  /publications/?person=ada (its index.html)
+    /publications/?page=2      ->  /publications/page=2/
+
+Site links
 are written as absolute paths under the base URL's path (``/lab/...`` for
 ``https://example.github.io/lab/``), so the same HTML works at any depth,
 including a host's 404 page served for an unknown path.
@@ -16,7 +24,7 @@ including a host's 404 page served for an unknown path.
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 # Attributes whose value is one URL, and srcset, whose value is a list of them.
 _URL_ATTRIBUTE = re.compile(
@@ -40,15 +48,10 @@ _JSON_LD = re.compile(
 _JSON_URL = re.compile(r'"(?P<url>https?://[^"\\\s]*)"')
 _CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<url>[^"')]+)(?P=quote)\s*\)""")
 _FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.S | re.I)
-_SELECT = re.compile(
-    r"""<select\b[^>]*\bname="(?P<name>[^"]+)"[^>]*>(?P<body>.*?)</select>""",
-    re.S | re.I,
-)
-_OPTION_VALUE = re.compile(r"""<option\b[^>]*\bvalue="(?P<value>[^"]*)\"""", re.I)
-_CHECKBOX = re.compile(r"""<input\b[^>]*\btype="checkbox"[^>]*>""", re.I)
 _ATTRIBUTE = re.compile(r"""\b(?P<name>[a-z-]+)="(?P<value>[^"]*)\"""", re.I)
 PAGE_PARAMETER = "page"
-# Written beside a page with a filter form; the browser combines filters with it.
+# Beside a list filtered in the browser: what each filter choice keeps (the
+# live site answers it too, publications.views.filter_index).
 FILTER_INDEX = "filters.json"
 
 
@@ -119,11 +122,13 @@ class SiteMap:
     base_url: the address the mirror is published at, e.g.
     ``https://example.github.io/lab/``; its path is the prefix of every site link.
     keep_query: site paths whose query string stays as it is in the mirror (the
-    search page reads ``?q=`` in the browser); skip: site path prefixes that are
-    not part of the mirror (the admin).
+    search page reads ``?q=`` in the browser); filtered: site paths of lists
+    whose filters the browser applies from ``FILTER_INDEX`` (their pages stay
+    folders of their own, their filters stay in the query string); skip: site
+    path prefixes that are not part of the mirror (the admin).
     """
 
-    def __init__(self, base_url, *, keep_query=(), skip=()):
+    def __init__(self, base_url, *, keep_query=(), filtered=(), skip=()):
         parts = urlsplit(base_url)
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValueError(
@@ -144,6 +149,7 @@ class SiteMap:
         self.origin = f"{self.scheme}://{self.host}"
         self.base_url = self.origin + self.prefix
         self.keep_query = frozenset(keep_query)
+        self.filtered = frozenset(filtered)
         self.skip = tuple(skip)
         # Site paths of pages with a filter form, seen while rewriting.
         self.filter_forms = set()
@@ -176,7 +182,12 @@ class SiteMap:
             return None
         if path in self.keep_query:
             return Target(path)
-        return Target(path, canonical_query(parse_qsl(parts.query)))
+        query = canonical_query(parse_qsl(parts.query))
+        if path in self.filtered and _filters(query):
+            # The browser shows every match at once, from the unfiltered
+            # pages; unfiltered, each page is a page of its own.
+            query = ()
+        return Target(path, query)
 
     def link(self, url, found=None):
         """url as the mirror writes it; its target is added to found (a set).
@@ -189,7 +200,11 @@ class SiteMap:
         if found is not None:
             found.add(target)
         parts = urlsplit(url)
-        query = parts.query if target.path in self.keep_query else ""
+        query = ""
+        if target.path in self.keep_query:
+            query = parts.query
+        elif target.path in self.filtered:
+            query = urlencode(_filters(canonical_query(parse_qsl(parts.query))))
         path = quote(
             self.prefix.rstrip("/") + target.mirror_url(), safe="/=%:@!$&'()*+,;~-._"
         )
@@ -202,10 +217,9 @@ class SiteMap:
 
         Reads href, src, action, poster and srcset attributes, the absolute
         addresses of meta tags (og:url, og:image) and of JSON-LD data (so the
-        photos and cards they name are exported too), and the choices of
-        GET forms that stay in the mirror: each option of a select and each
-        checkbox is one more target (``?year=2024``), so every single filter
-        value of a list page is exported as a page of its own.
+        photos and cards they name are exported too). A GET form whose action
+        is a ``filtered`` list gets ``data-mirror-filters``, the address of
+        that list's ``FILTER_INDEX``, which is one more target.
         """
         found = set()
 
@@ -226,13 +240,11 @@ class SiteMap:
             return f"{match['lead']}{match['quote']}{value}{match['quote']}"
 
         def form(match):
-            targets = self.form_targets(match["attrs"], match["body"])
-            if not targets:
+            action = self.filter_action(match["attrs"])
+            if action is None:
                 return match[0]
-            found.update(targets)
-            action = next(iter(targets)).path
             self.filter_forms.add(action)
-            index = self.link(Target(action).mirror_url()) + FILTER_INDEX
+            index = self.link(Target(action).mirror_url() + FILTER_INDEX, found)
             return f'<form data-mirror-filters="{html.escape(index)}"{match[0][5:]}'
 
         def json_url(match):
@@ -249,33 +261,19 @@ class SiteMap:
         text = _JSON_LD.sub(json_ld, text)
         return text, found
 
-    def form_targets(self, attributes, body):
-        """Targets for each single choice of a GET form whose action stays here."""
+    def filter_action(self, attributes):
+        """The site path of a GET form's action (attributes: the form tag's)
+        when it is a ``filtered`` list, else None."""
         attrs = {
             m["name"].lower(): html.unescape(m["value"])
             for m in _ATTRIBUTE.finditer(attributes)
         }
         if attrs.get("method", "get").lower() != "get":
-            return set()
+            return None
         action = self.target(attrs.get("action", ""))
-        if action is None or action.path in self.keep_query:
-            return set()
-        targets = set()
-        for select in _SELECT.finditer(body):
-            for option in _OPTION_VALUE.finditer(select["body"]):
-                value = html.unescape(option["value"])
-                if value:
-                    targets.add(Target(action.path, ((select["name"], value),)))
-        for checkbox in _CHECKBOX.finditer(body):
-            box = {
-                m["name"].lower(): html.unescape(m["value"])
-                for m in _ATTRIBUTE.finditer(checkbox[0])
-            }
-            if box.get("name"):
-                targets.add(
-                    Target(action.path, ((box["name"], box.get("value", "on")),))
-                )
-        return targets
+        if action is None or action.path not in self.filtered:
+            return None
+        return action.path
 
     def css_targets(self, text, css_path):
         """Targets of the ``url(...)`` references of a stylesheet at css_path
@@ -292,6 +290,11 @@ class SiteMap:
             if target is not None:
                 found.add(Target(target.path))
         return found
+
+
+def _filters(query):
+    """A canonical query without its page number."""
+    return tuple(pair for pair in query if pair[0] != PAGE_PARAMETER)
 
 
 def _join(folder, relative):

@@ -1,12 +1,13 @@
 // Filters of list pages in a static copy made by `manage.py export_site`.
 //
-// The copy has a page for every single filter value (/publications/year=2024/,
-// made by the server like the live page). Two or more values at once are
-// combined here: the copy's filters.json lists, for each value, the ids of the
-// items it shows; the intersection is taken, the pages of the most selective
-// value are fetched, and only the items of the intersection are kept. The counts
-// in the filter choices are recomputed the same way. No inline script: the CSP
-// of the live site holds for the copy too.
+// The copy holds the unfiltered list's pages (/publications/,
+// /publications/page=2/) and filters.json, made by the server
+// (publications.selectors.publication_filter_index): the items on each page and
+// the items each filter value keeps. A filtered address
+// (/publications/?type=article&year=2024) is shown here: the values' item sets
+// are intersected, the pages holding those items are fetched, and only those
+// items are kept. The counts in the filter choices are recomputed the same way.
+// No inline script: the CSP of the live site holds for the copy too.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-mirror-filters]");
@@ -46,14 +47,12 @@
     return values.sort(byName);
   }
 
-  function pageUrl(name, value, page) {
-    var path = action + encodeURIComponent(name) + "=" + encodeURIComponent(value) + "/";
-    return page > 1 ? path + "page=" + page + "/" : path;
+  function pageUrl(page) {
+    return page > 1 ? action + "page=" + page + "/" : action;
   }
 
   function go(values) {
     if (values.length === 0) { window.location.assign(action); return; }
-    if (values.length === 1) { window.location.assign(pageUrl(values[0][0], values[0][1], 1)); return; }
     window.location.assign(action + "?" + values.map(function (pair) {
       return encodeURIComponent(pair[0]) + "=" + encodeURIComponent(pair[1]);
     }).join("&"));
@@ -84,8 +83,9 @@
     return keep;
   }
 
+  // The li ids ("pub-12") of the items one filter value keeps.
   function entry(index, name, value) {
-    return (index[name] || {})[value] || { ids: [], pages: 0 };
+    return ((index.values[name] || {})[value] || []).map(function (pk) { return "pub-" + pk; });
   }
 
   function relabel(text, count) {
@@ -95,10 +95,10 @@
   function updateCounts(index, values) {
     fields().forEach(function (field) {
       var others = values.filter(function (pair) { return pair[0] !== field.name; })
-        .map(function (pair) { return entry(index, pair[0], pair[1]).ids; });
+        .map(function (pair) { return entry(index, pair[0], pair[1]); });
       var rest = intersect(others);
       function count(value) {
-        var ids = entry(index, field.name, value).ids;
+        var ids = entry(index, field.name, value);
         return rest === null ? ids.length : ids.filter(function (id) { return rest.has(id); }).length;
       }
       if (field.tagName === "SELECT") {
@@ -155,7 +155,8 @@
       });
     });
     if (first === null) { return; }
-    first.querySelectorAll(".pager").forEach(function (pager) { pager.remove(); });
+    first.querySelectorAll(".pager, .chart").forEach(function (node) { node.remove(); });
+    downloads(first, values);
     var fetchedForm = first.querySelector("form[data-mirror-filters]");
     if (fetchedForm) { fetchedForm.replaceWith(form); }
     var summary = first.querySelector(".result-summary");
@@ -173,6 +174,27 @@
     main.removeAttribute("aria-busy");
   }
 
+  // A person's or a theme's list has downloads of its own (their pages link
+  // them); any other filter's would need the server, so the whole list's are
+  // offered, and labelled so.
+  function downloads(root, values) {
+    var row = root.querySelector(".list-downloads");
+    if (!row) { return; }
+    var own = values.length === 1 && (values[0][0] === "person" || values[0][0] === "theme");
+    if (!own) {
+      var label = row.querySelector(".list-downloads__label");
+      if (label) { label.textContent = "Download the whole list:"; }
+      return;
+    }
+    var folder = encodeURIComponent(values[0][0]) + "=" + encodeURIComponent(values[0][1]) + "/";
+    row.querySelectorAll("a[href]").forEach(function (link) {
+      var url = new URL(link.getAttribute("href"), window.location.href);
+      if (url.pathname.indexOf(action) === 0) {
+        link.setAttribute("href", action + folder + url.pathname.slice(action.length));
+      }
+    });
+  }
+
   function combine(values) {
     var main = document.querySelector("main");
     main.setAttribute("aria-busy", "true");
@@ -181,13 +203,13 @@
       if (!response.ok) { throw new Error(response.status + " " + response.url); }
       return response.json();
     }).then(function (index) {
-      var entries = values.map(function (pair) { return entry(index, pair[0], pair[1]); });
-      var keep = intersect(entries.map(function (found) { return found.ids; }));
-      var narrowest = 0;
-      entries.forEach(function (found, i) { if (found.ids.length < entries[narrowest].ids.length) { narrowest = i; } });
-      var pair = values[narrowest];
+      var keep = intersect(values.map(function (pair) { return entry(index, pair[0], pair[1]); }));
       var urls = [];
-      for (var page = 1; page <= entries[narrowest].pages; page += 1) { urls.push(pageUrl(pair[0], pair[1], page)); }
+      index.pages.forEach(function (pks, i) {
+        if (pks.some(function (pk) { return keep.has("pub-" + pk); })) { urls.push(pageUrl(i + 1)); }
+      });
+      // Nothing matches: the first page still gives the page its frame.
+      if (urls.length === 0) { urls.push(pageUrl(1)); }
       return Promise.all(urls.map(function (url) {
         return fetch(url).then(function (response) { return response.text(); });
       })).then(function (texts) {
@@ -206,7 +228,6 @@
 
   if (window.location.pathname === action && window.location.search) {
     var values = fromQuery(new URLSearchParams(window.location.search));
-    if (values.length === 1) { window.location.replace(pageUrl(values[0][0], values[0][1], 1)); }
-    else if (values.length > 1) { combine(values); }
+    if (values.length > 0) { combine(values); }
   }
 }());

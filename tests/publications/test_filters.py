@@ -1,6 +1,7 @@
 import itertools
 
 import pytest
+from django.urls import reverse
 
 from publications.filters import apply_filters, facet_counts, grouped_rows, years_of
 from publications.models import Publication
@@ -132,3 +133,18 @@ def test_grouped_rows_serve_every_year_and_the_chart(shelf):
         (2023, 1),
         (2024, 2),
     ]
+
+
+def test_filter_index_lists_each_choice_items_and_the_unfiltered_pages(shelf, client):
+    # What the static copy filters with in the browser (static/js/mirror.js).
+    index = client.get(reverse("publications:filter_index")).json()
+    pk = dict(Publication.objects.values_list("title", "pk"))
+    assert sorted(pk for page in index["pages"] for pk in page) == sorted(pk.values())
+    values = index["values"]
+    assert sorted(values["year"]["2024"]) == sorted([pk["A"], pk["B"]])
+    assert sorted(values["theme"]["theory"]) == sorted(
+        [pk["A"], pk["C"], pk["Classic"]]
+    )
+    assert sorted(values["person"][shelf["ada"].slug]) == sorted([pk["A"], pk["B"]])
+    assert values["selected"] == {"on": [pk["Classic"]]}
+    assert values["status"]["preprint"] == [pk["B"]]

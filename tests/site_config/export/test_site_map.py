@@ -5,19 +5,41 @@ import pytest
 from site_config.export.site import SiteMap, Target, canonical_query
 
 SITE = SiteMap(
-    "https://example.github.io/lab/", keep_query={"/search/"}, skip=("/admin/",)
+    "https://example.github.io/lab/",
+    keep_query={"/search/"},
+    filtered={"/publications/"},
+    skip=("/admin/",),
 )
 
 
 def test_query_becomes_folders_in_name_order_with_page_last():
-    target = SITE.target("/lab/publications/?page=2&year=2024&type=article")
+    target = SITE.target("/lab/people/?page=2&year=2024&type=article")
     assert target == Target(
-        "/publications/", (("type", "article"), ("year", "2024"), ("page", "2"))
+        "/people/", (("type", "article"), ("year", "2024"), ("page", "2"))
     )
     assert target.mirror_path(is_html=True) == (
-        "publications/type=article/year=2024/page=2/index.html"
+        "people/type=article/year=2024/page=2/index.html"
     )
-    assert target.mirror_url() == "/publications/type=article/year=2024/page=2/"
+    assert target.mirror_url() == "/people/type=article/year=2024/page=2/"
+
+
+def test_a_list_filtered_in_the_browser_keeps_its_filters_in_the_query():
+    # Its filters are applied by static/js/mirror.js on the list's own page,
+    # in canonical order; only an unfiltered page number is a folder.
+    assert SITE.target("/lab/publications/?year=2024&page=2") == Target(
+        "/publications/"
+    )
+    assert SITE.link("/lab/publications/?year=2024&type=article&page=2") == (
+        "/lab/publications/?type=article&year=2024"
+    )
+    assert SITE.target("/lab/publications/?page=2") == Target(
+        "/publications/", (("page", "2"),)
+    )
+    assert SITE.link("/lab/publications/?page=2") == "/lab/publications/page=2/"
+    # Its downloads are files of their own, one folder per filter.
+    assert SITE.link("/lab/publications/export.bib?theme=optimization") == (
+        "/lab/publications/theme=optimization/export.bib"
+    )
 
 
 def test_download_with_query_keeps_its_file_name():
@@ -27,8 +49,8 @@ def test_download_with_query_keeps_its_file_name():
 
 def test_links_get_the_prefix_and_keep_fragments():
     assert SITE.link("/people/ada/#bio") == "/lab/people/ada/#bio"
-    assert SITE.link("/lab/publications/?theme=optimization") == (
-        "/lab/publications/theme=optimization/"
+    assert SITE.link("/lab/people/?theme=optimization") == (
+        "/lab/people/theme=optimization/"
     )
     assert SITE.link("https://example.github.io/lab/research/") == (
         "https://example.github.io/lab/research/"
@@ -48,7 +70,7 @@ def test_empty_values_are_dropped_and_the_first_of_a_repeated_name_wins():
     )
 
 
-def test_html_rewrite_finds_links_srcset_and_each_filter_choice():
+def test_html_rewrite_finds_links_srcset_and_the_filter_index():
     html = (
         '<a href="/lab/people/?x=1&amp;y=2">p</a>'
         '<img srcset="/media/a.webp 1x, /media/b.webp 2x" src="/media/a.webp">'
@@ -61,8 +83,9 @@ def test_html_rewrite_finds_links_srcset_and_each_filter_choice():
     assert 'href="/lab/people/x=1/y=2/"' in text
     assert 'srcset="/lab/media/a.webp 1x, /lab/media/b.webp 2x"' in text
     assert 'data-mirror-filters="/lab/publications/filters.json"' in text
-    assert Target("/publications/", (("year", "2024"),)) in found
-    assert Target("/publications/", (("selected", "on"),)) in found
+    # No page per filter choice: the browser filters from the index.
+    assert Target("/publications/filters.json") in found
+    assert not any(t.path == "/publications/" and t.query for t in found)
     assert Target("/media/b.webp") in found
 
 
