@@ -10,7 +10,7 @@ import json
 import re
 
 from people.names import split_name
-from publications.bibtex.latex import encode
+from publications.bibtex.latex import decode, encode
 from publications.models import Publication
 
 Kind = Publication.Kind
@@ -83,6 +83,19 @@ RIS_TYPES = {
     Kind.DATASET: "DATA",
     Kind.OTHER: "GEN",
 }
+# RIS tags that no model field holds, kept in a publication's other fields
+# (what the BibTeX export writes back) by the RIS reader, under the BibTeX or
+# biblatex field of the same meaning, or under ``ris-`` and the tag (``AD`` ->
+# ``ris-ad``): author addresses (AD), original publication (OP), translated
+# title (TT), tertiary authors (A3), custom fields (C1-C8), accession numbers
+# (AN), notes (M1-M3)... The RIS export writes each back as its tag.
+RIS_OTHER_NAMES = {
+    "ST": "shorttitle",
+    "Y2": "urldate",
+    "RN": "annote",
+}
+_RIS_OTHER_TAGS = {name: tag for tag, name in RIS_OTHER_NAMES.items()}
+_RIS_OTHER_NAME = re.compile(r"^ris-([a-z][a-z0-9])$")
 LINKS = [
     ("pdf", "pdf_url"),
     ("code", "code_url"),
@@ -90,6 +103,8 @@ LINKS = [
     ("video", "video_url"),
     ("poster", "poster_url"),
 ]
+# Name suffixes, as written after a comma ("King, Jr").
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 # What would end a key for a parser; everything else BibTeX keys may hold.
 _KEY_UNSAFE = re.compile(r"[\s,{}()]")
 
@@ -119,7 +134,7 @@ def author_names(publication):
         else:
             name, suffix = printed, ""
             head, _, tail = printed.rpartition(", ")
-            if head and tail.strip(".").lower() in {"jr", "sr", "ii", "iii", "iv"}:
+            if head and tail.strip(".").lower() in _SUFFIXES:
                 name, suffix = head, tail
             parts = split_name(name)
             family = " ".join(p for p in (parts.von, parts.family) if p)
@@ -423,6 +438,10 @@ def to_ris(publication):
     # RIS has no tag for it, and as an AU line it would read back as one
     # invented person ("Halle, M.", given "J. Bresnan...").
     for family, given, suffix in author_names(publication):
+        head, _, tail = family.rpartition(", ")
+        if head and not suffix and tail.strip(".").lower() in _SUFFIXES:
+            # BibTeX's braced "{Bennett, Jr.}": RIS says the suffix last.
+            family, suffix = head, tail
         name = ", ".join(part for part in (family, given, suffix) if part)
         lines.append(("AU", name))
     lines.append(("TI", publication.title))
@@ -433,20 +452,29 @@ def to_ris(publication):
         lines.append(("J2", publication.venue_short))
     if publication.year:
         lines.append(("PY", str(publication.year)))
+    if publication.year or publication.year_text:
         month = f"{publication.month:02d}" if publication.month else ""
-        lines.append(("DA", f"{publication.year}/{month}//"))
+        # The year as written (a range, "May 1987") is the date's "other info".
+        date = f"{publication.year or ''}/{month}//{publication.year_text}"
+        lines.append(("DA", date))
     # One ED per stored editor; the RIS reader takes each ED line as one name.
-    # A plain name is written "Last, First" as RIS asks; one with a comma (a
-    # suffix, or a list kept whole as written) exactly as stored, since
-    # splitting it would invent names.
+    # A name is written "Last, First[, Suffix]" as RIS asks; one with another
+    # comma (a list kept whole as written) exactly as stored, since splitting
+    # it would invent names.
     for name in publication.editors:
-        if "," in name:
+        head, _, tail = name.rpartition(", ")
+        suffix = tail if head and tail.strip(".").lower() in _SUFFIXES else ""
+        plain = head if suffix else name
+        if "," in plain:
             lines.append(("ED", name))
             continue
-        parts = split_name(name)
+        parts = split_name(plain)
         family = " ".join(p for p in (parts.von, parts.family) if p)
-        lines.append(("ED", ", ".join(p for p in (family, parts.given) if p)))
+        lines.append(("ED", ", ".join(p for p in (family, parts.given, suffix) if p)))
     first, _, last = publication.pages.partition("--")
+    if not (first and last):
+        # Not a range ("12", "--", "10715--"): written whole, as stored.
+        first, last = publication.pages, ""
     for tag, value in [
         ("T3", publication.series),
         # RIS has one edition tag; software and data put their version there.
@@ -464,6 +492,7 @@ def to_ris(publication):
         ("N1", publication.bib_note),
         ("VL", publication.volume),
         ("IS", publication.number),
+        ("SE", publication.chapter),
         ("SP", first),
         ("EP", last),
         ("PB", publication.publisher),
@@ -471,6 +500,9 @@ def to_ris(publication):
         # One address: the work's own, else its arXiv page (read back as the
         # arXiv id). RIS has no tag that tells a repository from the work's page.
         ("UR", publication.url or publication.arxiv_url),
+        # The arXiv id as the accession number in arXiv, so that the reader
+        # tells the work's own page from the arXiv page written for it.
+        ("AN", f"arXiv:{publication.arxiv_id}" if publication.arxiv_id else ""),
         ("L1", publication.pdf_url),
         ("AB", publication.abstract),
         ("ID", bibtex_key(publication)),
@@ -479,10 +511,22 @@ def to_ris(publication):
             lines.append((tag, value))
     for keyword in filter(None, (k.strip() for k in publication.keywords.split(","))):
         lines.append(("KW", keyword))
+    for name, value in sorted(publication.other_fields.items()):
+        tag = ris_other_tag(name)
+        if tag and value:
+            # Kept as LaTeX for the BibTeX export; RIS is plain text.
+            lines.append((tag, decode(value)))
     lines.append(("ER", ""))
     return "".join(
         f"{tag}  - {' '.join(str(value).split())}\r\n" for tag, value in lines
     )
+
+
+def ris_other_tag(name):
+    """The RIS tag an other field is written as (``RIS_OTHER_NAMES``), or None
+    when RIS has no tag for it."""
+    match = _RIS_OTHER_NAME.match(name)
+    return match.group(1).upper() if match else _RIS_OTHER_TAGS.get(name)
 
 
 def to_ris_file(publications):

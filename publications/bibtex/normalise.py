@@ -17,7 +17,7 @@ from site_config.core.text import fold
 
 # Part of every entry's source hash: change it when a rule here changes, so that
 # a re-import re-reads entries whose text has not changed.
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 Kind = Publication.Kind
 Status = Publication.Status
 
@@ -176,6 +176,8 @@ LINK_FIELDS = {
     "blog": "blog_url",
     "project": "project_url",
 }
+# Fields read verbatim (``verbatim``, ``_link``), not decoded as LaTeX.
+VERBATIM_FIELDS = {*LINK_FIELDS, "url", "doi", "eprint", "arxiv", "repository"}
 # Plain text fields and the model field each becomes (the first one given wins).
 TEXT_MAP = {
     "isbn": ("isbn",),
@@ -544,8 +546,12 @@ def normalise(entry, *, marks=None):
     fields = entry.fields
     if entry.plain:
         # Taken as written: encoded so that decoding gives the text back.
+        # Addresses and identifiers are read verbatim, never decoded: encoding
+        # them would keep "~" as "\textasciitilde".
         fields = {
-            name: value if name in NAME_FIELDS else encode(value)
+            name: value
+            if name in NAME_FIELDS or name in VERBATIM_FIELDS
+            else encode(value)
             for name, value in fields.items()
         }
     warnings = list(entry.warnings)
@@ -618,6 +624,11 @@ def normalise(entry, *, marks=None):
     }
     for target, sources in TEXT_MAP.items():
         values[target] = _text(fields, *sources)
+    # A comma list, written one way ("a, b") whatever the file's spacing, as
+    # every export splits it (one RIS KW line, one CSL keyword each).
+    values["keywords"] = ", ".join(
+        word.strip() for word in values["keywords"].split(",") if word.strip()
+    )
     if not values["note"] and len(values["award"]) <= 200:
         values["note"], values["award"] = values["award"], ""
     for name, target in LINK_FIELDS.items():
@@ -628,6 +639,7 @@ def normalise(entry, *, marks=None):
     if fields.get("number") and fields.get("issue"):
         other["issue"] = fields["issue"]
     ignored = [f"commented-out field: {line}" for line in entry.commented]
+    ignored += entry.ignored
     for name, value in fields.items():
         if name in IGNORED_FIELDS:
             ignored.append(f"field {name!r} ignored (reference-manager bookkeeping)")

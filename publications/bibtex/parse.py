@@ -115,6 +115,9 @@ class Entry:
     # Lines inside the entry that start with %: commented-out fields.
     commented: list = field(default_factory=list)
     carries: frozenset | None = None
+    # What another format's reader read and left out, each with its reason
+    # (named in the report at -v 2, as ignored BibTeX fields are).
+    ignored: list = field(default_factory=list)
 
 
 @dataclass

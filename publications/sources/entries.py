@@ -9,10 +9,14 @@ BibTeX's name-list syntax, braces keeping a corporate name whole).
 
 import re
 
+from publications.bibtex.latex import encode
 from publications.bibtex.parse import Entry, Failure, ParseResult
 from site_config.core.text import fold
 
-_KEY_OK = re.compile(r"^[A-Za-z][A-Za-z0-9_:.\-+/]{0,99}$")
+# A key a BibTeX file could hold (anything but white space, commas, braces and
+# parentheses, which would end it; the export writes keys so), other than a bare
+# record number.
+_KEY_OK = re.compile(r"^(?!\d+$)[^\s,{}()\"#%=\\]{1,250}$")
 _SPACES = re.compile(r"\s+")
 
 __all__ = ["Failure", "ParseResult", "bibtex_name", "make_entry", "make_key"]
@@ -37,18 +41,27 @@ def clean(text):
     return _SPACES.sub(" ", str(text or "")).strip()
 
 
-def bibtex_name(*, family="", given="", particle="", suffix="", literal=""):
-    """One name in BibTeX's "von Last, Jr, First" form (plain text, not escaped).
+def bibtex_name(
+    *, family="", given="", particle="", suffix="", literal="", whole_family=False
+):
+    """One name in BibTeX's "von Last, Jr, First" form from plain-text parts.
 
     ``literal`` (a corporate or institutional author) is braced so that it stays
-    one name; a family name alone is braced too, so "Plato" is not split.
+    one name; a family name alone is braced too, so "Plato" is not split, and
+    so is one with ``whole_family`` (a format that says where the family name
+    ends: "dos S. Liporace" is not read as names separated by commas). Each
+    part is taken as written: LaTeX's special characters in it are escaped, so
+    that a backslash or a brace in a name is read back as itself.
     """
+    family, given, particle, suffix, literal = (
+        encode(part) for part in (family, given, particle, suffix, literal)
+    )
     if literal:
         return "{" + literal + "}"
     family = " ".join(p for p in (particle, family) if p)
     if not family:
         return "{" + given + "}" if given else ""
-    pieces = [family]
+    pieces = ["{" + family + "}" if whole_family and " " in family else family]
     if suffix:
         pieces.append(suffix)
     if given:

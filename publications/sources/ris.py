@@ -10,7 +10,7 @@ the previous value (long abstracts are wrapped that way by some exporters).
 
 import re
 
-from people.names import split_name
+from publications.bibtex.export import RIS_OTHER_NAMES
 from publications.sources.entries import (
     Failure,
     ParseResult,
@@ -81,7 +81,7 @@ RIS_FIELDS = frozenset(
         "title", "kind", "venue", "venue_short", "year", "month", "volume",
         "number", "pages", "publisher", "address", "doi", "url", "arxiv_id",
         "abstract", "keywords", "bib_note", "language", "edition", "version",
-        "series", "isbn", "issn", "editors",
+        "series", "isbn", "issn", "editors", "chapter", "year_text",
     }
 )  # fmt: skip
 
@@ -181,11 +181,10 @@ _AND_WORD = re.compile(r"(?:^|\s)and\s", re.IGNORECASE)
 def _ris_name(value):
     """One RIS name line in BibTeX form: each line is one name, never more.
 
-    "Last, First[, Suffix]" (the RIS specification's form), "First Last[, Jr]"
-    (the site's own export writes names as displayed), or a corporate name.
-    A line that is none of these ("Dowty, D.R., et al.", a list kept whole
-    as written) is kept whole as a literal name, so that it is not split into
-    invented people.
+    "Last, First[, Suffix]" (the RIS specification's form, which the site's
+    export writes), or a corporate name (no comma). A line that is none of
+    these ("Dowty, D.R., et al.", a list kept whole as written) is kept whole
+    as a literal name, so that it is not split into invented people.
     """
     value = value.replace("{", "").replace("}", "")
     parts = [part.strip() for part in value.split(",")]
@@ -193,13 +192,16 @@ def _ris_name(value):
     if len(parts) > 3 or _AND_WORD.search(value) or (len(parts) == 3 and not suffix):
         return bibtex_name(literal=" ".join(value.split()))
     if len(parts) == 1:
-        return bibtex_name(literal=parts[0]) if " " in parts[0] else parts[0]
-    if len(parts) == 2 and suffix:
-        # "Martin Luther King, Jr": given names first, then the suffix.
-        name = split_name(parts[0])
-        family = " ".join(p for p in (name.von, name.family) if p)
-        return bibtex_name(family=family, given=name.given, suffix=suffix)
-    return bibtex_name(family=parts[0], given=parts[1], suffix=suffix)
+        return bibtex_name(literal=parts[0])
+    # A family name with an initial in it ("dos S. Liporace") is kept whole: a
+    # BibTeX reader would take it for names separated by commas.
+    initial = any(word.endswith(".") for word in parts[0].split()[:-1])
+    return bibtex_name(
+        family=parts[0],
+        given=parts[1],
+        suffix=suffix if len(parts) == 3 else "",
+        whole_family=initial,
+    )
 
 
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
@@ -233,60 +235,127 @@ def _date(value):
     return match.group(1), str(int(month)) if month else ""
 
 
+# Tags read and left out, each named in the report (-v 2) with its reason:
+# bookkeeping of the exporting program, as BibTeX's ``file`` and ``biburl``
+# (normalise.IGNORED_FIELDS).
+RIS_IGNORED_TAGS = {
+    "L4": "a file on the exporting computer",
+    "DP": "the database the record was exported from",
+    "DB": "the database the record was exported from",
+}
+_ARXIV_AN = re.compile(r"^arxiv:\s*(\S+)$", re.IGNORECASE)
+
+
+class _Tags:
+    """A record's values by tag, remembering how many of each were read, so
+    that every value no rule reads is kept as an other field."""
+
+    def __init__(self, values):
+        self.values = values
+        self.read = {}
+
+    def first(self, *names):
+        for name in names:
+            if self.values.get(name):
+                self.read[name] = max(self.read.get(name, 0), 1)
+                return self.values[name][0]
+        return ""
+
+    def every(self, *names):
+        found = []
+        for name in names:
+            found += self.values.get(name, [])
+            self.read[name] = len(self.values.get(name, []))
+        return found
+
+    def unread(self):
+        """(tag, values) for what no rule read, in the record's order."""
+        for tag, values in self.values.items():
+            rest = values[self.read.get(tag, 0) :]
+            if rest:
+                yield tag, rest
+
+
+def _date_parts(value):
+    """(year, month, other) from a RIS date (``YYYY/MM/DD/other info``)."""
+    year, month = _date(value)
+    parts = (value or "").split("/", 3)
+    return year, month, parts[3].strip() if len(parts) == 4 else ""
+
+
 def ris_record_entry(record, *, line=1, source="", problems=None):
     """The ``Entry`` for one RIS record: a list of ``(tag, value)`` or
     ``(tag, value, line)`` tuples in order.
 
     ``problems``: a list that gets ``(line, message)`` for each value that cannot
-    be read and is left out (a date with no year, an empty name). Raises
-    ValueError when the record has no title.
+    be read and is left out (a date with no year, an empty name). Every tag no
+    rule reads is kept as an other field (``RIS_OTHER_NAMES``), or named as
+    ignored (``RIS_IGNORED_TAGS``). Raises ValueError when the record has no
+    title.
     """
     problems = [] if problems is None else problems
-    tags = {}
+    values = {}
     for item in record:
         tag, value, at = item if len(item) == 3 else (*item, line)
         if value:
-            tags.setdefault(tag, []).append(value)
+            values.setdefault(tag, []).append(value)
         elif tag in _NAME_TAGS:
             problems.append((at, f"{tag} has no name; left out"))
-        if tag in _DATE_TAGS and value and not _DATE.search(value):
+        if (
+            tag in _DATE_TAGS
+            and value
+            and not _DATE.search(value)
+            and not _date_parts(value)[2]
+        ):
             problems.append(
                 (at, f"{tag} {value!r} is not a date (YYYY or YYYY/MM/DD); left out")
             )
-
-    def first(*names):
-        for name in names:
-            if tags.get(name):
-                return tags[name][0]
-        return ""
+    tags = _Tags(values)
+    first = tags.first
 
     title = first("TI", "T1", "CT")
     if not title:
         raise ValueError("no title (TI or T1)")
     ris_type = first("TY").upper()
     bib_type = RIS_TYPES.get(ris_type, "misc")
-    authors = [_ris_name(v) for v in tags.get("AU", []) + tags.get("A1", [])]
-    editors = [_ris_name(v) for v in tags.get("ED", []) + tags.get("A2", [])]
+    authors = [_ris_name(v) for v in tags.every("AU", "A1")]
     if bib_type in _JOURNAL_TYPES:
-        # For articles A2 is not an editor but a secondary author (series editor).
-        editors = [_ris_name(v) for v in tags.get("ED", [])]
-    year, month = _date(first("PY", "Y1", "DA", "Y2"))
-    if not month:
-        month = _date(first("DA", "Y1"))[1]
+        # For articles A2 is not an editor but a secondary author (series
+        # editor): kept as an other field.
+        editors = [_ris_name(v) for v in tags.every("ED")]
+    else:
+        editors = [_ris_name(v) for v in tags.every("ED", "A2")]
+    year, month, other = _date_parts(first("PY", "Y1", "DA"))
+    _year, full_month, full_other = _date_parts(first("DA", "Y1"))
+    month, other = month or full_month, other or full_other
     start, end = first("SP"), first("EP")
-    pages = f"{start}--{end}" if start and end and end != start else start
-    container = first("T2", "JO", "JF", "BT", "T3")
+    # As written: a one-page range "58--58" stays one.
+    pages = f"{start}--{end}" if start and end else start or end
+    container_tags = ("T2", "JO", "JF", "BT")
     if bib_type in {"incollection", "inproceedings"}:
-        container = first("T2", "BT", "JO", "JF", "T3")
-    urls = tags.get("UR", [])
-    # An arXiv address names the arXiv id (the site links it from there).
-    url = next((u for u in urls if not _ARXIV_URL.search(u)), "")
+        container_tags = ("T2", "BT", "JO", "JF")
+    container = first(*container_tags)
+    urls = tags.every("UR")
+    arxiv_number = _ARXIV_AN.match(values.get("AN", [""])[0])
+    if arxiv_number:
+        # labsite's own export names the arXiv id; UR is then the work's page.
+        first("AN")
+        arxiv_id = arxiv_number.group(1)
+        url = next((u for u in urls if u != f"https://arxiv.org/abs/{arxiv_id}"), "")
+    else:
+        # An arXiv address names the arXiv id (the site links it from there).
+        found = next((m for u in urls if (m := _ARXIV_URL.search(u))), None)
+        arxiv_id = found.group(1) if found else ""
+        url = next((u for u in urls if not _ARXIV_URL.search(u)), "")
     pdf = first("L1") or next((u for u in urls if _PDF_URL.search(u)), "")
+    # Addresses beyond the work's page, its PDF and its arXiv page are kept.
+    arxiv_pages = {u for u in urls if _ARXIV_URL.search(u)} if arxiv_id else set()
+    more_urls = [u for u in urls if u not in {url, pdf, *arxiv_pages}]
     fields = {
         "title": title,
         "author": name_list(authors),
         "editor": name_list(editors),
-        "year": year,
+        "year": _written_year(year, other),
         "month": month,
         "volume": first("VL"),
         "number": first("IS", "CP"),
@@ -297,36 +366,51 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
         "url": url,
         "pdf": pdf if pdf != url else "",
         "abstract": first("AB", "N2"),
-        "keywords": ", ".join(tags.get("KW", [])),
+        "keywords": ", ".join(tags.every("KW")),
         "note": first("N1"),
         "language": first("LA"),
-        "edition": first("ET") if bib_type not in _VERSIONED_TYPES else "",
-        # RIS has one edition tag; for software and data it holds the version.
-        "version": first("ET") if bib_type in _VERSIONED_TYPES else "",
+        "chapter": first("SE"),
         "shortjournal": first("J2", "JA"),
-        "series": first("T3") if bib_type not in _JOURNAL_TYPES else "",
+        "series": first("T3"),
     }
-    fields["isbn"], fields["issn"] = _serials(tags.get("SN", []), bib_type)
+    # RIS has one edition tag; for software and data it holds the version.
+    fields["version" if bib_type in _VERSIONED_TYPES else "edition"] = first("ET")
+    fields["isbn"], fields["issn"] = _serials(tags.every("SN"), bib_type)
     if bib_type in _JOURNAL_TYPES:
         fields["journal"] = container
     elif bib_type == "phdthesis":
-        fields["school"] = first("PB") or container
-        fields["publisher"] = ""
+        # The school is the container (labsite's export) or else the publisher
+        # (Zotero's, EndNote's); a thesis then has no publisher of its own.
+        fields["school"] = container or fields["publisher"]
+        fields["publisher"] = fields["publisher"] if container else ""
         if re.search(r"master", first("M3"), re.IGNORECASE):
             bib_type = "mastersthesis"
     elif bib_type == "techreport":
-        fields["institution"] = first("PB") or container
-        fields["publisher"] = ""
-        fields["number"] = first("M1", "IS", "VL")
-        fields["volume"] = ""
+        fields["institution"] = container or fields["publisher"]
+        fields["publisher"] = fields["publisher"] if container else ""
+        numbered = first("M1", "IS")
+        fields["number"] = numbered or fields["volume"]
+        fields["volume"] = fields["volume"] if numbered else ""
     else:
         fields["booktitle"] = container
-    arxiv = next((m for u in urls if (m := _ARXIV_URL.search(u))), None)
-    if arxiv:
-        fields["eprint"] = arxiv.group(1)
+    if arxiv_id:
+        fields["eprint"] = arxiv_id
         fields["archiveprefix"] = "arXiv"
-    key = make_key(first("ID"), authors=authors, year=year, title=title)
-    return make_entry(
+    key_value = first("ID")
+    key = make_key(key_value, authors=authors, year=year, title=title)
+    ignored = []
+    if key_value and key != key_value:
+        ignored.append(f"RIS tag ID {key_value!r} ignored (not a citation key)")
+    if more_urls:
+        fields["ris-ur"] = "; ".join(more_urls)
+    for tag, rest in tags.unread():
+        if tag in RIS_IGNORED_TAGS:
+            ignored.append(f"RIS tag {tag} ignored ({RIS_IGNORED_TAGS[tag]})")
+            continue
+        name = RIS_OTHER_NAMES.get(tag, f"ris-{tag.lower()}")
+        joiner = " and " if tag in _NAME_TAGS else "; "
+        fields[name] = joiner.join(rest)
+    entry = make_entry(
         type=bib_type,
         key=key,
         fields=fields,
@@ -334,3 +418,15 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
         source=source,
         carries=RIS_FIELDS,
     )
+    entry.ignored.extend(ignored)
+    return entry
+
+
+def _written_year(year, other):
+    """The year as the importer reads it: with the date's "other info" (a
+    range such as 1984/1986, "May 1987", "Spring") when there is one."""
+    if not other:
+        return year
+    if year and year not in other:
+        return f"{other} {year}"
+    return other
