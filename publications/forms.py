@@ -37,6 +37,19 @@ class FlagCheckbox(forms.CheckboxInput):
         return str(value).strip().lower() not in self.OFF
 
 
+class CountedSelect(forms.Select):
+    """A Select whose options in ``empty`` are offered but disabled: with the
+    other filters on, picking them would list nothing."""
+
+    empty = frozenset()
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.empty and not option["selected"]:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class PublicationFilterForm(forms.Form):
     """The GET filter bar; every value is optional and the values combine."""
 
@@ -49,6 +62,7 @@ class PublicationFilterForm(forms.Form):
     year = forms.TypedChoiceField(
         label=_("Year"),
         required=False,
+        widget=CountedSelect,
         coerce=int,
         empty_value=None,
         error_messages=_invalid(
@@ -58,6 +72,7 @@ class PublicationFilterForm(forms.Form):
     type = forms.ChoiceField(
         label=_("Type"),
         required=False,
+        widget=CountedSelect,
         error_messages=_invalid(
             _("“%(value)s” is not a publication type; showing every type.")
         ),
@@ -65,6 +80,7 @@ class PublicationFilterForm(forms.Form):
     theme = forms.ChoiceField(
         label=_("Theme"),
         required=False,
+        widget=CountedSelect,
         error_messages=_invalid(
             _("There is no research theme “%(value)s”; showing every theme.")
         ),
@@ -72,6 +88,7 @@ class PublicationFilterForm(forms.Form):
     person = forms.ChoiceField(
         label=_("Person"),
         required=False,
+        widget=CountedSelect,
         error_messages=_invalid(
             _("There is no person “%(value)s”; showing everyone's publications.")
         ),
@@ -79,6 +96,7 @@ class PublicationFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
+        widget=CountedSelect,
         error_messages=_invalid(
             _("“%(value)s” is not a publication status; showing every status.")
         ),
@@ -118,7 +136,8 @@ class PublicationFilterForm(forms.Form):
         return {name: cleaned.get(name) for name in FILTER_NAMES}
 
     def add_counts(self, facets):
-        """Label each choice with how many publications picking it would show."""
+        """Label each choice with how many publications picking it would show;
+        a choice that would show none stays, disabled (CountedSelect)."""
         for name in FILTER_NAMES:
             if name == "q":
                 continue
@@ -126,10 +145,15 @@ class PublicationFilterForm(forms.Form):
                 # The bound field copied the label when the form was cleaned.
                 self[name].label = _("Selected only (%(n)d)") % {"n": facets.selected}
                 continue
-            self.fields[name].choices = [
-                (value, f"{label} ({facets.of(name, value)})" if value else label)
-                for value, label in self.fields[name].choices
+            field = self.fields[name]
+            counts = {value: facets.of(name, value) for value, _label in field.choices}
+            field.choices = [
+                (value, f"{label} ({counts[value]})" if value else label)
+                for value, label in field.choices
             ]
+            field.widget.empty = frozenset(
+                str(value) for value, count in counts.items() if value and not count
+            )
 
 
 def with_current_slugs(data):

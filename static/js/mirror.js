@@ -103,7 +103,11 @@
       }
       if (field.tagName === "SELECT") {
         Array.prototype.forEach.call(field.options, function (option) {
-          if (option.value) { option.textContent = relabel(option.textContent, count(option.value)); }
+          if (!option.value) { return; }
+          var n = count(option.value);
+          option.textContent = relabel(option.textContent, n);
+          // As the live page does: a value that would list nothing is disabled.
+          option.disabled = n === 0 && !option.selected;
         });
       } else {
         var label = field.closest("label");

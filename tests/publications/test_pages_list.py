@@ -178,9 +178,15 @@ def test_filter_by_an_outside_coauthor_is_offered_when_asked(client, catalogue):
 def test_filter_choices_count_what_picking_them_would_show(client, catalogue):
     html = _get(client, type="conference")
     assert '<option value="2024">2024 (1)</option>' in html
-    assert '<option value="2019">2019 (0)</option>' in html
+    # Offered but disabled: with type=conference on, 2019 would list nothing.
+    assert '<option value="2019" disabled>2019 (0)</option>' in html
     assert '<option value="article">Journal article (1)</option>' in html
     assert "Selected only (1)" in html
+
+
+def test_a_chosen_value_with_no_match_stays_selectable(client, catalogue):
+    html = _get(client, type="conference", year=2019)
+    assert '<option value="2019" selected>2019 (0)</option>' in html
 
 
 def test_bad_filter_values_get_a_clear_message_and_are_ignored(client, catalogue):
@@ -206,7 +212,7 @@ def test_counts_ignore_a_bad_theme_or_person_and_keep_the_good_filters(
 def test_years_offered_are_every_year_whatever_the_filters(client, catalogue):
     html = _get(client, person=catalogue["ada"].slug, theme="vision")
     for year in ("2024", "2023", "2019"):
-        assert f'<option value="{year}">{year} (0)</option>' in html
+        assert f'<option value="{year}" disabled>{year} (0)</option>' in html
 
 
 def test_long_lists_are_paged_by_whole_years(client, make_publication, monkeypatch):
