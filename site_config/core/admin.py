@@ -134,6 +134,10 @@ class ContentAdminMixin(VersionAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
             return fieldsets
+        if EDIT_TOKEN_FIELD in flatten_fieldsets(fieldsets):
+            # Without declared fieldsets Django lists the wrapped form's
+            # fields, the token among them.
+            return fieldsets
         name, options = fieldsets[0]
         fields = [*options["fields"], EDIT_TOKEN_FIELD]
         return [(name, {**options, "fields": fields}), *fieldsets[1:]]

@@ -141,3 +141,20 @@ def test_saving_unchanged_form_twice_is_not_a_conflict(editor_client):
     data = change_form_data(editor_client, url)
     assert editor_client.post(url, data).status_code == 302
     assert editor_client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("model", "make"),
+    [
+        (SiteProfile, lambda: SiteProfile.load()),
+        (NavigationLink, lambda: NavigationLink.objects.create(label="A", url="/a/")),
+        (Person, lambda: Person.objects.create(full_name="Ada Lovelace")),
+    ],
+)
+def test_the_change_form_holds_one_edit_token(editor_client, model, make):
+    row = make()
+    meta = model._meta
+    html = editor_client.get(
+        reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[row.pk])
+    ).text
+    assert html.count(f'name="{EDIT_TOKEN_FIELD}"') == 1
