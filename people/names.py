@@ -16,6 +16,15 @@ from dataclasses import dataclass
 from site_config.core.text import fold
 
 
+def von_family(von, family):
+    """The von part and the family name as printed together: with a space
+    ("van der Berg"), but a particle that ends in a hyphen joins without one
+    ("al-" and "Ibn Sina" make "al-Ibn Sina", as Arabic names are written)."""
+    if not von or not family:
+        return von or family
+    return von + family if von.endswith("-") else f"{von} {family}"
+
+
 @dataclass(frozen=True)
 class NameParts:
     given: str = ""
@@ -27,7 +36,7 @@ class NameParts:
     def display(self):
         """The name as printed: "Ada Lovelace", "Martin Luther King, Jr",
         and family name first without a space in CJK scripts ("田中太郎")."""
-        family = " ".join(part for part in (self.von, self.family) if part)
+        family = von_family(self.von, self.family)
         if is_cjk(self.given) and is_cjk(family):
             name = family + self.given
         else:
@@ -199,7 +208,7 @@ def name_keys(parts, *, fold=fold):
     the importer's matching all compare these. Each part is folded
     (site_config.core.text.fold); fold may be a memoised copy of it.
     """
-    family = fold(parts.von + " " + parts.family)
+    family = fold(von_family(parts.von, parts.family))
     given = fold(parts.given)
     initials = "".join(word[0] for word in given.split())
     return f"{family}|{given}", f"{family}|{initials}"
@@ -217,4 +226,4 @@ def person_name_fields(parts):
     by it. Person.save() uses this, and so does the importer, whose bulk
     inserts skip save().
     """
-    return parts.given, " ".join(p for p in (parts.von, parts.family) if p)
+    return parts.given, von_family(parts.von, parts.family)

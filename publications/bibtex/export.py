@@ -8,8 +8,9 @@ follows the CSL-JSON schema that Zotero, Pandoc and citeproc read.
 
 import json
 import re
+from pathlib import PurePosixPath
 
-from people.names import split_name
+from people.names import split_name, von_family
 from publications.bibtex.latex import decode, encode
 from publications.models import Publication
 
@@ -68,6 +69,8 @@ CSL_STATUSES = {
     Status.UNDER_REVIEW: "under review",
     Status.PREPRINT: "preprint",
 }
+# Kinds written as @misc whose biblatex ``type`` field says what they are.
+MISC_TYPES = {Kind.TALK: "Talk", Kind.PREPRINT: "Preprint"}
 # Kinds whose RIS edition tag (ET) holds the version.
 VERSIONED_KINDS = {Kind.SOFTWARE, Kind.DATASET}
 RIS_TYPES = {
@@ -137,7 +140,7 @@ def author_names(publication):
             if head and tail.strip(".").lower() in _SUFFIXES:
                 name, suffix = head, tail
             parts = split_name(name)
-            family = " ".join(p for p in (parts.von, parts.family) if p)
+            family = von_family(parts.von, parts.family)
             given = parts.given
         names.append((family, given, suffix))
     return names
@@ -221,7 +224,7 @@ def _editors(publication):
     names = []
     for name in publication.editors:
         parts = split_name(name)
-        family = " ".join(p for p in (parts.von, parts.family) if p)
+        family = von_family(parts.von, parts.family)
         names.append(_bibtex_name(family, parts.given, parts.suffix))
     return " and ".join(names)
 
@@ -262,8 +265,8 @@ def to_bibtex(publication, *, site_fields=False):
     add("title", "{" + encode(publication.title) + "}", raw=True)
     add("editor", _editors(publication), raw=True)
     add(venue_field, publication.venue)
-    if publication.kind == Kind.TALK:
-        add("type", "Talk")
+    # @misc says no kind: biblatex's type field does (read back by the importer).
+    add("type", MISC_TYPES.get(publication.kind, ""))
     add(
         "year",
         publication.year_text
@@ -314,6 +317,10 @@ def to_bibtex(publication, *, site_fields=False):
     add("abstract", publication.abstract)
     for name, value in sorted((publication.other_fields or {}).items()):
         add(name, value, raw=True)
+    if publication.image:
+        # An image uploaded in the admin: al-folio's preview names its file,
+        # which the importer finds again with --media-dir.
+        add("preview", PurePosixPath(publication.image.name).name, raw=True)
     return f"@{entry_type}{{{bibtex_key(publication)},\n" + ",\n".join(fields) + "\n}\n"
 
 
@@ -376,7 +383,7 @@ def to_csl(publication):
     editors = []
     for name in publication.editors:
         parts = split_name(name)
-        family = " ".join(p for p in (parts.von, parts.family) if p)
+        family = von_family(parts.von, parts.family)
         editors.append(_csl_name(family, parts.given, parts.suffix))
     if editors:
         item["editor"] = editors
@@ -469,7 +476,7 @@ def to_ris(publication):
             lines.append(("ED", name))
             continue
         parts = split_name(plain)
-        family = " ".join(p for p in (parts.von, parts.family) if p)
+        family = von_family(parts.von, parts.family)
         lines.append(("ED", ", ".join(p for p in (family, parts.given, suffix) if p)))
     first, _, last = publication.pages.partition("--")
     if not (first and last):

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from people.names import NameParts, split_name
+from people.names import NameParts, split_name, von_family
 from publications.bibtex.latex import (
     TooDeep,
     braces_balanced,
@@ -51,7 +51,7 @@ class Author:
         """The name written back as "von Last, Jr, First" (braced when corporate)."""
         if self.literal:
             return "{" + self.parts.family + "}"
-        family = " ".join(p for p in (self.parts.von, self.parts.family) if p)
+        family = von_family(self.parts.von, self.parts.family)
         if " " in self.parts.family and not self.parts.von:
             family = "{" + family + "}"
         pieces = [family]

@@ -65,6 +65,9 @@ TYPE_KINDS = {
 NAME_FIELDS = {"author", "editor"}
 # An entry of another type whose "type" field says it is a talk.
 TALK_TYPES = {"talk", "presentation", "lecture"}
+# ... and one whose "type" says it is a preprint (the site's export of a
+# preprint that no arXiv id or preprint server marks as one).
+PREPRINT_TYPES = {"preprint", "prepublished", "preprint manuscript"}
 # biblatex containers that group or feed other entries but are no work of their own.
 SKIPPED_TYPES = {"set", "xdata"}
 PUBSTATES = {
@@ -176,6 +179,9 @@ LINK_FIELDS = {
     "blog": "blog_url",
     "project": "project_url",
 }
+# Link fields that may name a file instead (al-folio's ``pdf = {paper.pdf}``):
+# the importer attaches it, and warns only when it is not found or not usable.
+FILE_LINKS = {"pdf"}
 # Fields read verbatim (``verbatim``, ``_link``), not decoded as LaTeX.
 VERBATIM_FIELDS = {*LINK_FIELDS, "url", "doi", "eprint", "arxiv", "repository"}
 # Plain text fields and the model field each becomes (the first one given wins).
@@ -375,7 +381,31 @@ def _arxiv_id(fields, doi):
 _FIRST_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
-def _year_month(fields, warnings):
+def field_line(entry, name):
+    """The line of the file an entry's field starts on (the entry's own line
+    when the entry's text does not show it, as for CSL-JSON and RIS)."""
+    found = re.search(
+        rf"(?:^|[,{{])[ \t]*{re.escape(name)}[ \t]*=", entry.source, re.I | re.M
+    )
+    if not found:
+        return entry.line
+    return entry.line + entry.source.count("\n", 0, found.start())
+
+
+def _year_problem(raw, at):
+    """What is wrong with a year that gives no year to sort by, and where."""
+    if re.fullmatch(r"[-−–]?\s*\d+", raw):
+        wrong = "is not a year from 1000 to 9999 (BCE years and years of fewer "
+        wrong += "than four digits cannot be sorted and filtered by)"
+    else:
+        wrong = "is not a number"
+    return (
+        f"line {at}, field year: {raw!r} {wrong}; kept as written, "
+        "shown and exported, without a year"
+    )
+
+
+def _year_month(fields, warnings, *, entry):
     """(year, month, year as written) from ``year``, ``date`` and ``month``.
 
     A year that is not one number (``1982--1983``, ``1982/83``, ``c. 1900``)
@@ -398,9 +428,7 @@ def _year_month(fields, warnings):
             if first:
                 year = int(first.group(1))
             else:
-                warnings.append(
-                    f"year {raw_year!r} is not a number; kept without a year"
-                )
+                warnings.append(_year_problem(raw_year, field_line(entry, "year")))
     if year is not None and "/" in date and date.startswith(str(year)):
         year_text = date  # a range, with year written for BibTeX as well
     elif date and not raw_year:
@@ -455,7 +483,10 @@ def _link(fields, name, warnings, other):
     if _URL.match(value.split()[0]):
         return value.split()[0]
     other[name] = fields[name].strip()
-    warnings.append(f"{name} {value!r} is not a web address; kept in the other fields")
+    if name not in FILE_LINKS:
+        warnings.append(
+            f"{name} {value!r} is not a web address; kept in the other fields"
+        )
     return ""
 
 
@@ -498,6 +529,8 @@ def _kind_status(entry, fields, venue, arxiv_id, doi=""):
     kind = TYPE_KINDS.get(entry.type, Kind.OTHER)
     if kind == Kind.OTHER and fold(fields.get("type", "")) in TALK_TYPES:
         kind = Kind.TALK
+    elif kind == Kind.OTHER and fold(fields.get("type", "")) in PREPRINT_TYPES:
+        kind = Kind.PREPRINT
     status = Status.PUBLISHED
     pubstate = fields.get("pubstate") or fields.get("pubstatus")
     if pubstate:
@@ -572,7 +605,7 @@ def normalise(entry, *, marks=None):
         # Only a work with an arXiv id is on arXiv: a preprint without one
         # (RIS UNPB, a CSL "article" with no container) keeps no venue.
         venue = "arXiv"
-    year, month, year_text = _year_month(fields, warnings)
+    year, month, year_text = _year_month(fields, warnings, entry=entry)
     names = parse_names(fields.get("author", ""), marks=marks)
     warnings.extend(names.warnings)
     authors = _roles(names.authors, fields, warnings)

@@ -6,6 +6,15 @@ the admin's import page shows it. Nothing here touches the database.
 
 from dataclasses import dataclass, field
 
+from publications.models import Publication
+
+# Fields whose values are choices: shown by their labels ("Preprint"), not by
+# the value or the enum member's repr ("Publication.Kind.OTHER").
+_LABELS = {
+    "kind": dict(Publication.Kind.choices),
+    "status": dict(Publication.Status.choices),
+}
+
 
 @dataclass
 class Problem:
@@ -37,9 +46,13 @@ class EntryChanges:
 
     def lines(self):
         """Human-readable lines: ``title: 'Old' → 'New'`` and kept edits."""
-        out = [f"{c.name}: {_short(c.old)} → {_short(c.new)}" for c in self.changes]
+        out = [
+            f"{c.name}: {_short(c.old, c.name)} → {_short(c.new, c.name)}"
+            for c in self.changes
+        ]
         out += [
-            f"{c.name}: kept the editor's {_short(c.old)} (file: {_short(c.new)})"
+            f"{c.name}: kept the editor's {_short(c.old, c.name)} "
+            f"(file: {_short(c.new, c.name)})"
             for c in self.kept
         ]
         return out
@@ -49,10 +62,11 @@ class EntryChanges:
         return f"{self.file}:{self.line}{key}: " + "; ".join(self.lines())
 
 
-def _short(value, limit=60):
+def _short(value, name="", limit=60):
     if value in (None, "", [], {}):
         return "(empty)"
-    text = repr(value)
+    label = _LABELS.get(name, {}).get(value)
+    text = repr(str(label)) if label else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…'"
 
 

@@ -9,6 +9,7 @@ BibTeX's name-list syntax, braces keeping a corporate name whole).
 
 import re
 
+from people.names import von_family
 from publications.bibtex.latex import encode
 from publications.bibtex.parse import Entry, Failure, ParseResult
 from site_config.core.text import fold
@@ -58,7 +59,7 @@ def bibtex_name(
     )
     if literal:
         return "{" + literal + "}"
-    family = " ".join(p for p in (particle, family) if p)
+    family = von_family(particle, family)
     if not family:
         return "{" + given + "}" if given else ""
     pieces = ["{" + family + "}" if whole_family and " " in family else family]

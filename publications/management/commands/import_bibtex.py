@@ -68,6 +68,19 @@ def add_import_options(parser):
     )
 
 
+def check_files(paths):
+    """Raise CommandError naming the first path that is not a file to read: a
+    folder (the files in it are to be named) or nothing at all."""
+    for path in paths:
+        if path.is_dir():
+            raise CommandError(
+                f"{path} is a directory, not a file: name the files in it to "
+                f"import (e.g. {path / '*.bib'})."
+            )
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+
+
 def import_options(options):
     """The ``ImportOptions`` for a command's parsed options (``add_import_options``).
 
@@ -99,9 +112,7 @@ class Command(BaseCommand):
         add_import_options(parser)
 
     def handle(self, *args, paths, dry_run, themes, encoding, atomic, overwrite, **o):
-        missing = [path for path in paths if not path.is_file()]
-        if missing:
-            raise CommandError(f"No such file: {missing[0]}")
+        check_files(paths)
         theme_objects = list(ResearchTheme.objects.filter(slug__in=themes))
         unknown = sorted(set(themes) - {theme.slug for theme in theme_objects})
         if unknown:

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from publications.management.commands.import_bibtex import (
     add_import_options,
+    check_files,
     import_options,
 )
 from publications.management.output import ProgressBar, print_report
@@ -57,9 +58,7 @@ class Command(BaseCommand):
     def handle(self, *args, paths, dois, arxiv_ids, themes, **options):
         if not (paths or dois or arxiv_ids):
             raise CommandError("Give files to import, or --doi / --arxiv ids.")
-        missing = [path for path in paths if not path.is_file()]
-        if missing:
-            raise CommandError(f"No such file: {missing[0]}")
+        check_files(paths)
         theme_objects = list(ResearchTheme.objects.filter(slug__in=themes))
         unknown = sorted(set(themes) - {theme.slug for theme in theme_objects})
         if unknown:

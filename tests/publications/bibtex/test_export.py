@@ -1,15 +1,26 @@
 """BibTeX, CSL-JSON and RIS exports: the command and the per-publication downloads."""
 
+import io
 import json
+from pathlib import PurePosixPath
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import reverse
+from PIL import Image
 
 from publications.bibtex.export import export, exportable
-from publications.bibtex.importer import import_bibtex
+from publications.bibtex.importer import ImportOptions, import_bibtex
 from publications.bibtex.parse import parse_bibtex
 from publications.models import Publication
+
+
+def png_bytes():
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "#336699").save(buffer, format="PNG")
+    return buffer.getvalue()
+
 
 ENTRIES = r"""
 @article{lovelace1843,
@@ -140,3 +151,44 @@ def test_export_command_writes_each_format(imported, tmp_path, capsys):
     }
     call_command("export_publications", "--format", "ris", "--output", tmp_path / "r")
     assert (tmp_path / "r").read_text().count("ER  - ") == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "@preprint{p, title = {Draft}, author = {Doe, Jane}}",
+        "@preprint{p, title = {Draft}, author = {Doe, Jane}, pubstate = {submitted}}",
+        "@unpublished{p, title = {Draft}, author = {Doe, Jane}, type = {Preprint}}",
+        "@misc{p, title = {Talk}, author = {Doe, Jane}, year = {2020}, type = {Talk}}",
+    ],
+)
+def test_a_kind_that_misc_cannot_say_survives_import_export_import(entry):
+    import_bibtex(sources=[("in.bib", entry)])
+    kind = Publication.objects.get().kind
+    assert kind in {Publication.Kind.PREPRINT, Publication.Kind.TALK}
+    text = export(exportable(), "bibtex", full=True)
+    report = import_bibtex(sources=[("again.bib", text)])
+    assert report.changes == []
+    Publication.objects.all().delete()
+    import_bibtex(sources=[("again.bib", text)])
+    assert Publication.objects.get().kind == kind
+
+
+@pytest.mark.django_db
+def test_an_image_uploaded_in_the_admin_is_the_full_exports_preview(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    import_bibtex(sources=[("in.bib", "@misc{p, title = {T}, year = {2020}}")])
+    publication = Publication.objects.get()
+    publication.image.save("figure.png", ContentFile(png_bytes()), save=True)
+    name = PurePosixPath(publication.image.name).name
+    full = export(exportable(), "bibtex", full=True)
+    assert f"preview = {{{name}}}" in full
+    assert "preview" not in export(exportable(), "bibtex")
+    # Imported into an empty site with the media folder, the image comes back.
+    Publication.objects.all().delete()
+    folder = tmp_path / PurePosixPath(publication.image.name).parent
+    import_bibtex(
+        sources=[("site.bib", full)], options=ImportOptions(media_dirs=(folder,))
+    )
+    assert Publication.objects.get().image

@@ -52,3 +52,32 @@ def test_the_catalan_author_list_imports_as_two_authorships():
         "Weimin M Chen",
     ]
     assert publication.authors_raw == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "display"),
+    [
+        ("al- Ibn Sina, Abu", "Abu al-Ibn Sina"),
+        ("Abu al- Ibn Sina", "Abu al-Ibn Sina"),
+        ("el- Baradei, Mohamed", "Mohamed el-Baradei"),
+        ("van der Berg, Anna", "Anna van der Berg"),
+    ],
+)
+def test_a_particle_ending_in_a_hyphen_joins_the_family_name(value, display):
+    assert [author.display for author in parse_names(value).authors] == [display]
+
+
+@pytest.mark.django_db
+def test_a_hyphenated_particle_is_printed_and_exported_joined():
+    import_bibtex(
+        sources=[
+            (
+                "a.bib",
+                "@book{s, title={Canon}, year={1025}, author={al- Ibn Sina, Abu}}",
+            )
+        ]
+    )
+    publication = Publication.objects.get()
+    authorship = publication.ordered_authorships()[0]
+    assert authorship.display_name == "Abu al-Ibn Sina"
+    assert authorship.person.family_name == "al-Ibn Sina"

@@ -55,7 +55,7 @@ def test_relative_pdf_in_assets_pdf_becomes_the_papers_pdf(alfolio_site):
     assert paper.pdf.name.endswith(".pdf")
     assert "sharp-bounds" not in paper.pdf.name  # stored under a generated name
     assert paper.pdf_link == paper.pdf.url
-    assert not any("pdf 'sharp-bounds.pdf' not" in m for m in messages(report))
+    assert not any("sharp-bounds.pdf" in m for m in messages(report))
     # The export writes the field back as the .bib had it.
     assert "pdf = {sharp-bounds.pdf}" in to_bibtex(paper, site_fields=True)
 
@@ -71,9 +71,21 @@ def test_relative_pdf_from_media_dir(tmp_path, settings):
     assert Publication.objects.get().pdf
 
 
+def test_relative_pdf_from_the_bibs_folder_gives_no_warning(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "sharp-bounds.pdf").write_bytes(pdf_bytes())
+    bib = tmp_path / "refs.bib"
+    bib.write_text(ENTRY)
+    report = import_bibtex(sources=[bib])
+    assert Publication.objects.get().pdf
+    assert messages(report) == []
+
+
 def test_missing_pdf_is_a_warning_that_names_it(alfolio_site):
     report = import_bibtex(sources=[alfolio_site / "_bibliography" / "papers.bib"])
-    assert any("pdf 'sharp-bounds.pdf' not found" in m for m in messages(report))
+    found = [m for m in messages(report) if "sharp-bounds.pdf" in m]
+    assert len(found) == 1
+    assert "pdf 'sharp-bounds.pdf' not found" in found[0]
     paper = Publication.objects.get()
     assert not paper.pdf
     assert paper.other_fields["pdf"] == "sharp-bounds.pdf"

@@ -65,3 +65,12 @@ def test_a_partial_copy_in_another_file_never_clears_fields(db):
     import_bibtex(sources=[("other.bib", SECOND.replace("{a,", "{b,"))])
     publication = Publication.objects.get()
     assert (publication.is_selected, publication.isbn) == (True, "111")
+
+
+def test_a_changed_kind_or_status_is_reported_by_its_label(db):
+    run("@article{a, title = {T}, journal = {J}, year = 2020}\n")
+    report = run("@misc{a, title = {T}, year = 2020, pubstate = {submitted}}\n")
+    text = str(report.changes[0])
+    assert "kind: 'Journal article' → 'Other'" in text
+    assert "status: 'Published' → 'Under review'" in text
+    assert "Publication." not in text

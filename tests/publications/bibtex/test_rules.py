@@ -226,7 +226,10 @@ def test_missing_or_non_numeric_year_is_a_warning_not_a_failure(db):
     report = run("@misc{a, title = {A}, year = {forthcoming}}\n@misc{b, title = {B}}")
     assert report.created == 2
     assert Publication.objects.filter(year__isnull=True).count() == 2
-    assert "year 'forthcoming' is not a number; kept without a year" in messages(report)
+    assert (
+        "line 1, field year: 'forthcoming' is not a number; kept as written, "
+        "shown and exported, without a year"
+    ) in messages(report)
     assert "no year; kept without one" in messages(report)
 
 
@@ -445,3 +448,17 @@ def test_a_long_but_sane_macro_chain_still_expands():
         '@string{a = "ab"}\n@string{b = a # a # a}\n@article{k, title = b # "!"}\n'
     )
     assert parsed.entries[0].fields["title"] == "ababab!"
+
+
+@pytest.mark.parametrize("year", ["-50", "50", "−50"])
+def test_a_year_before_1000_says_what_is_wrong_and_where(db, year):
+    report = run(
+        "@misc{ancient,\n  title = {Old},\n  author = {Doe, Jane},\n"
+        f"  year = {{{year}}},\n}}\n"
+    )
+    (problem,) = [p for p in report.warnings if "field year" in p.message]
+    assert (problem.key, problem.line) == ("ancient", 1)
+    assert problem.message.startswith(f"line 4, field year: '{year}' is not a year")
+    assert "from 1000 to 9999" in problem.message
+    publication = Publication.objects.get()
+    assert (publication.year, publication.year_text) == (None, year)

@@ -78,3 +78,14 @@ def test_both_commands_refuse_a_bad_shared_option(
     with pytest.raises(CommandError, match=message):
         run(command, str(path), option, value)
     assert not Publication.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("command", ["import_bibtex", "import_publications"])
+def test_both_commands_say_a_directory_is_a_directory(tmp_path, command):
+    folder = tmp_path / "bibliography"
+    folder.mkdir()
+    with pytest.raises(CommandError, match=r"bibliography is a directory, not a file"):
+        run(command, str(folder))
+    with pytest.raises(CommandError, match=r"No such file: .*missing\.bib"):
+        run(command, str(tmp_path / "missing.bib"))
