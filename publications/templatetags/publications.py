@@ -5,10 +5,11 @@ publication's page head carries (Highwire tags, JSON-LD, cite data).
 """
 
 from django import template
+from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from publications import charts, metadata, references
+from publications import charts, entries, metadata, references
 from site_config.markup.metadata import json_ld
 
 register = template.Library()
@@ -34,6 +35,31 @@ def cite_data(publication, style):
         "reference": references.format_reference(publication, style),
         "bibtex": metadata.bibtex_text(publication),
     }
+
+
+ENTRY_TEMPLATE = "includes/_publication_entry.html"
+
+
+@register.simple_tag(takes_context=True)
+def list_entry(context, publication):
+    """`{% list_entry publication %}`: the inside of a publication's list item
+    (includes/_publication_entry.html), reused while an export renders
+    (publications.entries). Reads the page's site_profile for previews."""
+    show_previews = bool(getattr(context.get("site_profile"), "show_previews", False))
+    authors = getattr(publication, "listed_authors", None)
+    if authors is None:
+        authors = publication.ordered_authorships()
+
+    def render():
+        return render_to_string(
+            ENTRY_TEMPLATE,
+            {"publication": publication, "show_previews": show_previews},
+        )
+
+    html = entries.entry_html(
+        publication, authors, show_previews=show_previews, render=render
+    )
+    return mark_safe(html)  # noqa: S308 - the template escaped it
 
 
 # A list item names this many authors, then "and N more" linking to the paper.

@@ -28,6 +28,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 
+from publications.entries import EntryStore, reusing
 from site_config.export import search
 from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
 from site_config.export.render import Renderer, RenderError, live_site
@@ -50,6 +51,12 @@ _BODY_END = re.compile(r"</body>", re.I)
 # reads their filters.json): a page per filter value would grow with the
 # number of people, themes and years, each with its downloads.
 FILTERED_LISTS = ("publications:list",)
+
+
+# Publications' list entries rendered by this process's exports: one export
+# renders each entry once for all the pages that list it, and the next reuses
+# those whose inputs are unchanged (the key is a digest of them).
+_ENTRIES = EntryStore()
 
 
 class ExportError(Exception):
@@ -201,7 +208,7 @@ def _export_locked(directory, site, *, full, log):
             directory, manifest, full=full, keep=incremental, report=report
         )
         recorder = Recorder(scans=store.load_scans() if incremental else {})
-        with live_site(site), recorder.active(), store.batch():
+        with live_site(site), recorder.active(), store.batch(), reusing(_ENTRIES):
             walk = _Walk(site, writer, log, recorder, store, manifest)
             if incremental:
                 walk.run_incremental()
@@ -211,12 +218,9 @@ def _export_locked(directory, site, *, full, log):
             rows_valid = walk.save_row_states(stamp)
         report.warnings.extend(walk.problems)
         writer.remove_stale()
-        if (
-            report.pages_written
-            or report.removed
-            or full
-            or not search.has_index(directory)
-        ):
+        # Pagefind reads HTML only: new downloads, cards or feeds leave its
+        # index as it was, and it has no incremental mode to spare.
+        if writer.html_changed or full or not search.has_index(directory):
             log("Indexing for search (Pagefind)")
             started = time.perf_counter()
             try:
@@ -653,6 +657,8 @@ class _Writer:
         self.pages = dict(self.old_pages) if keep else {}
         self.files = dict(self.old_files) if keep else {}
         self.written = set()
+        # Whether an HTML file was written or removed (the search index reads them).
+        self.html_changed = False
 
     def put(self, name, data, *, page):
         """Write data at name unless the file already holds it."""
@@ -676,6 +682,7 @@ class _Writer:
                 self.report.files_written += 1
         if not unchanged:
             _write_atomic(path, data)
+            self.html_changed |= name.endswith(".html")
 
     def copy(self, name, source):
         """Copy source to name; an unchanged source (same size and modification
@@ -702,6 +709,7 @@ class _Writer:
         path = self.root / name
         if path.is_file():
             path.unlink()
+            self.html_changed |= name.endswith(".html")
             self.report.removed.append(name)
             if page:
                 self.report.pages_removed += 1

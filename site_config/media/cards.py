@@ -70,7 +70,9 @@ def _draw(title, footer, kicker):
             font=footer_font,
         )
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    # zlib's fastest level: half the time of the default, for a file a third
+    # larger (about 26 KiB); an export draws one per publication.
+    image.save(buffer, format="PNG", compress_level=1)
     return buffer.getvalue()
 
 

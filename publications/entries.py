@@ -1,0 +1,121 @@
+"""A publication's list entry rendered once and reused across pages.
+
+The same item (number, badge, title, authors with their marks, venue, abstract,
+link buttons) appears on the list, a filter's pages, each author's page and CV,
+its themes' pages and the home page. While a store is active (``reusing(store)``:
+the static export holds one for its whole run and the next), an entry is
+rendered once per distinct input and later uses copy its HTML.
+
+The key is a digest of everything the entry shows, not a row version: the
+publication's listed fields, its authors as listed (name shown, person, slug,
+membership, marks), whether previews show, the language and the URL prefix.
+An edit of any of them makes a new key, so an entry is never stale; old ones
+age out of the bounded store. Citations in an abstract are kept as markers
+naming their keys (site_config.markup.citations.KeyMarkers) and become the
+page's own citations on each use, so they link within the page that shows them.
+"""
+
+import contextlib
+import contextvars
+import hashlib
+from collections import OrderedDict
+
+from django.urls import get_script_prefix
+from django.utils import translation
+
+from publications.listing import UNLISTED_FIELDS
+from site_config.markup.citations import KeyMarkers, expand_stored, page_scope
+
+# Entries kept: a 10,000-publication site fits, at a few KiB each.
+STORE_LIMIT = 20_000
+
+_active = contextvars.ContextVar("labsite_entry_store", default=None)
+
+
+class EntryStore:
+    """Rendered entries by key, the least recently used dropped past limit."""
+
+    def __init__(self, limit=STORE_LIMIT):
+        self.limit = limit
+        self.entries = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key):
+        html = self.entries.get(key)
+        if html is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self.entries.move_to_end(key)
+        return html
+
+    def put(self, key, html):
+        self.entries[key] = html
+        if len(self.entries) > self.limit:
+            self.entries.popitem(last=False)
+
+
+@contextlib.contextmanager
+def reusing(store):
+    """Reuse entries from store (an EntryStore) for everything rendered inside."""
+    token = _active.set(store)
+    try:
+        yield store
+    finally:
+        _active.reset(token)
+
+
+def entry_html(publication, authors, *, show_previews, render):
+    """The entry of publication: render() (its HTML) the first time its inputs
+    are seen while a store is active, else the stored copy. authors are the
+    authorships the entry lists (ListedAuthor or Authorship, in order)."""
+    store = _active.get()
+    if store is None:
+        return render()
+    key = _key(publication, authors, show_previews)
+    html = store.get(key)
+    if html is None:
+        with page_scope(KeyMarkers()):
+            html = render()
+        store.put(key, html)
+    return expand_stored(html)
+
+
+def _key(publication, authors, show_previews):
+    digest = hashlib.blake2b(digest_size=16)
+    values = publication.__dict__
+    parts = [
+        get_script_prefix(),
+        translation.get_language() or "",
+        str(bool(show_previews)),
+        *(repr(values.get(name)) for name in _listed_fields(type(publication))),
+    ]
+    for authorship in authors:
+        person = authorship.person
+        parts += [
+            authorship.display_name,
+            str(person.pk),
+            person.slug,
+            str(person.is_member),
+            str(authorship.equal_contribution),
+            str(authorship.corresponding),
+            authorship.other_marks,
+        ]
+    digest.update("\x1f".join(parts).encode())
+    return digest.hexdigest()
+
+
+_FIELDS = {}
+
+
+def _listed_fields(model):
+    """The columns a list entry may read: all but UNLISTED_FIELDS."""
+    fields = _FIELDS.get(model)
+    if fields is None:
+        fields = _FIELDS[model] = tuple(
+            field.attname
+            for field in model._meta.concrete_fields
+            if field.name not in UNLISTED_FIELDS
+        )
+    return fields
