@@ -26,9 +26,10 @@ citeproc-py 0.11 gets some CSL rules wrong; what is corrected here, and why:
   compares the first and last page digit by digit even when they differ in
   length, so Vancouver's "minimal" wrote 1--10 as "1–0" and 5--5 as "5–";
   ``_format_last_page`` does the four formats as the appendix says.
-- "and others" (``authors_et_al``) has no CSL-JSON form; the formatter is given
-  a last name that becomes the locale's "et al." with the style's own
-  delimiter before it ("Achterberg, H., et al.").
+- "and others" (``authors_et_al``) has no CSL-JSON variable (the export ends
+  the list with the literal name "others"); the formatter is given instead a
+  last name that becomes the locale's "et al." with the style's own delimiter
+  before it ("Achterberg, H., et al.").
 """
 
 import functools
@@ -230,7 +231,7 @@ def _item(publication):
         # title in another script is not one.
         item["language"] = "und"
     if publication.authors_et_al and item["author"]:
-        item["author"].append(_ET_AL_NAME)
+        item["author"][-1] = _ET_AL_NAME  # in place of the export's "others"
     for role in ("author", "editor"):
         if not item[role]:
             del item[role]

@@ -6,12 +6,14 @@ valid for BibTeX and biber and imports back to the same publications. CSL-JSON
 follows the CSL-JSON schema that Zotero, Pandoc and citeproc read.
 """
 
+import contextlib
 import json
 import re
 from pathlib import PurePosixPath
 
 from people.names import split_name, von_family
 from publications.bibtex.latex import decode, encode
+from publications.bibtex.names import parse_names
 from publications.models import Publication
 
 Kind = Publication.Kind
@@ -335,25 +337,81 @@ def to_bibtex_file(publications, *, site_fields=False):
 _DATE_PART = re.compile(r"(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?")
 
 
+# CSL 1.0.2's variables (the CSL-JSON schema, tests/data/csl-data.schema.json):
+# names, dates and the rest. The reader keeps a variable it does not map in the
+# other fields, under its name in lower case; the writer gives it back.
+CSL_NAME_VARIABLES = frozenset(
+    {
+        "author", "chair", "collection-editor", "compiler", "composer",
+        "container-author", "contributor", "curator", "director", "editor",
+        "editorial-director", "executive-producer", "guest", "host", "interviewer",
+        "illustrator", "narrator", "organizer", "original-author", "performer",
+        "producer", "recipient", "reviewed-author", "script-writer",
+        "series-creator", "translator",
+    }
+)  # fmt: skip
+CSL_DATE_VARIABLES = frozenset(
+    {"accessed", "available-date", "event-date", "issued", "original-date", "submitted"}
+)
+CSL_TEXT_VARIABLES = frozenset(
+    {
+        "abstract", "annote", "archive", "archive_collection", "archive_location",
+        "archive-place", "authority", "call-number", "categories", "chapter-number",
+        "collection-number", "collection-title", "container-title",
+        "container-title-short", "dimensions", "division", "DOI", "edition",
+        "event", "event-title", "event-place", "genre", "ISBN", "ISSN", "issue",
+        "journalAbbreviation", "jurisdiction", "keyword", "language", "medium",
+        "note", "number", "number-of-pages", "number-of-volumes",
+        "original-publisher", "original-publisher-place", "original-title",
+        "page", "page-first", "part", "part-title", "PMCID", "PMID", "printing",
+        "publisher", "publisher-place", "references", "reviewed-genre",
+        "reviewed-title", "scale", "section", "shortTitle", "source", "status",
+        "supplement", "title", "title-short", "URL", "version", "volume",
+        "volume-title", "volume-title-short",
+    }
+)  # fmt: skip
+# An other field named as a CSL variable (in any case; "csl-" before a name the
+# reader had to keep apart from a BibTeX field of the same name).
+_CSL_BY_FIELD = {
+    name.lower(): name
+    for name in CSL_TEXT_VARIABLES | CSL_NAME_VARIABLES | CSL_DATE_VARIABLES
+} | {"custom": "custom"}
+
+
 def csl_issued(publication):
     """CSL's ``issued``: ``{"date-parts": [[y, m]]}``, two parts for a range
     (``1982--1983``, ``2017-09-03/2017-09-09``; CSL-JSON schema, date-variable),
-    ``{"literal": ...}`` for a written year with no number, or None."""
+    ``{"literal": ...}`` for a written year with no number, or None. A year as
+    written (``year_text``) is also given as ``raw``, which processors read
+    only when there are no parts and labsite's reader keeps to show (left out
+    where it is the parts' own ISO form, ``2017-09-03/2017-09-09``)."""
     text = publication.year_text
     if text:
         found = [
             [int(part) for part in match.groups() if part]
             for match in _DATE_PART.finditer(text)
         ]
+        for part in found:
+            if len(part) > 1 and not 1 <= part[1] <= 12:
+                del part[1:]  # biblatex's seasons (2012-22): the raw text has them
         if len(found) == 2:
-            return {"date-parts": found}
+            if publication.month and len(found[0]) == 1:
+                found[0].append(publication.month)
+            issued = {"date-parts": found}
+            iso = "/".join("-".join(f"{n:02d}" for n in part) for part in found)
+            if text != iso:
+                issued["raw"] = text  # "1982--1983", not the parts' own form
+            return issued
         if not found:
-            return {"literal": text.replace("--", "–")}
+            return {"literal": text}
     if publication.year:
         parts = [publication.year]
         if publication.month:
             parts.append(publication.month)
-        return {"date-parts": [parts]}
+        issued = {"date-parts": [parts]}
+        if text:
+            issued["raw"] = text
+        return issued
     return None
 
 
@@ -378,6 +436,10 @@ def to_csl(publication):
         item["author"] = [{"literal": publication.authors_raw}]
     else:
         authors = [_csl_name(*name) for name in author_names(publication)]
+        if authors and publication.authors_et_al:
+            # No CSL variable says "and others": the literal name CSL-JSON
+            # writers use for it, which the reader takes back as et al.
+            authors.append({"literal": "others"})
         if authors:
             item["author"] = authors
     editors = []
@@ -421,7 +483,64 @@ def to_csl(publication):
     if publication.status in CSL_STATUSES:
         optional["status"] = CSL_STATUSES[publication.status]
     item.update({name: str(value) for name, value in optional.items() if value})
+    item.update(csl_other_fields(publication.other_fields, written=item))
     return item
+
+
+# Variables the writer fills from model fields (``to_csl``).
+CSL_FROM_MODEL = frozenset(
+    {
+        "id", "citation-key", "type", "title", "author", "editor", "issued",
+        "container-title", "container-title-short", "collection-title", "volume",
+        "issue", "number", "page", "chapter-number", "edition", "publisher",
+        "publisher-place", "ISBN", "ISSN", "DOI", "URL", "abstract", "keyword",
+        "language", "note", "version", "status",
+    }
+)  # fmt: skip
+
+
+def csl_other_fields(other_fields, *, written=()):
+    """The other fields named as CSL variables (``pmid`` as ``PMID``, what the
+    CSL-JSON reader kept), as CSL values: names as name objects, dates as
+    ``raw`` dates, text decoded from BibTeX. A variable the writer fills from
+    model fields (``CSL_FROM_MODEL``) is left out, so that a BibTeX ``keyword``
+    field does not become the keywords, unless the reader kept it apart as
+    ``csl-<name>``; one already in ``written`` (the item) is always left out."""
+    out = {}
+    for field, value in sorted((other_fields or {}).items()):
+        name = _CSL_BY_FIELD.get(field.lower().removeprefix("csl-"))
+        if name is None or name in out or not value:
+            continue
+        if name in written or (
+            name in CSL_FROM_MODEL and not field.lower().startswith("csl-")
+        ):
+            continue
+        if name in CSL_NAME_VARIABLES:
+            names = parse_names(value)
+            if names.raw:
+                out[name] = [{"literal": names.raw}]
+                continue
+            out[name] = [
+                {"literal": author.parts.family}
+                if author.literal
+                else _csl_name(
+                    " ".join(p for p in (author.parts.von, author.parts.family) if p),
+                    author.parts.given,
+                    author.parts.suffix,
+                )
+                for author in names.authors
+            ]
+        elif name in CSL_DATE_VARIABLES:
+            out[name] = {"raw": decode(value)}
+        elif name == "custom":
+            # A writer's own object, kept by the reader as JSON text.
+            with contextlib.suppress(ValueError):
+                custom = json.loads(decode(value))
+                if isinstance(custom, dict):
+                    out[name] = custom
+        else:
+            out[name] = decode(value)
+    return out
 
 
 def to_csl_json(publications):

@@ -583,7 +583,7 @@ def normalise(entry, *, marks=None):
         # them would keep "~" as "\textasciitilde".
         fields = {
             name: value
-            if name in NAME_FIELDS or name in VERBATIM_FIELDS
+            if name in NAME_FIELDS or name in VERBATIM_FIELDS or name in entry.verbatim
             else encode(value)
             for name, value in fields.items()
         }

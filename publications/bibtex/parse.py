@@ -118,6 +118,9 @@ class Entry:
     # What another format's reader read and left out, each with its reason
     # (named in the report at -v 2, as ignored BibTeX fields are).
     ignored: list = field(default_factory=list)
+    # Fields of a plain entry already in BibTeX's syntax, as author and editor
+    # are (a CSL translator list): not escaped as text.
+    verbatim: frozenset = frozenset()
 
 
 @dataclass

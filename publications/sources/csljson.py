@@ -12,13 +12,17 @@ from CSL-JSON and from the same library's BibTeX export becomes one publication.
 import json
 import re
 
+from publications.bibtex.export import CSL_DATE_VARIABLES, CSL_NAME_VARIABLES
+from publications.bibtex.normalise import MAPPED_FIELDS
 from publications.sources.entries import (
     Failure,
     ParseResult,
     bibtex_name,
+    clean,
     make_entry,
     make_key,
     name_list,
+    strip_jats,
     strip_markup,
 )
 
@@ -86,6 +90,18 @@ CSL_JSON_FIELDS = frozenset(
         "edition", "version", "series", "chapter", "isbn", "issn", "editors",
     }
 )  # fmt: skip
+# Variables read and deliberately not kept, with the reason the report gives
+# at -v 2 (docs/imports.md, "CSL-JSON"): they describe a citation or a file,
+# not the work.
+IGNORED_VARIABLES = {
+    "id": "the item's id in its file; the key is its citation-key",
+    "citation-label": "a label a style makes when citing",
+    "citation-number": "a number a style gives when citing",
+    "first-reference-note-number": "a note number a style gives when citing",
+    "locator": "the page of one citation, not of the work",
+    "year-suffix": "the letter a style adds to tell same-year works apart",
+    "system_id": "a reference manager's own record id",
+}
 _MASTERS = re.compile(r"master|m\.?\s?sc|m\.?a\.?\b|diplom", re.IGNORECASE)
 
 
@@ -200,42 +216,93 @@ def csl_names(names, *, variable="author", problems=None):
         if not literal and not name.get("family") and name.get("given"):
             # A lone name part, as Crossref sends for a mononym.
             literal = str(name["given"]).strip()
-        out.append(
-            bibtex_name(
-                family=str(name.get("family") or "").strip(),
-                given=str(name.get("given") or "").strip(),
-                particle=" ".join(
-                    str(name.get(part) or "").strip()
-                    for part in ("dropping-particle", "non-dropping-particle")
-                    if name.get(part)
-                ),
-                suffix=str(name.get("suffix") or "").strip(),
-                literal=literal,
-            )
+        written = bibtex_name(
+            family=str(name.get("family") or "").strip(),
+            given=str(name.get("given") or "").strip(),
+            particle=" ".join(
+                str(name.get(part) or "").strip()
+                for part in ("dropping-particle", "non-dropping-particle")
+                if name.get(part)
+            ),
+            suffix=str(name.get("suffix") or "").strip(),
+            literal=literal,
         )
+        if not written:
+            problems.append(f"{variable} name {position} is empty ({name!r}); left out")
+            continue
+        out.append(written)
     # BibTeX's "and others", which the name-list reader takes as et al.
     return [*out, "others"] if et_al else out
 
 
-def csl_date(value):
-    """``(year, month)`` from a CSL date: ``date-parts``, ``raw`` or ``literal``.
+_FIRST_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# A raw date that is one ISO 8601 date (EDTF's plain form): read as its parts.
+_ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 
-    Either may be None; a ``season`` is not a month and is left out.
+
+def csl_date_fields(value, *, variable="issued", problems=None):
+    """BibTeX ``year``/``month``/``date`` fields for a CSL date.
+
+    ``value``: a CSL date object: ``date-parts`` (one part, or two for a range
+    such as ``[[1982], [1983]]``), ``raw`` or ``literal`` (both, as labsite's
+    export writes a written year beside its parts); a string or number is read
+    as ``raw`` with a message. What is not a plain year is handed on as written
+    (``year = {1982--1983}``, ``date = {2017-09-03/2017-09-09}``) so that the
+    importer's one rule for years (``normalise._year_month``) keeps its first year
+    for sorting and the text to show. A month outside 1-12 is left out with a
+    message in ``problems``; a ``season`` is not a month and is left out.
     """
+    problems = [] if problems is None else problems
+    if isinstance(value, str | int) and str(value).strip():
+        problems.append(
+            f"{variable} is {value!r}, not a CSL date object; read as a written date"
+        )
+        value = {"raw": str(value)}
     if not isinstance(value, dict):
-        return None, None
+        return {}
+    fields = {}
     parts = value.get("date-parts")
-    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
-        first = parts[0]
-        year = _int(first[0])
-        month = _int(first[1]) if len(first) > 1 else None
-        return year, month if month and 1 <= month <= 12 else None
-    text = str(value.get("raw") or value.get("literal") or "")
-    match = re.search(r"\b(\d{4})(?:[-/](\d{1,2}))?", text)
-    if not match:
-        return None, None
-    month = _int(match.group(2))
-    return int(match.group(1)), month if month and 1 <= month <= 12 else None
+    ranges = [
+        [_int(piece) for piece in part]
+        for part in (parts if isinstance(parts, list) else [])
+        if isinstance(part, list) and part and _int(part[0]) is not None
+    ]
+    _drop_bad_months(ranges, variable, problems)
+    text = str(value.get("raw") or value.get("literal") or "").strip()
+    iso = _ISO_DATE.match(text)
+    if iso and not ranges:
+        ranges, text = [[_int(piece) for piece in iso.groups() if piece]], ""
+        _drop_bad_months(ranges, variable, problems)
+    if ranges:
+        fields["year"] = str(ranges[0][0])
+        if len(ranges[0]) > 1:
+            fields["month"] = str(ranges[0][1])
+        if len(ranges) > 1 and not text:
+            # ISO 8601's interval, as biblatex writes a range in ``date``.
+            text = "/".join(
+                "-".join(f"{piece:02d}" for piece in part if piece is not None)
+                for part in ranges[:2]
+            )
+    if text and text != fields.get("year"):
+        first = _FIRST_YEAR.search(text)
+        year = first.group(0) if first else None
+        if "/" in text and year and fields.get("year", year) == year:
+            fields["date"] = text
+            fields.setdefault("year", year)
+        else:
+            fields["year"] = text
+    if value and not fields.get("year", "").strip():
+        problems.append(f"{variable} {value!r} has no year; left out")
+    return fields
+
+
+def _drop_bad_months(ranges, variable, problems):
+    for part in ranges:
+        if len(part) > 1 and not (part[1] and 1 <= part[1] <= 12):
+            problems.append(
+                f"{variable} month {part[1]!r} is not a month (1-12); left out"
+            )
+            del part[1:]
 
 
 def _int(value):
@@ -245,110 +312,152 @@ def _int(value):
         return None
 
 
-def _text(item, name):
-    value = item.get(name)
+def _joined(value, separator):
+    """A text variable's value as text; a list (which some writers give for a
+    string variable) as its items joined."""
     if isinstance(value, list):
-        value = value[0] if value else ""
-    return str(value) if value not in (None, "") else ""
+        return separator.join(str(v).strip() for v in value if str(v).strip())
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value).strip() if value not in (None, "") else ""
+
+
+class _Item:
+    """One CSL item being read: each variable taken is remembered, so that what
+    no rule took can be kept (``other_fields``) or reported as ignored."""
+
+    def __init__(self, item, problems):
+        self.item = item
+        self.problems = problems
+        self.taken = set()
+
+    def text(self, name, *, separator="; ", warn=True):
+        self.taken.add(name)
+        value = self.item.get(name)
+        if warn and isinstance(value, list) and len(value) > 1:
+            self.problems.append(
+                f"{name} is a list of {len(value)} texts; read as one, joined"
+            )
+        return _joined(value, separator)
+
+    def peek(self, name):
+        return _joined(self.item.get(name), "; ")
+
+    def names(self, name):
+        self.taken.add(name)
+        return csl_names(self.item.get(name), variable=name, problems=self.problems)
 
 
 def csl_item_entry(item, *, line=1, source="", problems=None):
     """The ``Entry`` for one CSL item (a dict as the specification describes).
 
     ``problems``: a list that gets a message for each variable of the wrong
-    shape (see ``csl_names``). Raises ValueError when the item has no title.
+    shape (see ``csl_names``, ``csl_date_fields``) and for a ``type`` CSL does
+    not define (imported as other). Every variable no rule maps is kept in the
+    entry's fields under its name in lower case (the publication's other
+    fields, which the exports write back), dates as ISO text and names as a
+    BibTeX name list, or named in ``Entry.ignored`` when it is in
+    ``IGNORED_VARIABLES``. Raises ValueError when the item has no title.
     """
     problems = [] if problems is None else problems
-    title = strip_markup(_text(item, "title"))
-    subtitle = strip_markup(_text(item, "subtitle"))
+    read = _Item(item, problems)
+    title = strip_markup(read.text("title", separator=": "))
+    subtitle = strip_markup(read.text("subtitle", separator=": "))
     if subtitle and not title.rstrip().endswith((":", "?", "!", ".")):
         title = f"{title.rstrip()}: {subtitle}"
     if not title.strip():
         raise ValueError("no title")
-    csl_type = _text(item, "type") or "document"
-    bib_type = CSL_TYPES.get(csl_type, "misc")
-    genre = _text(item, "genre")
-    if csl_type == "thesis" and _MASTERS.search(genre):
+    csl_type = read.text("type") or "document"
+    bib_type = CSL_TYPES.get(csl_type)
+    if bib_type is None:
+        problems.append(f"type {csl_type!r} is not a CSL type; imported as other")
+        bib_type = "misc"
+    if csl_type == "thesis" and _MASTERS.search(read.peek("genre")):
         bib_type = "mastersthesis"
-    authors = csl_names(item.get("author"), variable="author", problems=problems)
-    editors = csl_names(item.get("editor"), variable="editor", problems=problems)
-    issued = item.get("issued")
-    if isinstance(issued, str | int) and str(issued).strip():
-        problems.append(
-            f"issued is {issued!r}, not a CSL date object; read as a written date"
-        )
-        issued = {"raw": str(issued)}
-    year, month = csl_date(issued)
-    if issued and year is None:
-        problems.append(f"issued {issued!r} has no year; left out")
-    container = strip_markup(_text(item, "container-title"))
+    authors = read.names("author")
+    editors = read.names("editor")
+    read.taken.add("issued")
+    dates = csl_date_fields(item.get("issued"), problems=problems)
+    container = strip_markup(read.text("container-title"))
+    publisher = read.text("publisher")
     fields = {
         "title": title,
         "author": name_list(authors),
         "editor": name_list(editors),
-        "year": str(year or ""),
-        "month": str(month or ""),
-        "volume": _text(item, "volume"),
-        "number": _text(item, "issue") or _text(item, "number"),
-        "pages": _text(item, "page"),
-        "publisher": _text(item, "publisher"),
-        "address": _text(item, "publisher-place"),
-        "doi": _text(item, "DOI"),
-        "url": _text(item, "URL"),
-        "abstract": strip_markup(_text(item, "abstract")),
-        "keywords": _text(item, "keyword"),
-        "note": _ARXIV_NOTE.sub("", _text(item, "note")).strip(),
-        "isbn": _text(item, "ISBN"),
-        "issn": _text(item, "ISSN"),
-        "language": _text(item, "language"),
-        "edition": _text(item, "edition"),
-        "series": _text(item, "collection-title"),
-        "chapter": _text(item, "chapter-number"),
-        "version": _text(item, "version"),
-        "pubstate": _text(item, "status"),
-        "shortjournal": _text(item, "container-title-short")
-        or _text(item, "journalAbbreviation"),
+        **dates,
+        "volume": read.text("volume"),
+        "number": read.text("issue") or read.text("number"),
+        "pages": read.text("page"),
+        "publisher": publisher,
+        "address": read.text("publisher-place"),
+        "doi": read.text("DOI"),
+        "url": read.text("URL"),
+        # Kept as written: CSL rich text (<i>, <sub>...) is the formatting the
+        # abstract shows, sanitised when rendered; only JATS wrappers go.
+        "abstract": strip_jats(read.text("abstract", separator="\n\n")),
+        "keywords": read.text("keyword", separator=", ", warn=False),
+        "note": _ARXIV_NOTE.sub("", read.text("note")).strip(),
+        "isbn": read.text("ISBN"),
+        "issn": read.text("ISSN"),
+        "language": read.text("language"),
+        "edition": read.text("edition"),
+        "series": read.text("collection-title"),
+        "chapter": read.text("chapter-number"),
+        "version": read.text("version"),
+        # Not in CSL 1.0.2, but written by some (Zenodo's, CSL 1.1's draft).
+        "license": read.text("license"),
+        "pubstate": read.text("status"),
+        "shortjournal": read.text("container-title-short")
+        or read.text("journalAbbreviation"),
     }
     if bib_type in _CONTAINER_AS_JOURNAL or bib_type == "preprint":
         fields["journal"] = container
     elif bib_type in {"phdthesis", "mastersthesis"}:
-        # CSL names the university as publisher; some exporters as container.
-        fields["school"] = _text(item, "publisher") or container
-        fields["publisher"] = ""
+        # CSL names the university as publisher (Zotero, citeproc); labsite's
+        # export and some others name it as container, beside a publisher.
+        fields["school"] = container or publisher
+        fields["publisher"] = publisher if container else ""
+        read.taken.add("genre")
     elif bib_type == "techreport":
-        fields["institution"] = _text(item, "publisher") or container
+        fields["institution"] = publisher or container
         fields["publisher"] = ""
-        fields["type"] = genre
+        fields["type"] = read.text("genre")
     elif bib_type == "presentation":
         fields["eventtitle"] = (
-            _text(item, "event-title") or _text(item, "event") or container
+            read.text("event-title") or read.text("event") or container
         )
-        fields["venue"] = _text(item, "event-place")
+        fields["venue"] = read.text("event-place")
     else:
         fields["booktitle"] = container
     if bib_type == "inproceedings" and not container:
-        fields["booktitle"] = _text(item, "event-title") or _text(item, "event")
-    arxiv = _ARXIV_NUMBER.match(_text(item, "number"))
+        fields["booktitle"] = read.text("event-title") or read.text("event")
+    arxiv = _ARXIV_NUMBER.match(read.peek("number"))
     if arxiv:
         fields["eprint"] = arxiv.group(1)
         fields["archiveprefix"] = "arXiv"
-        fields["number"] = _text(item, "issue")
-    arxiv = arxiv or _ARXIV_NOTE.search(_text(item, "note"))
+        fields["number"] = read.peek("issue")
+    arxiv = arxiv or _ARXIV_NOTE.search(read.peek("note"))
     page = _ARXIV_URL.match(fields["url"])
     if page and (not arxiv or arxiv.group(1) == page.group(1)):
-        # The arXiv page of the work: its arXiv id, which the site links.
-        fields["url"] = ""
+        # The arXiv page of the work names its arXiv id; the address is kept
+        # unless it is the very page the site links for that id.
+        if fields["url"] == f"https://arxiv.org/abs/{page.group(1)}":
+            fields["url"] = ""
         arxiv = arxiv or page
     if arxiv:
         fields["eprint"] = arxiv.group(1)
         fields["archiveprefix"] = "arXiv"
+    key = read.text("citation-key")
+    if not key or key == read.peek("id"):
+        key = key or read.peek("id")
+        read.taken.add("id")
     key = make_key(
-        _text(item, "citation-key") or _text(item, "id"),
+        key,
         authors=authors,
-        year=year,
+        year=dates.get("year"),
         title=title,
     )
-    return make_entry(
+    entry = make_entry(
         type=bib_type,
         key=key,
         fields=fields,
@@ -356,3 +465,51 @@ def csl_item_entry(item, *, line=1, source="", problems=None):
         source=source,
         carries=CSL_JSON_FIELDS,
     )
+    _keep_the_rest(item, read.taken, entry, problems)
+    return entry
+
+
+def _keep_the_rest(item, taken, entry, problems):
+    """Every variable no rule took: kept in ``entry.fields`` under its name in
+    lower case (the importer stores a field it does not map in the
+    publication's other fields), or named in ``entry.ignored``."""
+    for name, value in item.items():
+        if name in taken or value in (None, "", [], {}):
+            continue
+        if name in IGNORED_VARIABLES:
+            reason = IGNORED_VARIABLES[name]
+            entry.ignored.append(f"variable {name!r} ignored ({reason})")
+            continue
+        if name in CSL_DATE_VARIABLES:
+            text = csl_date_text(value, variable=name, problems=problems)
+        elif name in CSL_NAME_VARIABLES:
+            text = name_list(csl_names(value, variable=name, problems=problems))
+            entry.verbatim |= {name.lower()}
+        else:
+            text = _joined(value, "; ")
+        field = name.lower()
+        if field in entry.fields or field in MAPPED_FIELDS:
+            # A variable of the same name as a BibTeX field read otherwise
+            # (CSL's "number" beside its "issue"): kept apart.
+            field = f"csl-{field}"
+        if clean(text):
+            entry.fields[field] = clean(text)
+
+
+def csl_date_text(value, *, variable, problems):
+    """A CSL date other than ``issued`` as text: ISO ``2020-05-01`` (a range
+    joined with ``/``), else as written."""
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    if (
+        isinstance(parts, list)
+        and parts
+        and all(isinstance(part, list) and part and _int(part[0]) for part in parts)
+    ):
+        return "/".join(
+            "-".join(f"{_int(piece) or 0:02d}" for piece in part[:3])
+            for part in parts[:2]
+        )
+    if isinstance(value, dict):
+        return str(value.get("raw") or value.get("literal") or "").strip()
+    problems.append(f"{variable} is {value!r}, not a CSL date object; kept as text")
+    return str(value).strip()

@@ -37,6 +37,14 @@ def strip_markup(text):
     return _MARKUP.sub("", text)
 
 
+_JATS = re.compile(r"</?(?:jats:[a-z-]+|mml:[a-z]+)[^>]*>", re.IGNORECASE)
+
+
+def strip_jats(text):
+    """Text without Crossref's JATS and MathML tags; CSL rich text stays."""
+    return _JATS.sub("", text)
+
+
 def clean(text):
     """A value with runs of white space (line breaks, tabs) as one space."""
     return _SPACES.sub(" ", str(text or "")).strip()
@@ -50,7 +58,8 @@ def bibtex_name(
     ``literal`` (a corporate or institutional author) is braced so that it stays
     one name; a family name alone is braced too, so "Plato" is not split, and
     so is one with ``whole_family`` (a format that says where the family name
-    ends: "dos S. Liporace" is not read as names separated by commas). Each
+    ends) or with an initial before its last word: "dos S. Liporace" is not
+    read as names separated by commas. Each
     part is taken as written: LaTeX's special characters in it are escaped, so
     that a backslash or a brace in a name is read back as itself.
     """
@@ -62,6 +71,9 @@ def bibtex_name(
     family = von_family(particle, family)
     if not family:
         return "{" + given + "}" if given else ""
+    # An initial before the last word ("dos S. Liporace") would make the name
+    # reader take "Last, F., Last, F." for names separated by commas.
+    whole_family = whole_family or any(w.endswith(".") for w in family.split()[:-1])
     pieces = ["{" + family + "}" if whole_family and " " in family else family]
     if suffix:
         pieces.append(suffix)
@@ -95,9 +107,10 @@ def make_key(key, *, authors=(), year=None, title=""):
     """The key a record is imported under.
 
     A key the record gives (CSL-JSON ``id``/``citation-key``, RIS ``ID``) is kept
-    when it is one a BibTeX file could hold; otherwise (Zotero's item URLs, bare
-    numbers, none at all) one is made from the first author's family name, the
-    year and the first long title word, as the importer does for keyless entries.
+    when it is one a BibTeX file could hold (``10.1:18``, ``O'Hara_1999``,
+    ``IJCAI01*425``); otherwise (Zotero's item URLs, bare numbers, none at all)
+    one is made from the first author's family name, the year and the first long
+    title word, as the importer does for keyless entries.
     """
     key = clean(key)
     if _KEY_OK.match(key) and "://" not in key:

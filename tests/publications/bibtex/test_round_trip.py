@@ -88,7 +88,7 @@ def test_csl_json_with_every_field_is_valid_against_the_schema(db):
     report = items["r"]
     assert report["number"] == "42"
     assert "issue" not in report
-    assert report["issued"] == {"date-parts": [[1982], [1983]]}
+    assert report["issued"] == {"date-parts": [[1982], [1983]], "raw": "1982--1983"}
     assert report["editor"] == [{"family": "Moreau", "given": "Claire"}]
     assert (report["ISBN"], report["ISSN"], report["publisher-place"]) == (
         "1",

@@ -44,11 +44,25 @@ def test_the_et_al_flag_survives_a_reimport_of_the_sites_export(fmt):
         ]
     )
     text = export(exportable(), fmt)
-    # Neither format has an et-al flag (the citation formatter adds "et al."
-    # to the CSL it is fed): the flag is not written, and a re-import keeps it.
-    assert "others" not in text
+    # RIS has no way to say it: the flag is not written. CSL-JSON ends the list
+    # with the literal name "others", as Pandoc writes BibTeX's "and others".
+    assert ('"literal": "others"' in text) == (fmt == "csl-json")
+    assert "others" not in text.replace('"literal": "others"', "")
     report = import_publications(files=[(f"e.{fmt}", text)])
     assert (report.created, report.updated) == (0, 0)
+    publication = Publication.objects.get(bibtex_key="e1")
+    assert publication.authors_et_al
+    assert [a.display_name for a in publication.ordered_authorships()] == ["Jane Doe"]
+
+
+def test_the_et_al_flag_of_a_csl_json_export_reaches_an_empty_site():
+    import_bibtex(
+        sources=[("e.bib", "@article{e1, title={Many Hands}, year={2020},"
+                  " author={Doe, Jane and others}}")]
+    )  # fmt: skip
+    text = export(exportable(), "csl-json")
+    Publication.objects.all().delete()
+    import_publications(files=[("e.json", text)])
     publication = Publication.objects.get(bibtex_key="e1")
     assert publication.authors_et_al
     assert [a.display_name for a in publication.ordered_authorships()] == ["Jane Doe"]
