@@ -137,12 +137,15 @@ def fresh_values(records):
 def expressed(records):
     """The managed fields the records' formats can express, in
     ``MANAGED_FIELDS`` order: every field when one of them is BibTeX's
-    (``Record.carries`` None), else the union of what their formats carry."""
+    (``Record.carries`` None), else the union of what their formats carry, and
+    ``other_fields`` when a record keeps any (see ``as_last_imported``)."""
     carried = set()
     for record in records:
         if record.carries is None:
             return list(MANAGED_FIELDS)
         carried.update(record.carries)
+        if record.values.get("other_fields"):
+            carried.add("other_fields")
     return [name for name in MANAGED_FIELDS if name in carried]
 
 
@@ -150,12 +153,19 @@ def as_last_imported(values, names, imported):
     """``values`` with every field outside ``names`` set back to what the last
     import gave (``imported``, a ``Fingerprint``; None when nothing was), so
     that a file in a format that cannot express a field neither changes it nor
-    what the next import compares it with."""
+    what the next import compares it with. ``other_fields`` from such a format
+    (a CSL-JSON ``PMID``, a RIS ``AD``) is added to those the last import gave,
+    key by key: the file cannot say the BibTeX fields it has no form for."""
     kept = dict(values)
     wanted = set(names)
     for name in MANAGED_FIELDS:
         if name not in wanted:
             kept[name] = imported.values.get(name)
+    if "other_fields" in wanted and len(wanted) < len(MANAGED_FIELDS):
+        kept["other_fields"] = {
+            **(imported.values.get("other_fields") or {}),
+            **(values.get("other_fields") or {}),
+        }
     return kept
 
 

@@ -388,3 +388,26 @@ def test_the_command_lists_ignored_variables_at_verbosity_2(tmp_path):
         "(a label a style makes when citing)"
     ) in loud.getvalue()
     assert Publication.objects.get().other_fields == {"pmid": "1"}
+
+
+@pytest.mark.parametrize(
+    ("variables", "added"),
+    [
+        ({"PMID": "31415926"}, {"pmid": "31415926"}),
+        ({"PMID": "1", "archive": "Zenodo"}, {"pmid": "1", "archive": "Zenodo"}),
+        ({}, {}),
+    ],
+)
+def test_a_csl_json_file_adds_its_kept_variables_to_a_publication_from_bibtex(
+    variables, added
+):
+    import_bibtex(
+        sources=[("w.bib", "@article{w1, title={A Work}, year={2021},"
+                  " mycustom={kept as written}}")]
+    )  # fmt: skip
+    report = load(item(**variables))
+    work = Publication.objects.get()
+    assert work.other_fields == {"mycustom": "kept as written", **added}
+    assert report.updated == (1 if added else 0)
+    again = load(item(**variables))
+    assert (again.updated, again.unchanged) == (0, 1)
