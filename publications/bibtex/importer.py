@@ -185,6 +185,9 @@ def _run_import(
     # and makes no reference cycles to speak of; the cyclic collector's passes
     # over them cost more than a tenth of a large import, so it waits till then.
     collecting = gc.isenabled()
+    # Garbage already waiting (a migration's, a request's) is freed first, so
+    # the import reuses its memory rather than growing past it.
+    gc.collect()
     gc.disable()
     try:
         # One writing import at a time: two at once each matched against rows
@@ -380,6 +383,9 @@ class _Run:
             if record is not None:
                 targets.append(self.publications.place(record))
                 self._report_warnings(record)
+        # The records and targets hold what is needed now: each entry's text is
+        # let go with its records once its batch is written.
+        parsed.entries = []
         self._write(targets, name, counts)
 
     def _report_warnings(self, record):
@@ -422,6 +428,7 @@ class _Run:
                         self._report_warnings(record)
                 target.records.sort(key=lambda record: record.line)
                 target.unread = []
+        match.read_fingerprints(ordered)
         for start in range(0, len(ordered), COMMIT_BATCH):
             batch = ordered[start : start + COMMIT_BATCH]
             if not self.batched:
@@ -479,6 +486,7 @@ class _Run:
             target.records = []
             target.unread = []
             target.outcome = ""
+            target.let_go()
 
     def _fail_rest(self, name, targets, counts, error):
         """A batch was rolled back: it and the batches after it count as failed."""

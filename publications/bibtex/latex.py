@@ -127,6 +127,10 @@ _BRACE = re.compile(r"[{}]")
 # Runs of text without anything to decode are copied in one piece.
 _PLAIN = re.compile(r"(?:[^\\{}$~-]|-(?!-))*")
 _COMMAND_OR_MATH = re.compile(r"[\\$~]")
+# Values up to this length are decoded once per run (names, venues, keywords
+# recur); longer ones, abstracts and most titles, seldom do, and the memo would
+# keep each one's text twice until the import ends.
+_MEMO_LENGTH = 200
 # Deeper brace nesting than this goes to the decoder, whose own limit (recursion)
 # decides what such a value becomes.
 _SHALLOW = 64
@@ -164,7 +168,10 @@ def decode_strict(text, *, keep_braces=False):
             return _tidy(text.replace("{", "").replace("}", ""))
         if braces_balanced(text, max_depth=_SHALLOW):
             return _tidy(text)
-    out = _decode_cached(text, keep_braces)
+    if len(text) <= _MEMO_LENGTH:
+        out = _decode_cached(text, keep_braces)
+    else:
+        out = _decode_cached.__wrapped__(text, keep_braces)
     if out is None:
         raise TooDeep(text[:40])
     return out

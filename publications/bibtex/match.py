@@ -71,6 +71,39 @@ class Target:
             return fold_text(authors[0].parts.family)
         return self.fingerprint.first_family
 
+    def let_go(self):
+        """Forget the values and authors as imported once they are written: the
+        row holds them, and a large import would otherwise keep every work's
+        values (abstracts and all) to its end. ``fingerprint.values`` is None
+        until `read_fingerprints` reads them back; the hash, sources, keys and
+        first family, which matching reads, stay."""
+        kept = self.fingerprint
+        if kept.values:
+            self.fingerprint = Fingerprint(
+                values=None,
+                authors=None,
+                hash=kept.hash,
+                first_family=kept.first_family,
+                sources=kept.sources,
+                keys=kept.keys,
+            )
+
+
+def read_fingerprints(targets):
+    """Read back, from their rows, the fingerprints that `Target.let_go` forgot,
+    for the targets that have records to write again (a later file describes the
+    same work). One query per 500 targets; targets that need none, none."""
+    stale = {
+        target.pk: target
+        for target in targets
+        if target.records and target.pk and target.fingerprint.values is None
+    }
+    pks = list(stale)
+    for start in range(0, len(pks), 500):
+        rows = Publication.objects.filter(pk__in=pks[start : start + 500])
+        for pk, data in rows.values_list("pk", "import_fingerprint"):
+            stale[pk].fingerprint = Fingerprint.from_json(data)
+
 
 def _identity(values, first_family, fold=fold_text):
     return {

@@ -195,10 +195,8 @@ def parse_mark_convention(text):
     return convention
 
 
-@cache
 def _take_marks(name):
-    """(name without marks, marks in order) for one decoded name; memoised,
-    as names recur."""
+    """(name without marks, marks in order) for one decoded name."""
     if not _MARK_CHAR.search(name):
         return name, ""
     marks = "".join(_MARKS.findall(name))
@@ -320,4 +318,3 @@ def forget_memos():
     """Empty the memos of this module (the importer does after each run)."""
     _decoded_name.cache_clear()
     _one_name.cache_clear()
-    _take_marks.cache_clear()

@@ -190,7 +190,9 @@ class BatchWriter:
 
         def rows():
             # Generated while inserting: one batch of rows is in memory at a time.
-            for target, values, number in zip(targets, merged, numbers, strict=True):
+            for index, target in enumerate(targets):
+                values, merged[index] = merged[index], None  # not kept past its row
+                number = numbers[index]
                 authors = target.merged_authors() or []
                 fingerprint = Fingerprint.of(
                     values,

@@ -1,10 +1,13 @@
 """import_bibtex and import_publications share their option definitions: both
-list and accept --media-dir, --marks and --include-containers."""
+list and accept --media-dir, --marks and --include-containers, and the README and
+each command's page document every option their help lists."""
 
 import io
+import re
+from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import BaseCommand, CommandError, call_command
 from PIL import Image
 
 from publications.management.commands.import_bibtex import Command as BibtexCommand
@@ -89,3 +92,39 @@ def test_both_commands_say_a_directory_is_a_directory(tmp_path, command):
         run(command, str(folder))
     with pytest.raises(CommandError, match=r"No such file: .*missing\.bib"):
         run(command, str(tmp_path / "missing.bib"))
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def own_options(command):
+    """The long options a command adds to those every Django command has."""
+    base = {
+        option
+        for action in BaseCommand().create_parser("manage.py", "x")._actions
+        for option in action.option_strings
+    }
+    parser = command().create_parser("manage.py", "x")
+    return sorted(
+        option
+        for action in parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option not in base
+    )
+
+
+@pytest.mark.parametrize(
+    ("command", "doc"),
+    [(BibtexCommand, "docs/bibtex.md"), (PublicationsCommand, "docs/imports.md")],
+    ids=["bibtex", "publications"],
+)
+def test_every_option_in_help_is_documented(command, doc):
+    options = own_options(command)
+    assert "--media-dir" in options
+    for text in ((ROOT / doc).read_text(), (ROOT / "README.md").read_text()):
+        missing = [
+            option
+            for option in options
+            if not re.search(rf"(?<![\w-]){option}(?![\w-])", text)
+        ]
+        assert missing == []
