@@ -227,7 +227,7 @@ def publication_download(query, *, limit):
     """The download of the list that query (request.GET, the list page's
     filters) shows: the same filter form and rules as the list page, a
     value that names nothing left out as it is there. At most limit
-    publications (with authors) are read; four queries, and one for each
+    publications (with authors) are read; five queries, and one for each
     theme or person named (their old slugs still filter)."""
     query = with_current_slugs(query)
     tree = ResearchTheme.objects.active().tree()
@@ -243,7 +243,7 @@ def publication_download(query, *, limit):
     form.is_valid()
     values = form.filter_values()
     matching = apply_filters(Publication.objects.all(), values, theme_tree=tree)
-    publications = list(matching.newest_first().with_authors()[:limit])
+    publications = list(matching.newest_first().with_authors(people_once=True)[:limit])
     total = len(publications)
     if total == limit:
         total = matching.count()

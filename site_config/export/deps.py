@@ -333,11 +333,21 @@ class RowStates:
 
 
 class DepsStore:
-    """The export's dependency manifest: a SQLite file in the mirror."""
+    """The export's dependency manifest: a SQLite file outside the mirror.
+
+    It is written without a journal (fast, and the state can always be made
+    again), so an export stopped while writing could leave it half-written:
+    a marker file beside it says a batch is open, and a store found with the
+    marker is started afresh (the next export then renders every page once).
+    """
 
     def __init__(self, path):
-        self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None)
+        self.path = Path(path)
+        self.open_marker = self.path.with_name(self.path.name + ".open")
+        if self.open_marker.exists():
+            self.path.unlink(missing_ok=True)
+            self.open_marker.unlink()
+        self.db = sqlite3.connect(self.path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.executescript(_SCHEMA)
@@ -360,13 +370,17 @@ class DepsStore:
 
     @contextmanager
     def batch(self):
+        self.open_marker.touch()
         self.db.execute("BEGIN")
         try:
             yield
         except BaseException:
+            # Without a journal a rollback may not restore the old state; the
+            # marker stays, so the next export starts afresh.
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+        self.open_marker.unlink()
 
     def is_empty(self):
         return self.db.execute("SELECT 1 FROM rows LIMIT 1").fetchone() is None

@@ -10,6 +10,11 @@
 // No inline script: the CSP of the live site holds for the copy too.
 (function () {
   "use strict";
+  // The Cite block's style is chosen by the server (?style=); the copy has the
+  // site's default style only, so the choice is removed.
+  document.querySelectorAll("form.cite-block__style").forEach(function (choice) {
+    choice.remove();
+  });
   var form = document.querySelector("form[data-mirror-filters]");
   if (!form) { return; }
   var action = new URL(form.getAttribute("action"), window.location.href).pathname;

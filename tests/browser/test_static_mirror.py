@@ -114,6 +114,15 @@ def test_filters_work_in_the_static_copy(static_page, mirror):
     assert page.watch.take() == []
 
 
+def test_the_copy_offers_no_citation_style_it_cannot_show(static_page, mirror):
+    page = static_page
+    publication = Publication.objects.order_by("pk").first()
+    page.goto(mirror + publication.get_absolute_url().lstrip("/"))
+    assert page.locator(".cite-block__text").is_visible()
+    assert page.locator("form.cite-block__style").count() == 0
+    assert page.watch.take() == []
+
+
 def test_search_in_the_static_copy_uses_pagefind(static_page, mirror):
     page = static_page
     page.goto(mirror)

@@ -1,11 +1,12 @@
 """The rules that decide which pages an incremental export renders again: which
 queries are lookups by key, and which columns a list query depends on."""
 
-from site_config.export.deps import PageDeps, Recorder, key_of
+from site_config.export.deps import DepsStore, PageDeps, Recorder, key_of
 
 PUB = "publications_publication"
 AUTHORSHIP = "publications_authorship"
 PERSON = "people_person"
+ROW = "INSERT INTO rows VALUES ('t', '1', 'digest', '[]', '[]')"
 
 
 def keyed(sql, params, tables):
@@ -80,3 +81,19 @@ def test_values_and_counts_depend_on_every_column_they_read(db):
         f'FROM "{PUB}" GROUP BY 1'
     )
     assert Recorder().depends(sql, {PUB}) == {PUB: ["id", "year"]}
+
+
+def test_a_store_left_mid_batch_starts_afresh(tmp_path):
+    # Written without a journal: an export killed inside its batch leaves the
+    # marker, and the next export renders everything rather than trust it.
+    path = tmp_path / "state.sqlite3"
+    store = DepsStore(path)
+    with store.batch():
+        store.db.execute(ROW)
+    store.close()
+    assert not DepsStore(path).is_empty()
+    store = DepsStore(path)
+    store.open_marker.touch()
+    store.close()
+    assert DepsStore(path).is_empty()
+    assert not store.open_marker.exists()
