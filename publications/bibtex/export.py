@@ -101,6 +101,8 @@ RIS_OTHER_NAMES = {
 }
 _RIS_OTHER_TAGS = {name: tag for tag, name in RIS_OTHER_NAMES.items()}
 _RIS_OTHER_NAME = re.compile(r"^ris-([a-z][a-z0-9])$")
+# Tags that start and end a record: never written from the other fields.
+_RIS_RECORD_TAGS = {"TY", "ER"}
 LINKS = [
     ("pdf", "pdf_url"),
     ("code", "code_url"),
@@ -556,7 +558,11 @@ def to_csl_json(publications):
 
 def to_ris(publication):
     """One publication as a RIS record."""
-    lines = [("TY", RIS_TYPES.get(publication.kind, "GEN"))]
+    other = publication.other_fields or {}
+    ris_type = RIS_TYPES.get(publication.kind, "GEN")
+    if publication.kind == Kind.OTHER and other.get("ris-ty"):
+        ris_type = other["ris-ty"]  # the type a RIS import read and kept
+    lines = [("TY", ris_type)]
     # RIS has no way to say "and others": the et-al flag is not written, and a
     # RIS import keeps it (it is not in RIS_FIELDS, what a RIS record carries).
     # One AU per name. A list kept whole because it could not be split
@@ -637,9 +643,9 @@ def to_ris(publication):
             lines.append((tag, value))
     for keyword in filter(None, (k.strip() for k in publication.keywords.split(","))):
         lines.append(("KW", keyword))
-    for name, value in sorted(publication.other_fields.items()):
+    for name, value in sorted(other.items()):
         tag = ris_other_tag(name)
-        if tag and value:
+        if tag and value and tag not in _RIS_RECORD_TAGS:
             # Kept as LaTeX for the BibTeX export; RIS is plain text.
             lines.append((tag, decode(value)))
     lines.append(("ER", ""))

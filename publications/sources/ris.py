@@ -54,7 +54,8 @@ RIS_TYPES = {
 }
 _JOURNAL_TYPES = {"article", "preprint"}
 _DATE = re.compile(r"(\d{4})(?:[/-](\d{1,2}))?")
-_DATE_TAGS = {"PY", "Y1", "Y2", "DA"}
+# Publication dates (Y2 is the access date, kept as ``urldate``).
+_DATE_TAGS = {"PY", "Y1", "DA"}
 _ARXIV_URL = re.compile(
     r"arxiv\.org/(?:abs|pdf)/([^?#\s]+?)(?:v\d+)?(?:\.pdf)?/?(?:[?#]|$)", re.IGNORECASE
 )
@@ -403,6 +404,10 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
         ignored.append(f"RIS tag ID {key_value!r} ignored (not a citation key)")
     if more_urls:
         fields["ris-ur"] = "; ".join(more_urls)
+    if ris_type and ris_type not in RIS_TYPES:
+        # A type with no kind of its own ("HEAR", "ABST") is kept, and written
+        # back by the RIS export.
+        fields["ris-ty"] = ris_type
     for tag, rest in tags.unread():
         if tag in RIS_IGNORED_TAGS:
             ignored.append(f"RIS tag {tag} ignored ({RIS_IGNORED_TAGS[tag]})")

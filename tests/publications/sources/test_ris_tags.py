@@ -179,3 +179,21 @@ def test_names_with_a_suffix_or_initials_in_the_family_name_read_back():
 def test_an_id_a_bibtex_file_could_hold_is_the_key(written, key):
     text = f"TY  - JOUR\nAU  - Doe, Jane\nTI  - Tags\nPY  - 2020\nID  - {written}\n"
     assert parse_ris(text + "ER  - \n").entries[0].key == key
+
+
+def test_a_type_with_no_kind_of_its_own_is_kept_and_written_back():
+    import_publications(files=[("h.ris", "TY  - HEAR\nTI  - A Hearing\nER  -\n")])
+    publication = Publication.objects.get()
+    assert (publication.kind, publication.other_fields) == ("other", {"ris-ty": "HEAR"})
+    text = export(exportable(), "ris")
+    assert text.startswith("TY  - HEAR\r\n")
+    assert text.count("TY  - ") == 1
+    Publication.objects.all().delete()
+    import_publications(files=[("again.ris", text)])
+    assert Publication.objects.get().other_fields == {"ris-ty": "HEAR"}
+
+
+def test_an_access_date_that_is_no_date_is_kept_without_a_warning():
+    result = parse_ris("TY  - JOUR\nTI  - T\nY2  - last week\nER  -\n")
+    assert result.warnings == []
+    assert result.entries[0].fields["urldate"] == "last week"
