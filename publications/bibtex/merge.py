@@ -23,6 +23,7 @@ field values and ``fingerprint.Fingerprint`` objects.
 
 from dataclasses import dataclass, field, replace
 
+from publications.bibtex.latex import decode
 from publications.bibtex.normalise import MANAGED_FIELDS
 from publications.models import Publication
 
@@ -162,9 +163,16 @@ def as_last_imported(values, names, imported):
         if name not in wanted:
             kept[name] = imported.values.get(name)
     if "other_fields" in wanted and len(wanted) < len(MANAGED_FIELDS):
+        before = imported.values.get("other_fields") or {}
+        # Such a format is plain text: a value that reads as the one kept
+        # (S{\"a}mtliche as Sämtliche) keeps the LaTeX it was written in.
         kept["other_fields"] = {
-            **(imported.values.get("other_fields") or {}),
-            **(values.get("other_fields") or {}),
+            **before,
+            **{
+                name: value
+                for name, value in (values.get("other_fields") or {}).items()
+                if name not in before or decode(before[name]) != decode(value)
+            },
         }
     return kept
 

@@ -65,7 +65,7 @@ class EntryChanges:
 def _short(value, name="", limit=60):
     if value in (None, "", [], {}):
         return "(empty)"
-    label = _LABELS.get(name, {}).get(value)
+    label = _LABELS[name].get(value) if name in _LABELS else None
     text = repr(str(label)) if label else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…'"
 

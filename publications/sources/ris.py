@@ -85,6 +85,12 @@ RIS_FIELDS = frozenset(
         "series", "isbn", "issn", "editors", "chapter", "year_text",
     }
 )  # fmt: skip
+# RIS has one edition tag (ET): the version of software and data, the edition of
+# everything else. A record carries the one its type gives it.
+_CARRIES = {
+    True: RIS_FIELDS - {"edition"},
+    False: RIS_FIELDS - {"version"},
+}
 
 
 def looks_like_ris(text):
@@ -421,7 +427,7 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
         fields=fields,
         line=line,
         source=source,
-        carries=RIS_FIELDS,
+        carries=_CARRIES[bib_type in _VERSIONED_TYPES],
     )
     entry.ignored.extend(ignored)
     return entry

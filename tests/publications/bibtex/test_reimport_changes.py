@@ -74,3 +74,13 @@ def test_a_changed_kind_or_status_is_reported_by_its_label(db):
     assert "kind: 'Journal article' → 'Other'" in text
     assert "status: 'Published' → 'Under review'" in text
     assert "Publication." not in text
+
+
+def test_changed_other_fields_and_editors_are_reported(db):
+    run("@book{a, title = {T}, year = 2020, editor = {Doe, Jane}, mine = {1}}\n")
+    report = run(
+        "@book{a, title = {T}, year = 2020, editor = {Roe, Ann}, mine = {2}}\n"
+    )
+    text = str(report.changes[0])
+    assert "editors: ['Jane Doe'] → ['Ann Roe']" in text
+    assert "other_fields: {'mine': '1'} → {'mine': '2'}" in text

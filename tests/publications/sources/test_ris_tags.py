@@ -197,3 +197,37 @@ def test_an_access_date_that_is_no_date_is_kept_without_a_warning():
     result = parse_ris("TY  - JOUR\nTI  - T\nY2  - last week\nER  -\n")
     assert result.warnings == []
     assert result.entries[0].fields["urldate"] == "last week"
+
+
+@pytest.mark.parametrize(
+    ("entry", "kept"),
+    [
+        ("@article{v, title={T}, journal={J}, year={2001}, version={1.3}}", "version"),
+        ("@software{v, title={T}, year={2001}, version={2.0}, edition={2}}", "edition"),
+    ],
+)
+def test_the_edition_tag_never_clears_what_it_cannot_say(entry, kept):
+    import_bibtex(sources=[("in.bib", entry)])
+    before = getattr(Publication.objects.get(), kept)
+    report = import_publications(files=[("site.ris", export(exportable(), "ris"))])
+    assert report.changes == []
+    assert getattr(Publication.objects.get(), kept) == before
+
+
+def test_an_other_field_in_latex_stays_as_written_when_ris_says_the_same_text():
+    import_bibtex(
+        sources=[
+            (
+                "in.bib",
+                '@book{w, title={Werke}, year={1980}, shorttitle={S{\\"a}mtliche}}',
+            )
+        ]
+    )
+    text = export(exportable(), "ris")
+    assert "ST  - Sämtliche" in text
+    report = import_publications(files=[("site.ris", text)])
+    assert report.changes == []
+    assert Publication.objects.get().other_fields == {"shorttitle": 'S{\\"a}mtliche'}
+    changed = text.replace("ST  - Sämtliche", "ST  - Werke I")
+    import_publications(files=[("site.ris", changed)])
+    assert Publication.objects.get().other_fields["shorttitle"] == "Werke I"
