@@ -80,8 +80,10 @@ _ARXIV_URL = re.compile(
 # The model fields a CSL item can express, the one list of them (see
 # merge.plan_update): a CSL-JSON import never clears a field outside it. CSL
 # has no variable for a work's site-only marks (selected, abbr, award), its
-# al-folio links (pdf, code, slides, html...), license or repository, nor for
-# BibTeX's other fields.
+# al-folio links (pdf, code, slides, html...) or repository, nor for BibTeX's
+# other fields (the variables a file keeps there are added key by key:
+# merge.as_last_imported); a "license" some writers add is read, but CSL 1.0.2
+# has none to write back, so no file clears it.
 CSL_JSON_FIELDS = frozenset(
     {
         "title", "kind", "status", "venue", "venue_short", "year", "month",
@@ -91,8 +93,8 @@ CSL_JSON_FIELDS = frozenset(
     }
 )  # fmt: skip
 # Variables read and deliberately not kept, with the reason the report gives
-# at -v 2 (docs/imports.md, "CSL-JSON"): they describe a citation or a file,
-# not the work.
+# at -v 2 (docs/imports.md, "CSL-JSON in detail"): they describe a citation or
+# a reference manager's record, not the work.
 IGNORED_VARIABLES = {
     "id": "the item's id in its file; the key is its citation-key",
     "citation-label": "a label a style makes when citing",
