@@ -12,7 +12,7 @@ import re
 from pathlib import PurePosixPath
 
 from people.names import split_name, von_family
-from publications.bibtex.latex import decode, encode
+from publications.bibtex.latex import decode, encode, encode_title
 from publications.bibtex.names import parse_names
 from publications.models import Publication
 
@@ -266,7 +266,7 @@ def to_bibtex(publication, *, site_fields=False):
         if names:
             add("author", " and ".join(names), raw=True)
             add("author+an", _marks(publication), raw=True)
-    add("title", "{" + encode(publication.title) + "}", raw=True)
+    add("title", "{" + encode_title(publication.title) + "}", raw=True)
     add("editor", _editors(publication), raw=True)
     add(venue_field, publication.venue)
     # @misc says no kind: biblatex's type field does (read back by the importer).

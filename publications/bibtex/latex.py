@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import cache
 
+from site_config.markup.math import TITLE_TAGS
+
 ACCENTS = {
     "'": "\u0301",
     "`": "\u0300",
@@ -117,6 +119,24 @@ STYLE_COMMANDS = {
     "itshape", "scshape", "upshape", "mdseries", "rmfamily", "sffamily", "ttfamily",
     "normalfont", "cal", "mathrm", "selectlanguage", "foreignlanguage", "hyphenation",
 }  # fmt: skip
+# Title markup: in a title (decode(..., tags=True)) these commands become the
+# inline HTML tags the site stores for al-folio's titles and shows as formatting
+# (site_config.markup.math.TITLE_TAGS); encode_title writes the tags back as them.
+# Italic is stored as <i> and bold as <b> whatever the file said (\emph, <em>,
+# <strong>): they look the same, CSL-JSON's rich text has only <i> and <b>, and
+# so every export reads back as the same stored title.
+TITLE_COMMANDS = {
+    "textit": "i",
+    "emph": "i",
+    "textbf": "b",
+    "textsubscript": "sub",
+    "textsuperscript": "sup",
+}
+_SAME_TAG = {"em": "i", "strong": "b"}
+# Each tag as a command; <em> and <strong>, entered by hand, as \emph and \textbf.
+_TAG_COMMANDS = {"i": "textit", "em": "emph", "b": "textbf", "strong": "textbf"}
+_TAG_COMMANDS.update(sub="textsubscript", sup="textsuperscript")
+_TITLE_TAG = re.compile(rf"<(/?)({'|'.join(TITLE_TAGS)})>", re.IGNORECASE)
 # Sorting and indexing helpers: their argument is not meant to be printed.
 DROPPED_WITH_ARGUMENT = {"noopsort", "SortNoop", "sortnoop", "index", "label"}
 ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"}
@@ -144,16 +164,38 @@ class TooDeep(ValueError):
     """A value nested deeper than the decoder reads (hundreds of groups)."""
 
 
-def decode(text, *, keep_braces=False):
-    """Unicode text for a BibTeX value; plain values are returned untouched."""
+def decode(text, *, keep_braces=False, tags=False):
+    """Unicode text for a BibTeX value; plain values are returned untouched.
+
+    ``tags`` (for titles): ``\\textit{x}`` and ``\\emph{x}`` become ``<i>x</i>``,
+    ``\\textbf{x}`` ``<b>x</b>``, ``\\textsubscript{x}`` and
+    ``\\textsuperscript{x}`` ``<sub>`` and ``<sup>`` (``TITLE_COMMANDS``), and
+    the tags already written in the value are given in lower case (``<em>`` as
+    ``<i>``, ``<strong>`` as ``<b>``), so that ``decode(encode_title(t),
+    tags=True)`` gives back a title stored by an import.
+    """
     try:
-        return decode_strict(text, keep_braces=keep_braces)
+        text = decode_strict(text, keep_braces=keep_braces, tags=tags)
     except TooDeep:
         # Hundreds of nested groups are no real markup: keep the bare text.
-        return _tidy(_MARKUP.sub("", text))
+        text = _tidy(_MARKUP.sub("", text))
+    if tags and "<" in text:
+        text = _canonical_tags(text)
+    return text
 
 
-def decode_strict(text, *, keep_braces=False):
+def _canonical_tags(text):
+    def canonical(match):
+        tag = match.group(2).lower()
+        return f"<{match.group(1)}{_SAME_TAG.get(tag, tag)}>"
+
+    return "".join(
+        piece if is_math else _TITLE_TAG.sub(canonical, piece)
+        for is_math, piece in split_math(text)
+    )
+
+
+def decode_strict(text, *, keep_braces=False, tags=False):
     """decode, but raising TooDeep where decode falls back to the bare text."""
     if not text:
         return ""
@@ -169,9 +211,9 @@ def decode_strict(text, *, keep_braces=False):
         if braces_balanced(text, max_depth=_SHALLOW):
             return _tidy(text)
     if len(text) <= _MEMO_LENGTH:
-        out = _decode_cached(text, keep_braces)
+        out = _decode_cached(text, keep_braces, tags)
     else:
-        out = _decode_cached.__wrapped__(text, keep_braces)
+        out = _decode_cached.__wrapped__(text, keep_braces, tags)
     if out is None:
         raise TooDeep(text[:40])
     return out
@@ -223,10 +265,10 @@ def text_branches(text):
 
 
 @cache
-def _decode_cached(text, keep_braces):
+def _decode_cached(text, keep_braces, tags=False):
     text = text_branches(text)
     try:
-        out = _Decoder(text, keep_braces).run()
+        out = _Decoder(text, keep_braces, tags).run()
     except RecursionError:
         return None
     out = unicodedata.normalize("NFC", out)
@@ -234,9 +276,10 @@ def _decode_cached(text, keep_braces):
 
 
 class _Decoder:
-    def __init__(self, text, keep_braces):
+    def __init__(self, text, keep_braces, tags=False):
         self.text = text
         self.keep_braces = keep_braces
+        self.tags = tags
         self.pos = 0
 
     def run(self):
@@ -328,6 +371,10 @@ class _Decoder:
             return base[0] + ACCENTS[name] + base[1:]
         if name.isalpha():
             self._skip_command_space()
+        if self.tags and name in TITLE_COMMANDS and self.text.startswith("{", self.pos):
+            inner = self.argument()
+            tag = TITLE_COMMANDS[name]
+            return f"<{tag}>{inner}</{tag}>" if inner.strip() else inner
         if name in LETTERS:
             self._skip_empty_group()
             return LETTERS[name]
@@ -434,6 +481,36 @@ def encode(text):
             piece = _SPECIAL.sub(lambda m: _ESCAPES[m.group()], piece)
             # "--" would come back as an en dash.
             out.append(piece.replace("--", "-{}-").replace("--", "-{}-"))
+    return "".join(out)
+
+
+def encode_title(text):
+    """``encode`` for a title: the inline tags it may hold (``<i>``, ``<sub>``...,
+    ``site_config.markup.math.TITLE_TAGS``) written as the LaTeX commands that
+    ``decode(..., tags=True)`` reads back (``\\textit{}``, ``\\textsubscript{}``...),
+    never as HTML. Outside math only; a tag left open is closed at the end and a
+    closing tag with no opening one is dropped, so the braces always balance."""
+    out, open_tags = [], []
+    for is_math, piece in split_math(text):
+        if is_math:
+            out.append(encode(piece))
+            continue
+        position = 0
+        for match in _TITLE_TAG.finditer(piece):
+            out.append(encode(piece[position : match.start()]))
+            position = match.end()
+            tag = match.group(2).lower()
+            if not match.group(1):
+                open_tags.append(tag)
+                out.append("\\" + _TAG_COMMANDS[tag] + "{")
+            elif tag in open_tags:
+                # Closes the tags opened inside it too, as a browser does.
+                while open_tags:
+                    out.append("}")
+                    if open_tags.pop() == tag:
+                        break
+        out.append(encode(piece[position:]))
+    out.append("}" * len(open_tags))
     return "".join(out)
 
 

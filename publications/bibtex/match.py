@@ -13,7 +13,7 @@ from people.models import NameVariant, Person
 from people.names import name_keys, person_name_fields, split_name
 from publications.bibtex import merge
 from publications.bibtex.fingerprint import Fingerprint
-from publications.bibtex.normalise import generated_key
+from publications.bibtex.normalise import generated_key, title_key
 from publications.models import Publication
 from site_config.core.text import fold as fold_text
 from site_config.core.text import unique_slugs
@@ -109,7 +109,7 @@ def _identity(values, first_family, fold=fold_text):
     return {
         "doi": (values.get("doi") or "").lower(),
         "arxiv_id": values.get("arxiv_id") or "",
-        "title": fold(values.get("title") or ""),
+        "title": title_key(values.get("title") or "", fold),
         "year": values.get("year"),
         "preprint": values.get("status") in Publication.PREPRINT_STATUSES,
         "first_family": first_family,
@@ -211,7 +211,7 @@ class PublicationIndex:
             target.fingerprint = fingerprint
             target.identity = _identity(current, family, fold)
             if values:
-                target.title_key = fold(values.get("title") or "")
+                target.title_key = title_key(values.get("title") or "", fold)
             self._add(target)
             for digest in fingerprint.sources:
                 self.by_source.setdefault(digest, target)

@@ -14,6 +14,7 @@ from publications.bibtex.latex import decode, encode
 from publications.bibtex.names import parse_names
 from publications.models import Publication
 from site_config.core.text import fold
+from site_config.markup.plaintext import to_plain
 
 # Part of every entry's source hash: change it when a rule here changes, so that
 # a re-import re-reads entries whose text has not changed.
@@ -266,7 +267,15 @@ class Record:
 
     @property
     def title_key(self):
-        return fold(self.values["title"])
+        return title_key(self.values["title"])
+
+
+def title_key(title, fold=fold):
+    """How titles compare (dedupe and matching): the folded plain text
+    (site_config.markup.plaintext), so that a title with markup
+    (``<i>Quercus</i>``, ``CO<sub>2</sub>``, ``$x$``) and one without it give one
+    key. ``fold`` may be a memoised ``site_config.core.text.fold``."""
+    return fold(to_plain(title))
 
 
 def macros_digest(macros):
@@ -588,7 +597,9 @@ def normalise(entry, *, marks=None):
             for name, value in fields.items()
         }
     warnings = list(entry.warnings)
-    title = _text(fields, "title")
+    title = fields.get("title") or ""
+    # Title markup kept as the inline tags pages show (latex.TITLE_COMMANDS).
+    title = decode(title, tags=True) if title.strip() else ""
     if not title:
         raise ValueError("no title")
     other = {}
@@ -784,7 +795,7 @@ def _name_key(parts):
 def generated_key(record):
     """A key for an entry that has none: first author, year, first title word."""
     family = fold(record.authors[0].parts.family) if record.authors else "anon"
-    words = [w for w in fold(record.values["title"]).split() if len(w) > 3]
+    words = [w for w in title_key(record.values["title"]).split() if len(w) > 3]
     year = record.values["year"] or ""
     key = f"{family.replace(' ', '')}{year}{words[0] if words else ''}"
     return _KEY_CHARS.sub("", key)[:200] or "entry"

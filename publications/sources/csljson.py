@@ -25,6 +25,7 @@ from publications.sources.entries import (
     strip_jats,
     strip_markup,
 )
+from site_config.markup.math import TITLE_TAGS
 
 # CSL item types (CSL 1.0.2 appendix) to BibTeX entry types.
 CSL_TYPES = {
@@ -363,8 +364,9 @@ def csl_item_entry(item, *, line=1, source="", problems=None):
     """
     problems = [] if problems is None else problems
     read = _Item(item, problems)
-    title = strip_markup(read.text("title", separator=": "))
-    subtitle = strip_markup(read.text("subtitle", separator=": "))
+    # Italics, bold, sub- and superscripts stay: the site shows them (case 25).
+    title = strip_markup(read.text("title", separator=": "), keep=TITLE_TAGS)
+    subtitle = strip_markup(read.text("subtitle", separator=": "), keep=TITLE_TAGS)
     if subtitle and not title.rstrip().endswith((":", "?", "!", ".")):
         title = f"{title.rstrip()}: {subtitle}"
     if not title.strip():

@@ -32,9 +32,18 @@ _MARKUP = re.compile(
 )
 
 
-def strip_markup(text):
-    """Text without the inline tags of CSL rich text and Crossref's JATS."""
-    return _MARKUP.sub("", text)
+def strip_markup(text, *, keep=()):
+    """Text without the inline tags of CSL rich text and Crossref's JATS; tags
+    named in ``keep`` (e.g. the formatting a title shows,
+    site_config.markup.math.TITLE_TAGS) stay."""
+    if not keep:
+        return _MARKUP.sub("", text)
+
+    def kept(match):
+        name = match.group(0).strip("</>").split()[0].lower()
+        return match.group(0) if name in keep else ""
+
+    return _MARKUP.sub(kept, text)
 
 
 _JATS = re.compile(r"</?(?:jats:[a-z-]+|mml:[a-z]+)[^>]*>", re.IGNORECASE)

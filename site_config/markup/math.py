@@ -45,8 +45,11 @@ def tex_to_mathml(tex, *, display=False):
 
 
 # The formatting tags al-folio's titles carry (CO<sub>2</sub>, <i>Quercus</i>),
-# shown as formatting: only these, without attributes, then cleaned by nh3.
-_TITLE_TAG = re.compile(r"&lt;(/?)(i|em|b|strong|sub|sup)&gt;", re.IGNORECASE)
+# shown as formatting: only these, without attributes, then cleaned by nh3. The
+# BibTeX import and export read and write them as LaTeX commands
+# (publications.bibtex.latex).
+TITLE_TAGS = ("i", "em", "b", "strong", "sub", "sup")
+_TITLE_TAG = re.compile(rf"&lt;(/?)({'|'.join(TITLE_TAGS)})&gt;", re.IGNORECASE)
 
 
 def typeset_match(match):

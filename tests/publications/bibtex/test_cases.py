@@ -323,6 +323,28 @@ def test_preprint_imported_after_its_published_version_in_another_file(db):
     assert publication.arxiv_id == "2001.00001"
 
 
+def test_a_work_in_two_files_of_one_run_keeps_what_the_first_file_gave(db):
+    # The first file's work is written, and its values as imported let go,
+    # before the second file is read: they are read back to merge with it.
+    published = (
+        "@article{pub, author = {A, B and C, D and E, F}, title = {Deep Things},"
+        " journal = {J. Deep}, year = 2021, pages = {1--10}, abstract = {Long.}}"
+    )
+    preprint = (
+        "@article{pre, author = {A, B}, title = {Deep things}, year = 2020,"
+        " journal = {arXiv preprint arXiv:2001.00001}}"
+    )
+    report = import_bibtex(
+        sources=[("published.bib", published), ("preprints.bib", preprint)]
+    )
+    publication = Publication.objects.get()
+    assert (publication.title, publication.venue) == ("Deep Things", "J. Deep")
+    assert (publication.abstract, publication.pages) == ("Long.", "1--10")
+    assert len(authors(publication)) == 3
+    assert publication.arxiv_id == "2001.00001"
+    assert report.failed == 0
+
+
 # 23, 27, 29: marks --------------------------------------------------------------------
 
 
@@ -587,8 +609,56 @@ def test_25_html_in_titles_shows_as_formatting_on_pages_and_not_in_the_slug(
     detail = client.get(paper.get_absolute_url()).text
     assert f"<h1>{shown} enrichment</h1>" in detail
     assert f">{shown} enrichment</a>" in client.get("/publications/").text
-    # The file's title is kept as written, so the export gives it back.
-    assert "Growth of <i>Quercus imaginaria</i> seedlings" in to_bibtex(paper)
+    # BibTeX gets LaTeX, never HTML, and reads it back as the same stored title.
+    assert (
+        r"title = {{Growth of \textit{Quercus imaginaria} seedlings under "
+        r"CO\textsubscript{2} enrichment}}"
+    ) in to_bibtex(paper)
+    stored = paper.title
+    text = export(Publication.objects.all(), "bibtex", full=True)
+    Publication.objects.all().delete()
+    run(text)
+    assert Publication.objects.get().title == stored
+
+
+MATH = r"$\textit{x}$"  # math is kept as written, commands and all
+
+
+@pytest.mark.parametrize(
+    ("latex", "stored"),
+    [
+        (r"\textit{Quercus} robur", "<i>Quercus</i> robur"),
+        (r"\emph{In situ} growth", "<i>In situ</i> growth"),
+        (r"\textbf{Bold} claims", "<b>Bold</b> claims"),
+        (r"{{TiO}}{\textsubscript{2}} films", "TiO<sub>2</sub> films"),
+        (r"The 2\textsuperscript{nd} law", "The 2<sup>nd</sup> law"),
+        (rf"\textbf{{\textit{{E. coli}}}} {MATH}", f"<b><i>E. coli</i></b> {MATH}"),
+        ("<I>A</I> <em>b</em> <strong>c</strong>", "<i>A</i> <i>b</i> <b>c</b>"),
+    ],
+)  # fmt: skip
+def test_title_markup_commands_are_stored_as_the_tags_pages_show(db, latex, stored):
+    run(f"@misc{{a, year = 2020, title = {{{latex}}}}}")
+    assert Publication.objects.get().title == stored
+    # Round trip: the export writes commands, which come back as the same tags.
+    text = export(Publication.objects.all(), "bibtex", full=True)
+    title = re.search(r"title = \{(.*)\},", text).group(1)
+    assert not re.search(r"</?(i|em|b|strong|sub|sup)>", title, re.IGNORECASE)
+    Publication.objects.all().delete()
+    run(text)
+    assert Publication.objects.get().title == stored
+
+
+def test_a_title_with_and_without_markup_is_one_work(db):
+    report = run(
+        "@article{a, year = 2020, journal = {J}, author = {Moss, Iris},"
+        r" title = {Growth of \textit{Quercus} under CO\textsubscript{2}}}"
+        "\n@article{b, year = 2020, journal = {J}, author = {Moss, Iris},"
+        " title = {Growth of Quercus under CO2}}"
+        "\n@article{c, year = 2020, journal = {J}, author = {Moss, Iris},"
+        " title = {Growth of <i>Quercus</i> under CO<sub>2</sub>}}"
+    )
+    assert Publication.objects.count() == 1
+    assert report.files["test.bib"].created == 1
 
 
 def test_title_tags_other_than_formatting_stay_text(db, client):
@@ -601,4 +671,4 @@ def test_title_tags_other_than_formatting_stay_text(db, client):
     assert "<script" not in h1
     assert not re.search(r"<[^>]*onclick", h1)
     assert "&lt;script&gt;" in h1
-    assert "<b>open <em>B</em></b>" in h1  # closed by the sanitiser
+    assert "<b>open <i>B</i></b>" in h1  # closed by the sanitiser

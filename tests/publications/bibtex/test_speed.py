@@ -26,16 +26,16 @@ PIECES = [
 values = st.lists(st.sampled_from(PIECES), max_size=14).map("".join)
 
 
-def decoded_the_long_way(text, keep_braces):
+def decoded_the_long_way(text, keep_braces, tags=False):
     """Every value through the character-by-character decoder."""
-    return _decode_cached.__wrapped__(text, keep_braces) if text else ""
+    return _decode_cached.__wrapped__(text, keep_braces, tags) if text else ""
 
 
 @settings(max_examples=600, deadline=None)
-@given(text=values, keep_braces=st.booleans())
-def test_decoding_shortcuts_equal_the_decoder(text, keep_braces):
-    assert decode(text, keep_braces=keep_braces) == decoded_the_long_way(
-        text, keep_braces
+@given(text=values, keep_braces=st.booleans(), tags=st.booleans())
+def test_decoding_shortcuts_equal_the_decoder(text, keep_braces, tags):
+    assert decode(text, keep_braces=keep_braces, tags=tags) == decoded_the_long_way(
+        text, keep_braces, tags
     )
 
 

@@ -92,10 +92,17 @@ def test_keys_kept_when_bibtex_like_and_made_otherwise(library):
     assert all("://" not in key for key in keys)
 
 
-def test_csl_rich_text_markup_is_taken_out_of_titles():
+def test_csl_rich_text_in_titles_keeps_the_formatting_pages_show():
+    # Italics and subscripts stay as the tags the site shows (case 25); other
+    # rich text (small caps, nocase spans) is taken out.
     parsed = parse_csl_json(CSL_FILE.read_text())
     assert normalise(parsed.entries[0]).values["title"] == (
-        "Van der Waals heterostructures of MoS2 on graphene"
+        "Van der Waals heterostructures of <i>MoS</i><sub>2</sub> on graphene"
+    )
+    title = '<sc>Nasa</sc> <span class=\\"nocase\\">x</span> <em>y</em>'
+    item = f'[{{"id": "a", "type": "book", "title": "{title}"}}]'
+    assert (
+        normalise(parse_csl_json(item).entries[0]).values["title"] == "Nasa x <i>y</i>"
     )
 
 
