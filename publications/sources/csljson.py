@@ -376,6 +376,9 @@ def csl_item_entry(item, *, line=1, source="", problems=None):
     if bib_type is None:
         problems.append(f"type {csl_type!r} is not a CSL type; imported as other")
         bib_type = "misc"
+    # The genre ("PhD thesis", "Technical report") tells the BibTeX type and is
+    # kept as written in the other fields, as BibTeX's type field has no model
+    # field either.
     if csl_type == "thesis" and _MASTERS.search(read.peek("genre")):
         bib_type = "mastersthesis"
     authors = read.names("author")
@@ -421,11 +424,10 @@ def csl_item_entry(item, *, line=1, source="", problems=None):
         # export and some others name it as container, beside a publisher.
         fields["school"] = container or publisher
         fields["publisher"] = publisher if container else ""
-        read.taken.add("genre")
     elif bib_type == "techreport":
         fields["institution"] = publisher or container
         fields["publisher"] = ""
-        fields["type"] = read.text("genre")
+        fields["type"] = read.peek("genre")
     elif bib_type == "presentation":
         fields["eventtitle"] = (
             read.text("event-title") or read.text("event") or container

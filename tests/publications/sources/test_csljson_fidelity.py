@@ -300,6 +300,18 @@ def test_a_thesis_keeps_its_school_and_its_publisher_apart(variables, venue, pub
         venue,
         publisher,
     )
+    assert work.other_fields == {"genre": "PhD thesis"}
+
+
+@pytest.mark.parametrize(
+    ("csl_type", "genre"),
+    [("thesis", "Master's thesis"), ("report", "Technical report"), ("book", "Atlas")],
+)
+def test_a_genre_is_kept_and_written_back(csl_type, genre):
+    load(item(type=csl_type, genre=genre))
+    text = reimported()
+    assert Publication.objects.get().other_fields == {"genre": genre}
+    assert json.loads(text)[0]["genre"] == genre
 
 
 @pytest.mark.parametrize(
