@@ -236,7 +236,6 @@ def _export_locked(directory, site, *, full, log):
             base_url=site.base_url,
             rows_valid=rows_valid,
             indexed=sorted(t.url for t in walk.indexed),
-            filter_forms=sorted(site.filter_forms),
         )
     finally:
         store.close()
@@ -263,7 +262,7 @@ class _Walk:
         self.assets = set()
         self.indexed = set()
         self.problems = []
-        # Per rendered page: (url, mirror name or None, deps, links, extra).
+        # Per rendered page: (url, mirror name or None, deps, links).
         self.nodes = {}
         self.current_links = None
         self.static_path = _site_path(settings.STATIC_URL)
@@ -295,7 +294,6 @@ class _Walk:
         self.indexed = {
             self.site.target(url) for url in self.manifest.get("indexed", ())
         } - {None}
-        self.site.filter_forms.update(self.manifest.get("filter_forms", ()))
         dirty = {by_id[node] for node in self.find_dirty()}
         # A file removed by hand is written again.
         root = self.writer.root
@@ -422,8 +420,8 @@ class _Walk:
         """Store the nodes rendered in this walk (and the scans they ran); a
         page that now answers no file loses the file it had."""
         ids = self.store.save_scans(self.recorder.scans)
-        for url, name, deps, links, extra in self.nodes.values():
-            old = self.store.save_node(url, name, deps, links, ids, extra)
+        for url, name, deps, links in self.nodes.values():
+            old = self.store.save_node(url, name, deps, links, ids)
             if old and old != name:
                 self.writer.remove(old, page=True)
         self.nodes = {}
@@ -460,11 +458,11 @@ class _Walk:
         """Render target's page, recording what it reads and links to."""
         self.current_links = links = set()
         self.writer.report.pages_rendered += 1
-        node = {"name": None, "extra": None}
+        node = {"name": None}
         with self.recorder.page() as deps:
             yield node
         self.current_links = None
-        self.nodes[target.url] = (target.url, node["name"], deps, links, node["extra"])
+        self.nodes[target.url] = (target.url, node["name"], deps, links)
 
     def read_sitemaps(self, refresh=False):
         """Every page the sitemap lists (following a sitemap index) is indexed

@@ -59,7 +59,7 @@ _ORDINAL = re.compile(
 )
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
-    id INTEGER PRIMARY KEY, target TEXT UNIQUE NOT NULL, name TEXT, extra TEXT
+    id INTEGER PRIMARY KEY, target TEXT UNIQUE NOT NULL, name TEXT
 );
 CREATE TABLE IF NOT EXISTS node_keys (key TEXT NOT NULL, node INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS node_keys_key ON node_keys (key);
@@ -396,14 +396,6 @@ class DepsStore:
             )
         }
 
-    def extras(self):
-        return [
-            json.loads(extra)
-            for (extra,) in self.db.execute(
-                "SELECT extra FROM nodes WHERE extra IS NOT NULL"
-            )
-        ]
-
     def links_of(self, node):
         return {
             dst
@@ -418,25 +410,21 @@ class DepsStore:
     def all_linked(self):
         return {dst for (dst,) in self.db.execute("SELECT DISTINCT dst FROM links")}
 
-    def save_node(self, target, name, deps, links, scan_ids, extra=None):
+    def save_node(self, target, name, deps, links, scan_ids):
         """Insert or replace one page's node with its keys, scans and links.
 
         Returns the mirror file the node had before (None when new or none)."""
         row = self.db.execute("SELECT id, name FROM nodes WHERE target = ?", [target])
         found = row.fetchone()
-        extra = json.dumps(extra, separators=(",", ":")) if extra else None
         if found is None:
             old = None
             node = self.db.execute(
-                "INSERT INTO nodes (target, name, extra) VALUES (?, ?, ?)",
-                [target, name, extra],
+                "INSERT INTO nodes (target, name) VALUES (?, ?)", [target, name]
             ).lastrowid
         else:
             node, old = found
             self.forget_deps(node)
-            self.db.execute(
-                "UPDATE nodes SET name = ?, extra = ? WHERE id = ?", [name, extra, node]
-            )
+            self.db.execute("UPDATE nodes SET name = ? WHERE id = ?", [name, node])
         if deps is not None:
             self.db.executemany(
                 "INSERT INTO node_keys (key, node) VALUES (?, ?)",

@@ -151,8 +151,6 @@ class SiteMap:
         self.keep_query = frozenset(keep_query)
         self.filtered = frozenset(filtered)
         self.skip = tuple(skip)
-        # Site paths of pages with a filter form, seen while rewriting.
-        self.filter_forms = set()
 
     @property
     def script_name(self):
@@ -243,7 +241,6 @@ class SiteMap:
             action = self.filter_action(match["attrs"])
             if action is None:
                 return match[0]
-            self.filter_forms.add(action)
             index = self.link(Target(action).mirror_url() + FILTER_INDEX, found)
             return f'<form data-mirror-filters="{html.escape(index)}"{match[0][5:]}'
 
