@@ -36,6 +36,7 @@ import functools
 import hashlib
 import html
 import json
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -78,7 +79,7 @@ SITE_LABEL = "[{}] "
 # Formatted references are kept this long in the default cache; FORMAT_VERSION
 # changes when the formatting here does, so no older text is read.
 CACHE_SECONDS = 7 * 24 * 3600
-FORMAT_VERSION = f"3-{citeproc_version}"
+FORMAT_VERSION = f"4-{citeproc_version}"
 # The stand-in for "and others": a private-use character no title holds.
 _ET_AL = "\ue000"
 _ET_AL_NAME = {"literal": _ET_AL}
@@ -93,6 +94,7 @@ _OUTSIDE_QUOTE = re.compile(r"([^.?!,])”([.,])")
 _INSIDE_QUOTE = re.compile(r"([.?!,])”[.,]")
 # Variables no offered style prints: left out, so formatting reads less.
 _UNPRINTED = ("abstract", "keyword", "citation-key")
+_FALLBACK_FIELDS = ("id", "type", "title", "author")
 # Text variables a title or name may have LaTeX or math in.
 _PLAIN_FIELDS = (
     "title",
@@ -111,6 +113,7 @@ _YEAR_MONTH = re.compile(
 _NUMERIC_LABEL = re.compile(r"^\s*(?:\[\d+\]|\d+\.)\s*")
 # One formatter at a time: citeproc-py keeps its state on the parsed style.
 _lock = threading.Lock()
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -146,7 +149,7 @@ def format_references(publications, style, *, numbered=False):
     ]
     if missing:
         with _lock:
-            entries = _render(_style(style), [item for _key, item in missing])
+            entries = _render_each(style, [item for _key, item in missing])
         made = {
             key: _markup(entry, style)
             for (key, _item_), entry in zip(missing, entries, strict=True)
@@ -213,6 +216,8 @@ def _item(publication):
     }
     # _render numbers the items of one run; the id is no part of the text.
     item["id"] = "item"
+    if "issued" in item:
+        item["issued"] = _formattable_date(item["issued"])
     if item["type"] == "article":
         # CSL 1.0.2 defines type "article" as a preprint or working paper; as
         # Zotero writes one, its server is the publisher ("Repository") and
@@ -238,6 +243,27 @@ def _item(publication):
     return item
 
 
+def _formattable_date(issued):
+    """A CSL date citeproc-py 0.11 formats in every offered style.
+
+    Its date ranges work only across years: within one year it raises
+    TypeError (a range of days, or months in IEEE) or drops the year ("June–
+    July" in APA, nothing in Vancouver). A range within one year is given as
+    its first date's year and month, a range across years as its years; a
+    ``raw`` copy is not read by the formatter and is left out.
+    """
+    parts = issued.get("date-parts")
+    if not parts:
+        return {name: value for name, value in issued.items() if name != "raw"}
+    if len(parts) < 2:
+        return {"date-parts": parts}
+    begin, end = parts[0], parts[1]
+    if begin[:1] == end[:1]:
+        same_month = begin[:2] == end[:2]
+        return {"date-parts": [begin[:2] if same_month else begin[:1]]}
+    return {"date-parts": [begin[:1], end[:1]]}
+
+
 def _name(name):
     name = {
         part: html.escape(to_plain(value), quote=False) for part, value in name.items()
@@ -256,6 +282,38 @@ def _render(style, items):
     for item in items:
         bibliography.register(Citation([CitationItem(item["id"])]))
     return [str(entry) for entry in bibliography.bibliography()]
+
+
+# What citeproc-py raises on data it fails to format (its own faults, such as
+# the date ranges _formattable_date avoids).
+_FORMATTER_ERRORS = (TypeError, AttributeError, KeyError, ValueError, IndexError)
+
+
+def _render_each(key, items):
+    """_render in the style named key, but an item citeproc-py fails on is
+    formatted from its title, authors and year alone (and logged), so a
+    reference never fails a page."""
+    try:
+        return _render(_style(key), items)
+    except _FORMATTER_ERRORS:
+        pass  # formatted one by one below, to find the item it fails on
+    entries = []
+    for item in items:
+        try:
+            entries.extend(_render(_style(key), [item]))
+        except _FORMATTER_ERRORS:
+            logger.warning(
+                "citeproc-py could not format %r; formatted from its title, "
+                "authors and year",
+                item.get("title", ""),
+                exc_info=True,
+            )
+            plain = {name: item[name] for name in _FALLBACK_FIELDS if name in item}
+            parts = item.get("issued", {}).get("date-parts")
+            if parts:
+                plain["issued"] = {"date-parts": [parts[0][:1]]}
+            entries.extend(_render(_style(key), [plain]))
+    return entries
 
 
 @functools.cache

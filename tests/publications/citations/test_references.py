@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from publications import references
 from publications.bibtex.importer import import_bibtex
 from publications.models import Publication
 from publications.references import format_reference, format_references, style_for
@@ -181,6 +182,72 @@ def test_a_preprint_names_its_server_once_and_says_preprint_once(
         assert text.lower().count("preprint") <= 1, style
         assert f"In {server}" not in text, style
         assert text.lower().count(server.lower()) == 1, style
+
+
+DATE_RANGES = [
+    # (written date, what every style must show)
+    ("2019-06-03/2019-06-07", "2019"),
+    ("2019-06/2019-07", "2019"),
+    ("2019-06-03/2020-01-07", "2019"),
+    ("1982--1983", "1982"),
+]
+
+
+@pytest.mark.parametrize(("written", "year"), DATE_RANGES)
+def test_every_style_formats_a_date_range(make_publication, written, year):
+    paper = make_publication(
+        "A conference paper",
+        kind="conference",
+        venue="Proc. Conf",
+        authors=["Ann Smith"],
+        year=int(year),
+        year_text=written,
+    )
+    for style in CitationStyle:
+        text = format_references([paper], style)[0].text
+        assert year in text, (style, text)
+
+
+def test_a_reference_citeproc_fails_on_is_formatted_from_its_essentials(
+    make_publication, monkeypatch
+):
+    # Without its date rule citeproc-py 0.11 raises TypeError on a range of
+    # days within one year: the reference still comes, from title, authors, year.
+    monkeypatch.setattr(references, "_formattable_date", lambda issued: issued)
+    paper = make_publication(
+        "Ranged talk",
+        kind="conference",
+        venue="Proc. Conf",
+        authors=["Ann Smith"],
+        year=2019,
+        year_text="2019-06-03/2019-06-07",
+    )
+    other = make_publication("Plain paper", authors=["Bo Li"], year=2020)
+    texts = [r.text for r in format_references([paper, other], CitationStyle.APA)]
+    assert "Smith" in texts[0]
+    assert "Ranged talk" in texts[0]
+    assert "2019" in texts[0]
+    assert "Plain paper" in texts[1]
+
+
+def test_a_date_range_with_days_shows_on_its_page_and_in_the_text_list(client, db):
+    import_bibtex(
+        sources=[
+            (
+                "range.bib",
+                "@inproceedings{rng2019, author = {Smith, Ann}, title = {A paper"
+                " with a date range}, booktitle = {Proc. Conf},"
+                " date = {2019-06-03/2019-06-07}}",
+            )
+        ]
+    )
+    paper = Publication.objects.get(bibtex_key="rng2019")
+    for style in CitationStyle:
+        response = client.get(paper.get_absolute_url(), {"style": style})
+        assert response.status_code == 200, style
+    listing = client.get(reverse("publications:list_text"))
+    assert listing.status_code == 200
+    assert "A paper with a date range" in listing.text
 
 
 # The page ------------------------------------------------------------------------
