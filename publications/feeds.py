@@ -74,9 +74,6 @@ class PublicationFeed(AbsoluteLinksFeed):
     def item_link(self, item):
         return item.get_absolute_url()
 
-    def item_guid(self, item):
-        return item.get_absolute_url()
-
     def item_author_name(self, item):
         names = [to_plain(a.display_name) for a in item.ordered_authorships()]
         if names and item.authors_et_al:

@@ -35,7 +35,8 @@ def test_group_atom_feed_is_valid_and_lists_every_publication(client, site):
     assert len(entries) == 3
     for entry in entries:
         assert entry.find(f"{ATOM}title").text
-        assert entry.find(f"{ATOM}id").text
+        # Atom 1.0 (RFC 4287, 4.2.6): an entry's id is an absolute IRI.
+        assert entry.find(f"{ATOM}id").text.startswith("http://testserver/")
         assert entry.find(f"{ATOM}updated").text
         assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/")
     titles = [entry.find(f"{ATOM}title").text for entry in entries]
@@ -55,7 +56,8 @@ def test_group_rss_feed_is_valid(client, site):
     for item in items:
         assert item.findtext("title")
         assert item.findtext("link").startswith("http://testserver/publications/")
-        assert item.findtext("guid")
+        # A permalink guid (RSS 2.0's default) is the item's full URL.
+        assert item.findtext("guid") == item.findtext("link")
         assert item.findtext("pubDate")
 
 
