@@ -473,6 +473,33 @@ _BOMS = (
 )
 
 
+# File signatures ("magic numbers") of what people pick by mistake.
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x7fELF", "a program"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\xd0\xcf\x11\xe0", "a Microsoft Office (OLE) document"),
+)
+
+
+def _refuse_binary(data, *, name, encoding):
+    """Raise BibtexInputError for bytes that are no text file at all: a known
+    signature, or a NUL byte early on where the encoding has none (UTF-16
+    and UTF-32 text, which has them, is left to decode)."""
+    what = next((kind for magic, kind in _SIGNATURES if data.startswith(magic)), "")
+    if not what and "16" not in encoding and "32" not in encoding:
+        what = "a binary file" if b"\x00" in data[:8192] else ""
+    if what:
+        raise BibtexInputError(
+            f"{name} is {what}, not a bibliography: give a BibTeX (.bib), "
+            "CSL-JSON (.json) or RIS (.ris) text file."
+        )
+
+
 def normalise_newlines(text):
     """Text with CR LF and a lone CR (classic Mac OS exports) as LF."""
     if "\r" not in text:
@@ -491,6 +518,8 @@ def decode_bytes(data, *, name, encoding="utf-8"):
         if data.startswith(bom):
             data, encoding = data[len(bom) :], found
             break
+    else:
+        _refuse_binary(data, name=name, encoding=encoding)
     try:
         text = data.decode(encoding)
     except LookupError as error:

@@ -77,3 +77,29 @@ def test_an_empty_csl_json_list_is_an_error_naming_the_file(tmp_path, text):
     with pytest.raises(CommandError, match=r"empty\.json.*no items"):
         run(str(path))
     assert not Publication.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "data", "what"),
+    [
+        ("paper.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
+        ("refs.bib.gz", b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "a gzip-compressed file"),
+        ("refs.bib", b"\x7fELF\x02\x01\x01\x00", "a program"),
+        ("library.ris", b"TY  - JOUR\x00\x00\x01\x02", "a binary file"),
+    ],
+)
+def test_a_binary_file_is_named_as_what_it_is(tmp_path, name, data, what):
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as raised:
+        run(str(path))
+    message = str(raised.value)
+    assert f"{path} is {what}, not a bibliography" in message
+    assert "--encoding" not in message
+    assert not Publication.objects.exists()
+
+
+def test_utf16_without_a_byte_order_mark_is_not_called_binary():
+    data = RIS_TEXT.encode("utf-16-le")
+    assert "Über Regelung" in decode_bytes(data, name="x.ris", encoding="utf-16-le")
