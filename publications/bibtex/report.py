@@ -45,21 +45,65 @@ class EntryChanges:
     kept: list = field(default_factory=list)
 
     def lines(self):
-        """Human-readable lines: ``title: 'Old' → 'New'`` and kept edits."""
+        """Human-readable lines: ``title: 'Old' → 'New'`` and kept edits.
+
+        A dict (other fields) is shown key by key, a list of the same length
+        item by item, and two long texts from where they first differ, so a
+        line never shows two values that look the same.
+        """
         out = [
-            f"{c.name}: {_short(c.old, c.name)} → {_short(c.new, c.name)}"
+            f"{name}: {old} → {new}"
             for c in self.changes
+            for name, old, new in _differences(c.name, c.old, c.new)
         ]
         out += [
-            f"{c.name}: kept the editor's {_short(c.old, c.name)} "
-            f"(file: {_short(c.new, c.name)})"
+            f"{name}: kept the editor's {old} (file: {new})"
             for c in self.kept
+            for name, old, new in _differences(c.name, c.old, c.new)
         ]
         return out
 
     def __str__(self):
         key = f":{self.key}" if self.key else ""
         return f"{self.file}:{self.line}{key}: " + "; ".join(self.lines())
+
+
+def _differences(name, old, new):
+    """[(label, old text, new text)] for one changed field, as short as says it."""
+    if isinstance(old, dict) or isinstance(new, dict):
+        old, new = old or {}, new or {}
+        return [
+            difference
+            for key in sorted({*old, *new})
+            if old.get(key) != new.get(key)
+            for difference in _differences(f"{name}.{key}", old.get(key), new.get(key))
+        ]
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        return [
+            difference
+            for position, (before, after) in enumerate(zip(old, new, strict=True), 1)
+            if before != after
+            for difference in _differences(f"{name}[{position}]", before, after)
+        ]
+    if isinstance(old, str) and isinstance(new, str):
+        old, new = _from_first_difference(old, new)
+    return [(name, _short(old, name), _short(new, name))]
+
+
+def _from_first_difference(old, new, context=15, limit=60):
+    """Two texts cut to start shortly before they first differ ("…"), when
+    either is too long to show whole."""
+    if max(len(old), len(new)) <= limit:
+        return old, new
+    same = 0
+    for a, b in zip(old, new, strict=False):
+        if a != b:
+            break
+        same += 1
+    start = max(0, same - context)
+    if start == 0:
+        return old, new
+    return "…" + old[start:], "…" + new[start:]
 
 
 def _short(value, name="", limit=60):

@@ -4,6 +4,8 @@ field an editor has not changed; the report lists each change (old → new)."""
 from django.core.management import call_command
 
 from publications.bibtex.importer import import_bibtex
+from publications.bibtex.merge import FieldChange
+from publications.bibtex.report import EntryChanges
 from publications.models import Publication
 
 FIRST = (
@@ -82,5 +84,37 @@ def test_changed_other_fields_and_editors_are_reported(db):
         "@book{a, title = {T}, year = 2020, editor = {Roe, Ann}, mine = {2}}\n"
     )
     text = str(report.changes[0])
-    assert "editors: ['Jane Doe'] → ['Ann Roe']" in text
-    assert "other_fields: {'mine': '1'} → {'mine': '2'}" in text
+    assert "editors[1]: 'Jane Doe' → 'Ann Roe'" in text
+    assert "other_fields.mine: '1' → '2'" in text
+
+
+def test_a_change_line_shows_the_part_that_differs():
+    changes = EntryChanges(
+        "a.bib",
+        3,
+        "k",
+        changes=[
+            FieldChange(
+                "other_fields",
+                {"translator": "Brigitte Goldstein", "origlanguage": "german"},
+                {"translator": "Goldstein, Brigitte", "origlanguage": "german"},
+            ),
+            FieldChange(
+                "authors",
+                ["Hannah J. Joyce", "Q. Gao", "Chennupati Jagadish", "Ada Lovelace"],
+                ["Hannah J. Joyce", "Q. Gao", "Chennupati Jagadish", "Ada Byron"],
+            ),
+            FieldChange(
+                "abstract",
+                "Same start " * 10 + "old end.",
+                "Same start " * 10 + "new end.",
+            ),
+            FieldChange("kind", "article", "other"),
+        ],
+    )
+    assert changes.lines() == [
+        "other_fields.translator: 'Brigitte Goldstein' → 'Goldstein, Brigitte'",
+        "authors[4]: 'Ada Lovelace' → 'Ada Byron'",
+        "abstract: '…art Same start old end.' → '…art Same start new end.'",
+        "kind: 'Journal article' → 'Other'",
+    ]
