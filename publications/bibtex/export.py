@@ -372,6 +372,11 @@ CSL_TEXT_VARIABLES = frozenset(
         "volume-title", "volume-title-short",
     }
 )  # fmt: skip
+# al-folio's fields that share a CSL variable's name but not its meaning:
+# ``dimensions = {true}`` shows the Dimensions badge, where CSL's "dimensions"
+# is a physical size. They are never written as CSL; the CSL-JSON reader keeps
+# the CSL variable apart as ``csl-dimensions``.
+ALFOLIO_NOT_CSL = frozenset({"dimensions"})
 # An other field named as a CSL variable (in any case; "csl-" before a name the
 # reader had to keep apart from a BibTeX field of the same name).
 _CSL_BY_FIELD = {
@@ -511,7 +516,7 @@ def csl_other_fields(other_fields, *, written=()):
     out = {}
     for field, value in sorted((other_fields or {}).items()):
         name = _CSL_BY_FIELD.get(field.lower().removeprefix("csl-"))
-        if name is None or name in out or not value:
+        if name is None or name in out or not value or field in ALFOLIO_NOT_CSL:
             continue
         if name in written or (
             name in CSL_FROM_MODEL and not field.lower().startswith("csl-")

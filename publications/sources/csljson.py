@@ -12,7 +12,11 @@ from CSL-JSON and from the same library's BibTeX export becomes one publication.
 import json
 import re
 
-from publications.bibtex.export import CSL_DATE_VARIABLES, CSL_NAME_VARIABLES
+from publications.bibtex.export import (
+    ALFOLIO_NOT_CSL,
+    CSL_DATE_VARIABLES,
+    CSL_NAME_VARIABLES,
+)
 from publications.bibtex.normalise import MAPPED_FIELDS
 from publications.sources.entries import (
     Failure,
@@ -494,7 +498,7 @@ def _keep_the_rest(item, taken, entry, problems):
         else:
             text = _joined(value, "; ")
         field = name.lower()
-        if field in entry.fields or field in MAPPED_FIELDS:
+        if field in entry.fields or field in MAPPED_FIELDS or field in ALFOLIO_NOT_CSL:
             # A variable of the same name as a BibTeX field read otherwise
             # (CSL's "number" beside its "issue"): kept apart.
             field = f"csl-{field}"

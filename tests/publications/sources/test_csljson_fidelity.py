@@ -423,3 +423,19 @@ def test_a_csl_json_file_adds_its_kept_variables_to_a_publication_from_bibtex(
     assert report.updated == (1 if added else 0)
     again = load(item(**variables))
     assert (again.updated, again.unchanged) == (0, 1)
+
+
+def test_al_folios_dimensions_badge_is_not_csls_dimensions():
+    # al-folio's `dimensions = {true}` shows a badge; CSL's "dimensions" is a
+    # physical size: neither becomes the other on export and re-import.
+    import_bibtex(
+        sources=[
+            ("a.bib", "@article{a, title={Badge}, year={2020}, dimensions={true}}")
+        ]
+    )
+    assert "dimensions" not in json.loads(export(exportable(), "csl-json"))[0]
+    Publication.objects.all().delete()
+    load(item(dimensions="24 cm"))
+    work = Publication.objects.get()
+    assert work.other_fields == {"csl-dimensions": "24 cm"}
+    assert json.loads(export(exportable(), "csl-json"))[0]["dimensions"] == "24 cm"
