@@ -8,7 +8,6 @@ site's host), so calendar clients update an event rather than duplicate it.
 
 import datetime
 
-from django.utils import timezone
 from icalendar import Calendar, Event, vText
 
 from site_config.markup.metadata import plain_paragraphs
@@ -29,11 +28,13 @@ def upcoming_calendar(talks, *, request):
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"{SiteProfile.load().group_name}: talks and events")
     host = request.get_host().split(":")[0] or "labsite"
-    stamp = timezone.now()
     for talk in talks:
         event = Event()
         event.add("uid", f"talk-{talk.pk}@{host}")
-        event.add("dtstamp", stamp)
+        # Without a METHOD, DTSTAMP is when the event's information was last
+        # revised (RFC 5545, 3.8.7.2): the same file for the same talks, so a
+        # static copy is not rewritten on every export.
+        event.add("dtstamp", talk.updated_at)
         event.add("dtstart", talk.start_date)
         event.add("dtend", talk.last_day + datetime.timedelta(days=1))
         event.add("summary", _summary(talk))

@@ -86,6 +86,9 @@ def test_calendar_holds_upcoming_talks_as_all_day_events(
     assert second["summary"] == "Workshop"
     assert first["uid"] != second["uid"]
     assert first.decoded("dtstamp") <= timezone.now()
+    # DTSTAMP is the talk's last revision, so the same talks give the same file.
+    assert first.decoded("dtstamp") == soon.updated_at.replace(microsecond=0)
+    assert client.get(reverse("talks:calendar")).content == response.content
 
 
 def test_calendar_description_keeps_paragraphs_lists_and_readable_math(
