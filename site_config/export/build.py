@@ -760,6 +760,12 @@ def _prune(folder, root):
         folder = folder.parent
 
 
+def earlier_base_url(directory):
+    """The base URL the export in directory was made for, or None (no earlier
+    export, or one from before the manifest recorded it)."""
+    return _load_manifest(Path(directory)).get("base_url")
+
+
 def _load_manifest(directory):
     path = directory / MANIFEST
     try:

@@ -3,7 +3,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from site_config.export.build import ExportError, export_site, mirror_site
+from site_config.export.build import (
+    ExportError,
+    earlier_base_url,
+    export_site,
+    mirror_site,
+)
 from site_config.export.check import check_mirror
 
 
@@ -21,8 +26,8 @@ class Command(BaseCommand):
             default=None,
             help=(
                 "Address the copy is published at, e.g. "
-                "https://example.github.io/lab/ (default: the EXPORT_BASE_URL "
-                "setting)."
+                "https://example.github.io/lab/ (default: the one DIR's earlier "
+                "export was made for, else the EXPORT_BASE_URL setting)."
             ),
         )
         parser.add_argument(
@@ -45,7 +50,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, directory, base_url, full, force, check, **options):
-        base_url = base_url or settings.EXPORT_BASE_URL
+        if not base_url:
+            # An update of a published copy keeps its address: falling back
+            # to the setting would rewrite every page for another host.
+            base_url = earlier_base_url(directory)
+            if base_url:
+                self.stdout.write(f"Base URL of the earlier export: {base_url}")
+            else:
+                base_url = settings.EXPORT_BASE_URL
         verbose = options["verbosity"] > 1
         try:
             report = export_site(

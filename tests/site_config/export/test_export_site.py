@@ -220,3 +220,17 @@ def test_after_edits_an_incremental_export_equals_a_full_one(demo_site, tmp_path
     incremental, full = mirror_files(site), mirror_files(fresh)
     assert sorted(incremental) == sorted(full)
     assert [name for name in full if incremental[name] != full[name]] == []
+
+
+def test_an_update_without_base_url_keeps_the_copys_address(demo_site, tmp_path):
+    site = tmp_path / "site"
+    total, _, _ = export(site)
+    out = StringIO()
+    call_command("export_site", str(site), stdout=out, stderr=StringIO())
+    text = out.getvalue()
+    assert f"Base URL of the earlier export: {BASE_URL}" in text
+    assert (
+        text.rstrip().splitlines()[-1]
+        == f"0 pages written, {total} unchanged, 0 removed"
+    )
+    assert "localhost" not in (site / "sitemap.xml").read_text()
