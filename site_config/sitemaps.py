@@ -89,7 +89,7 @@ def robots_txt(request):
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
+        f"Disallow: {reverse('admin:index')}",
         f"Disallow: {reverse('search')}",
         f"Sitemap: {sitemap_url}",
         "",

@@ -1,7 +1,7 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -108,3 +108,14 @@ def test_robots_txt_points_at_the_sitemap(client, db):
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
+
+
+def test_robots_txt_under_a_sub_path_names_that_paths_pages(client, db):
+    # As the static export renders a copy published under /lab/.
+    set_script_prefix("/lab/")
+    try:
+        lines = client.get("/robots.txt").text.splitlines()
+    finally:
+        set_script_prefix("/")
+    assert "Disallow: /lab/admin/" in lines
+    assert "Disallow: /lab/search/" in lines
