@@ -30,6 +30,7 @@ def test_search_page_links_to_a_news_post(client, make_post):
 
 def test_sitemap_lists_news_pages(client, make_post, make_talk, make_course):
     post = make_post("Sitemap post")
+    make_post("Older post", date="2021-05-01")
     talk = make_talk("Sitemap talk")
     course = make_course("Sitemap course")
     root = ET.fromstring(client.get(reverse("sitemap")).content)
@@ -39,6 +40,8 @@ def test_sitemap_lists_news_pages(client, make_post, make_talk, make_course):
         talk.get_absolute_url(),
         course.get_absolute_url(),
         reverse("news:list"),
+        reverse("news:year", args=[post.date.year]),
+        reverse("news:year", args=[2021]),
         reverse("talks:list"),
         reverse("teaching:list"),
     ):
