@@ -1,6 +1,7 @@
 from functools import partial
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
@@ -9,6 +10,7 @@ from publications.admin_import import import_view
 from publications.admin_sources import publication_urls
 from publications.models import Authorship, Publication
 from site_config.core.admin import ContentAdminMixin
+from site_config.markup.render import rows_citing
 
 
 class AuthorshipInline(admin.TabularInline):
@@ -103,6 +105,29 @@ class PublicationAdmin(ContentAdminMixin, MarkdownxModelAdmin):
             },
         ),
     ]
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Deleting a cited paper leaves "[@key]" in themes, news and bios,
+        # shown as an unknown key: say where before the editor confirms.
+        publication = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and publication and publication.bibtex_key:
+            citing = rows_citing(publication.bibtex_key)
+            if citing:
+                messages.warning(
+                    request,
+                    _(
+                        "[@%(key)s] is cited by %(rows)s. After the delete those "
+                        "citations show as an unknown key until they are edited."
+                    )
+                    % {
+                        "key": publication.bibtex_key,
+                        "rows": "; ".join(
+                            f"{row._meta.verbose_name} “{row}” ({field})"
+                            for row, field in citing
+                        ),
+                    },
+                )
+        return super().delete_view(request, object_id, extra_context)
 
     def get_urls(self):
         view = self.admin_site.admin_view(partial(import_view, self))

@@ -12,6 +12,7 @@ from pathlib import Path
 import markdown
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from markdownx.models import MarkdownxField
 
 from site_config.markup.citations import (
     CitationExtension,
@@ -23,6 +24,7 @@ from site_config.markup.citations import (
 )
 from site_config.markup.math import MathExtension
 from site_config.markup.sanitize import sanitize_html
+from site_config.registry import content_models
 
 EXTENSIONS = ["extra", "sane_lists", "smarty"]
 
@@ -140,3 +142,26 @@ def validate_citations(instance, field_names):
             ) % {"keys": ", ".join(f"“{key}”" for key in missing)}
     if errors:
         raise ValidationError(errors)
+
+
+def rows_citing(key):
+    """[(row, field name), ...]: the content rows whose Markdown fields cite key.
+
+    Every MarkdownxField of the content apps (site_config.registry) is looked
+    at: one query per field finds texts holding "@key", and a Markdown reading
+    (cited_keys) keeps those that cite it, not a longer key or code.
+    """
+    found = []
+    for model in content_models():
+        for field in model._meta.get_fields():
+            if not isinstance(field, MarkdownxField):
+                continue
+            rows = model._default_manager.filter(
+                **{f"{field.name}__contains": f"@{key}"}
+            )
+            found += [
+                (row, field.name)
+                for row in rows
+                if key in cited_keys(getattr(row, field.name))
+            ]
+    return found
