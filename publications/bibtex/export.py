@@ -571,9 +571,11 @@ def to_ris(publication):
     # RIS has no way to say "and others": the et-al flag is not written, and a
     # RIS import keeps it (it is not in RIS_FIELDS, what a RIS record carries).
     # One AU per name. A list kept whole because it could not be split
-    # (``authors_raw``, e.g. "M. Halle, J. Bresnan, and G. Miller") is left out:
-    # RIS has no tag for it, and as an AU line it would read back as one
-    # invented person ("Halle, M.", given "J. Bresnan...").
+    # (``authors_raw``, e.g. "M. Halle, J. Bresnan, and G. Miller") is one AU
+    # line as written: RIS has no other tag for it, and the RIS reader keeps a
+    # lone AU line that is such a list whole again.
+    if publication.authors_raw:
+        lines.append(("AU", publication.authors_raw))
     for family, given, suffix in author_names(publication):
         head, _, tail = family.rpartition(", ")
         if head and not suffix and tail.strip(".").lower() in _SUFFIXES:

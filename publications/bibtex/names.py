@@ -23,10 +23,6 @@ _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
 _BRACED_OR_WORD = re.compile(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}\S*|[^\s{]+\S*")
 _INITIAL = re.compile(r"^[A-Z]\.?(-[A-Z]\.?)?$")
-# One-letter conjunctions inside a family name ("Fontcuberta i Morral",
-# "Ramon y Cajal", "Eça e Queiroz"), often capitalised in bibliographies: between
-# two words they are part of the name, not an initial of another name.
-_CONJUNCTIONS = {"I", "Y", "E"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +134,30 @@ def _looks_like_prose(name):
         return True
     if len(parts) == 3 and parts[1].strip().lower() not in _SUFFIXES:
         return True
-    # A braced group is one word: "{a. M. Versteegh}, Marijn" is Last, First.
-    before = _BRACED_OR_WORD.findall(parts[0])
-    return len(before) > 1 and any(
-        _INITIAL.match(word)
-        and not (word in _CONJUNCTIONS and 0 < index < len(before) - 1)
-        for index, word in enumerate(before)
+    # Two names written with initials and no "and" ("A. Smith, B. Jones",
+    # "Halle M, Bresnan J"): both sides of the comma are a name of the same shape.
+    # "Henry E. Kyburg, Jr." is a whole name and its suffix, which BibTeX would
+    # read as family "Henry E. Kyburg", given "Jr.". Anything else with one
+    # comma is BibTeX's "Last, First", an initial in the family part included
+    # ("L. Efros, Alexander", "Pavan R., Arvind", "G. Nassiopoulou, A."). A
+    # braced group is one word.
+    words = _BRACED_OR_WORD.findall(parts[0])
+    if len(parts) == 2 and parts[1].strip().lower() in _SUFFIXES:
+        return len(words) > 1 and any(_INITIAL.match(word) for word in words)
+    shape = _initials_shape(words)
+    return shape is not None and shape == _initials_shape(
+        _BRACED_OR_WORD.findall(parts[1])
     )
+
+
+def _initials_shape(words):
+    """ "first" for the words of "A. Smith", "last" for "Halle M", else None."""
+    if len(words) < 2:
+        return None
+    first, last = (bool(_INITIAL.match(words[i])) for i in (0, -1))
+    if first == last:
+        return None
+    return "first" if first else "last"
 
 
 def _top_level_commas(text):

@@ -11,6 +11,8 @@ the previous value (long abstracts are wrapped that way by some exporters).
 import re
 
 from publications.bibtex.export import RIS_OTHER_NAMES
+from publications.bibtex.latex import encode
+from publications.bibtex.names import parse_names
 from publications.sources.entries import (
     Failure,
     ParseResult,
@@ -211,6 +213,16 @@ def _ris_name(value):
     )
 
 
+def _is_name_list(value):
+    """True when one AU value is several names that BibTeX's reader would keep
+    whole too ("M. Halle, J. Bresnan, and G. Miller"); "Last, First, Suffix",
+    RIS's order for one name, is not."""
+    parts = [part.strip() for part in value.split(",")]
+    if len(parts) == 3 and parts[-1].lower() in _SUFFIXES:
+        return False
+    return bool(parse_names(encode(value)).raw)
+
+
 _ISSN = re.compile(r"^\d{4}-?\d{3}[\dXx]$")
 
 
@@ -325,7 +337,14 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
         raise ValueError("no title (TI or T1)")
     ris_type = first("TY").upper()
     bib_type = RIS_TYPES.get(ris_type, "misc")
-    authors = [_ris_name(v) for v in tags.every("AU", "A1")]
+    author_lines = tags.every("AU", "A1")
+    authors = [_ris_name(v) for v in author_lines]
+    author_list = name_list(authors)
+    if len(author_lines) == 1 and _is_name_list(author_lines[0]):
+        # A lone AU line that is a list of names ("M. Halle, J. Bresnan, and
+        # G. Miller", the site's export of a list kept whole) is kept whole
+        # again, as BibTeX's reader keeps it, not taken for one person.
+        author_list = encode(author_lines[0])
     if bib_type in _JOURNAL_TYPES:
         # For articles A2 is not an editor but a secondary author (series
         # editor): kept as an other field.
@@ -360,7 +379,7 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
     more_urls = [u for u in urls if u not in {url, pdf, *arxiv_pages}]
     fields = {
         "title": title,
-        "author": name_list(authors),
+        "author": author_list,
         "editor": name_list(editors),
         "year": _written_year(year, other),
         "month": month,

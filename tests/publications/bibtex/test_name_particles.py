@@ -1,5 +1,5 @@
-"""One-letter conjunctions inside family names (Catalan "i", Spanish "y") are
-part of the name, not initials of a prose list."""
+"""One-letter conjunctions and initials inside family names (Catalan "i",
+"L. Efros, Alexander") are part of the name, not signs of a prose list."""
 
 import pytest
 
@@ -32,6 +32,47 @@ def test_a_prose_list_with_initials_is_still_kept_whole():
     assert names.raw == "M. Halle, J. Bresnan, and G. Miller"
     names = parse_names("Halle M, Bresnan J")
     assert names.authors == []
+
+
+@pytest.mark.parametrize(
+    ("value", "displays"),
+    [
+        (
+            "Vaxenburg, Roman and Lifshitz, Efrat and L. Efros, Alexander",
+            ["Roman Vaxenburg", "Efrat Lifshitz", "Alexander L. Efros"],
+        ),
+        ("V. Naik, Vikrant and Isa, Lucio", ["Vikrant V. Naik", "Lucio Isa"]),
+        ("Leontis, I. and G. Nassiopoulou, A.", ["I. Leontis", "A. G. Nassiopoulou"]),
+        ("Pavan R., Arvind", ["Arvind Pavan R."]),
+        ("K Mohseni, Parsian", ["Parsian K Mohseni"]),
+        ("V D Hart, Andr{\\'e}", ["André V D Hart"]),
+        ("Karpov S Yun, W S", ["W S Karpov S Yun"]),
+        ("L. Efros, Alexander L.", ["Alexander L. L. Efros"]),
+    ],
+)
+def test_an_initial_in_the_family_part_of_last_first_is_one_name(value, displays):
+    names = parse_names(value)
+    assert (names.raw, names.warnings) == ("", [])
+    assert [author.display for author in names.authors] == displays
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "A. Smith, B. Jones, C. Brown",
+        "A. Smith, B. Jones",
+        "A. B. Smith, C. Jones and D. Brown",
+        "Halle M, Bresnan J",
+        "Doe, Jane and Halle M. A., Bresnan J.",
+        "Henry E. Kyburg, Jr.",
+        "G. Edward Barton, Jr. and Robert C. Berwick",
+    ],
+)
+def test_names_separated_by_commas_without_and_are_still_kept_whole(value):
+    names = parse_names(value)
+    assert names.authors == []
+    assert names.raw == value
+    assert "does not follow BibTeX's rules" in names.warnings[0]
 
 
 @pytest.mark.django_db

@@ -42,7 +42,6 @@ NOT_IN_RIS = {
     "award": "RIS has no award tag",
     "additional_info": "RIS has no tag for al-folio's additional_info",
     "authors_et_al": "RIS has no 'and others': each AU is one name",
-    "authors_raw": "a list kept whole as written is no name for an AU line",
     "organization": "RIS has no organisation tag (PB is the publisher)",
     "howpublished": "RIS has no tag for BibTeX's howpublished",
     "institution": "RIS has no institution tag: a report's or thesis's PB is "
@@ -91,9 +90,10 @@ CANNOT_SAY = [
         lambda row: row["kind"] == "report" and row["volume"] and not row["number"],
     ),
     (
-        {"authors"},
+        {"authors", "authors_raw"},
         "RIS separates a name's parts by commas: a name with a comma other "
-        "than before its suffix comes back as other parts",
+        "than before its suffix comes back as other parts, or, the only "
+        "author, as a list kept whole",
         lambda row: any("," in _SUFFIX.sub("", name) for name in row["authors"]),
     ),
 ]

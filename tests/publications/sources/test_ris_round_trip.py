@@ -1,5 +1,6 @@
 """The site's RIS export reads back as what was stored: one AU and one ED line
-per name, both ISBN and ISSN, and never a list kept whole as one invented name."""
+per name, both ISBN and ISSN, and a list kept whole as one AU line that reads
+back whole, never as one invented name."""
 
 import pytest
 
@@ -78,16 +79,6 @@ def test_each_sn_goes_to_the_field_its_shape_says(values, ris_type, expected):
     assert got == expected
 
 
-def test_an_author_list_kept_whole_is_not_written_as_one_au_line():
-    text = round_trip(
-        "@book{p1, title={Prose}, year={1978},"
-        " author={M. Halle, J. Bresnan, and G. Miller}}"
-    )
-    assert "AU  - " not in text
-    publication = Publication.objects.get(bibtex_key="p1")
-    assert publication.ordered_authorships() == []
-
-
 def test_parsed_authors_are_one_au_line_each_and_read_back_in_order():
     text = round_trip(
         "@article{a1, title={Nanowires}, year={2010}, journal={J},"
@@ -98,4 +89,30 @@ def test_parsed_authors_are_one_au_line_each_and_read_back_in_order():
     assert [a.display_name for a in publication.ordered_authorships()] == [
         "Anna Fontcuberta I Morral",
         "Weimin M Chen",
+    ]
+
+
+@pytest.mark.parametrize(
+    "authors",
+    [
+        "M. Halle, J. Bresnan, and G. Miller",
+        "A. Smith, B. Jones",
+        "Halle M, Bresnan J, Miller G",
+        "Dowty, D.R., et al.",
+    ],
+)
+def test_an_author_list_kept_whole_is_one_au_line_and_reads_back_whole(authors):
+    text = round_trip(f"@misc{{r1, title={{Kept}}, year=1978, author={{{authors}}}}}")
+    assert f"AU  - {authors}" in text.splitlines()
+    publication = Publication.objects.get(bibtex_key="r1")
+    assert publication.authors_raw == authors
+    assert publication.authorships.count() == 0
+
+
+def test_a_lone_au_line_with_one_name_is_still_one_person():
+    round_trip("@misc{r2, title={One}, year={2000}, author={L. Efros, Alexander}}")
+    publication = Publication.objects.get(bibtex_key="r2")
+    assert publication.authors_raw == ""
+    assert [a.display_name for a in publication.ordered_authorships()] == [
+        "Alexander L. Efros"
     ]
