@@ -5,9 +5,12 @@ RIS is a tagged text format: each record starts with ``TY  - TYPE`` and ends wit
 space and a value (the layout documented in Research Information Systems' RIS
 format specification and kept by EndNote, Zotero and Mendeley). Repeatable tags
 (``AU``, ``ED``, ``KW``, ``UR``) keep their order; a line without a tag continues
-the previous value (long abstracts are wrapped that way by some exporters).
+the previous value (long abstracts are wrapped that way by some exporters). A
+tag of the specification with its separator written otherwise (``AU  -Jones``)
+is read as that tag, with a warning. Year and month come from one date tag.
 """
 
+import calendar
 import re
 
 from publications.bibtex.export import RIS_OTHER_NAMES
@@ -23,6 +26,15 @@ from publications.sources.entries import (
 )
 
 _TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  ?-(?: (.*)|\s*)$")
+# A tag of the RIS specification with its separator written otherwise
+# ("AU  -Jones, K.", "AU   - Jones"): read as that tag, with a warning.
+_LOOSE_TAG_LINE = re.compile(r"^([A-Z][A-Z0-9]) {1,4}-\s*(.*)$")
+_SPEC_TAGS = set(
+    "TY ER ID AU A1 A2 A3 A4 ED AB N1 N2 AD AN AV BT CA CN CP CT CY DA DB DO DP "
+    "ET IS J1 J2 JA JF JO KW L1 L2 L3 L4 LA LB LK M1 M2 M3 NV OP PB PP PY RI RN "
+    "RP SE SN SP EP ST T1 T2 T3 TA TI TT UR VL VO Y1 Y2 C1 C2 C3 C4 C5 C6 C7 C8 "
+    "U1 U2 U3 U4 U5".split()
+)
 # RIS reference types (the RIS specification's list) to BibTeX entry types.
 RIS_TYPES = {
     "JOUR": "article",
@@ -55,7 +67,7 @@ RIS_TYPES = {
     "GEN": "misc",
 }
 _JOURNAL_TYPES = {"article", "preprint"}
-_DATE = re.compile(r"(\d{4})(?:[/-](\d{1,2}))?")
+_DATE = re.compile(r"(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2}))?)?")
 # Publication dates (Y2 is the access date, kept as ``urldate``).
 _DATE_TAGS = {"PY", "Y1", "DA"}
 _ARXIV_URL = re.compile(
@@ -117,6 +129,20 @@ def parse_ris(text):
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.rstrip()
         match = _TAG_LINE.match(line.lstrip("\ufeff"))
+        if match is None and record is not None:
+            match = _LOOSE_TAG_LINE.match(line)
+            if match and match.group(1) in _SPEC_TAGS:
+                result.warnings.append(
+                    Failure(
+                        line=number,
+                        key="",
+                        message=f"{line.strip()[:60]!r} is not written "
+                        f"'{match.group(1)}  - value' as RIS asks; read as "
+                        f"{match.group(1)}",
+                    )
+                )
+            else:
+                match = None
         if match is None:
             if record is None or not line.strip():
                 continue
@@ -245,13 +271,20 @@ def _serials(values, bib_type):
 
 
 def _date(value):
+    """(year, month, problem) of a RIS date: a month outside 1-12 is left out,
+    and it or a day its month has not (2020/02/30) is named in ``problem``."""
     match = _DATE.search(value or "")
     if not match:
-        return "", ""
-    month = match.group(2)
+        return "", "", ""
+    year, month, day = match.groups()
     if month and not 1 <= int(month) <= 12:
-        month = None
-    return match.group(1), str(int(month)) if month else ""
+        return year, "", f"month {int(month)} is not a month (1-12)"
+    month = str(int(month)) if month else ""
+    if month and day:
+        days = calendar.monthrange(int(year), int(month))[1]
+        if not 1 <= int(day) <= days:
+            return year, month, f"day {int(day)} is not a day of {year}/{month:0>2}"
+    return year, month, ""
 
 
 # Tags read and left out, each named in the report (-v 2) with its reason:
@@ -296,10 +329,34 @@ class _Tags:
 
 
 def _date_parts(value):
-    """(year, month, other) from a RIS date (``YYYY/MM/DD/other info``)."""
-    year, month = _date(value)
+    """(year, month, other, problem) from a RIS date (``YYYY/MM/DD/other
+    info``); ``problem`` as ``_date`` says it."""
+    year, month, problem = _date(value)
     parts = (value or "").split("/", 3)
-    return year, month, parts[3].strip() if len(parts) == 4 else ""
+    return year, month, parts[3].strip() if len(parts) == 4 else "", problem
+
+
+def _publication_date(tags, lines, problems):
+    """(year, month, other) of a record: year and month from one tag, DA when
+    it is a valid date, else PY (or Y1); a month the other tag gives for the
+    same year fills a missing one. A date tag whose month or day cannot be is
+    named in ``problems`` with its line."""
+    published_tag = "PY" if tags.values.get("PY") else "Y1"
+    values = {published_tag: tags.first("PY", "Y1"), "DA": tags.first("DA")}
+    dates = {tag: _date_parts(value) for tag, value in values.items()}
+    dated, published = dates["DA"], dates[published_tag]
+    chosen = "DA" if dated[0] and not dated[3] or not published[0] else published_tag
+    rest = published_tag if chosen == "DA" else "DA"
+    for tag, (_year, _month, _other, problem) in dates.items():
+        if problem:
+            fate = "left out" if tag == chosen else f"the date is read from {chosen}"
+            problems.append(
+                (lines.get(tag), f"{tag} {values[tag]!r}: {problem}; {fate}")
+            )
+    year, month, other, _problem = dates[chosen]
+    if not month and dates[rest][0] == year and not dates[rest][3]:
+        month = dates[rest][1]
+    return year, month, other or dates[rest][2]
 
 
 def ris_record_entry(record, *, line=1, source="", problems=None):
@@ -313,9 +370,10 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
     title.
     """
     problems = [] if problems is None else problems
-    values = {}
+    values, lines = {}, {}
     for item in record:
         tag, value, at = item if len(item) == 3 else (*item, line)
+        lines.setdefault(tag, at)
         if value:
             values.setdefault(tag, []).append(value)
         elif tag in _NAME_TAGS:
@@ -351,9 +409,7 @@ def ris_record_entry(record, *, line=1, source="", problems=None):
         editors = [_ris_name(v) for v in tags.every("ED")]
     else:
         editors = [_ris_name(v) for v in tags.every("ED", "A2")]
-    year, month, other = _date_parts(first("PY", "Y1", "DA"))
-    _year, full_month, full_other = _date_parts(first("DA", "Y1"))
-    month, other = month or full_month, other or full_other
+    year, month, other = _publication_date(tags, lines, problems)
     start, end = first("SP"), first("EP")
     # As written: a one-page range "58--58" stays one.
     pages = f"{start}--{end}" if start and end else start or end

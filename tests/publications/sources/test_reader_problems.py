@@ -166,3 +166,69 @@ def test_csl_dates_of_the_wrong_shape_are_read_or_reported(issued, year, message
     else:
         assert len(found) == 1
         assert found[0].startswith(message)
+
+
+@pytest.mark.parametrize(
+    "line", ["AU  -Jones, K.", "AU -Jones, K.", "AU   - Jones, K.", "AU   -Jones, K."]
+)
+def test_ris_tag_with_a_malformed_separator_is_read_as_that_tag(line):
+    parsed = parse_ris(f"TY  - JOUR\nTI  - Second\n{line}\nPY  - 1999\nER  - \n")
+    entry = parsed.entries[0]
+    assert (entry.fields["title"], entry.fields["author"]) == ("Second", "Jones, K.")
+    assert [(w.line, w.message) for w in parsed.warnings] == [
+        (3, f"{line!r} is not written 'AU  - value' as RIS asks; read as AU")
+    ]
+
+
+def test_ris_wrapped_text_that_is_no_ris_tag_still_continues():
+    parsed = parse_ris("TY  - JOUR\nTI  - The\nUV -irradiated cells\nER  - \n")
+    assert parsed.entries[0].fields["title"] == "The UV -irradiated cells"
+    assert parsed.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("dates", "year_month", "messages"),
+    [
+        (
+            ["PY  - 2021/13//"],
+            ("2021", ""),
+            [(2, "PY '2021/13//': month 13 is not a month (1-12); left out")],
+        ),
+        (
+            ["PY  - 2021", "DA  - 2020/02/30"],
+            ("2021", ""),
+            [
+                (
+                    3,
+                    "DA '2020/02/30': day 30 is not a day of 2020/02; the date "
+                    "is read from PY",
+                )
+            ],
+        ),
+        (
+            ["PY  - 2021/13//", "DA  - 2020/02/30"],
+            ("2021", ""),
+            [
+                (2, "PY '2021/13//': month 13 is not a month (1-12); left out"),
+                (
+                    3,
+                    "DA '2020/02/30': day 30 is not a day of 2020/02; the date "
+                    "is read from PY",
+                ),
+            ],
+        ),
+        (["PY  - 2021", "DA  - 2020/02/29"], ("2020", "2"), []),
+        (["PY  - 2021/05", "DA  - 2021"], ("2021", "5"), []),
+        (
+            ["Y1  - 2019/04/31"],
+            ("2019", "4"),
+            [(2, "Y1 '2019/04/31': day 31 is not a day of 2019/04; left out")],
+        ),
+    ],
+)
+def test_ris_year_and_month_come_from_one_date_tag(dates, year_month, messages):
+    text = "\n".join(["TY  - JOUR", *dates, "TI  - Dated", "ER  - "])
+    parsed = parse_ris(text)
+    fields = parsed.entries[0].fields
+    assert (fields.get("year", ""), fields.get("month", "")) == year_month
+    assert [(w.line, w.message) for w in parsed.warnings] == messages
