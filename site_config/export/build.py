@@ -527,7 +527,7 @@ class _Walk:
             self.writer.put(node["name"], body, page=True)
 
     def html(self, target, text, *, index=None):
-        text, found = self.site.rewrite_html(text)
+        text, found = self.site.rewrite_html(text, page=target)
         for link in sorted(found, key=lambda t: (t.path, t.query)):
             self.link(link)
         if index if index is not None else target in self.indexed:

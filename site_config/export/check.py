@@ -4,14 +4,27 @@ Reads each HTML file and stylesheet of the mirror, resolves every link into the
 mirror (by its path under the base URL, as a static server would: a folder means
 its ``index.html``) and, for a link with a fragment into an HTML page, looks for
 the element with that id. Links to other sites are not fetched (no network).
+
+A static server ignores query strings, so a link whose query the live site
+would answer with another page (``?page=2``) is broken unless the mirror's
+browser code reads that query (the search page, the filters of a list); and
+every page of a filtered list that its ``filters.json`` names must be there,
+since the browser fetches them.
 """
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
-from site_config.export.site import css_links, html_links
+from site_config.export.site import (
+    FILTER_INDEX,
+    PAGE_PARAMETER,
+    Target,
+    css_links,
+    html_links,
+)
 
 _ID = re.compile(r"""\sid=["']([^"']+)["']""")
 _NAME = re.compile(r"""<a\b[^>]*\sname=["']([^"']+)["']""")
@@ -72,6 +85,29 @@ def check_mirror(directory, site):
             problem = _problem(mirror, page_url, file, url)
             if problem:
                 broken.append(BrokenLink(name, url, problem))
+    broken += _missing_filter_pages(mirror)
+    return broken
+
+
+def _missing_filter_pages(mirror):
+    """BrokenLinks for the pages each filtered list's FILTER_INDEX names
+    (``{"pages": [[pk, ...], ...]}``) that the mirror lacks."""
+    broken = []
+    for path in sorted(mirror.site.filtered):
+        index = mirror.root / Target(path).mirror_url().lstrip("/") / FILTER_INDEX
+        if not index.is_file():
+            continue
+        name = index.relative_to(mirror.root).as_posix()
+        try:
+            pages = json.loads(index.read_text("utf-8"))["pages"]
+        except (ValueError, KeyError, TypeError):
+            broken.append(BrokenLink(name, "", "not a filter index with pages"))
+            continue
+        for number in range(2, len(pages) + 1):
+            page = Target(path, ((PAGE_PARAMETER, str(number)),))
+            url = mirror.site.prefix.rstrip("/") + page.mirror_url()
+            if mirror.resolve(unquote(url)) is None:
+                broken.append(BrokenLink(name, url, "no such file"))
     return broken
 
 
@@ -84,6 +120,14 @@ def _problem(mirror, page_url, file, url):
     path = unquote(absolute.path)
     if not path.startswith(mirror.site.prefix) and path + "/" != mirror.site.prefix:
         return "outside the base URL"
+    if absolute.query:
+        # The server ignores the query; the live site may not.
+        wanted = mirror.site.target(urljoin(page_url, url))
+        if wanted is not None and wanted.query:
+            address = mirror.site.prefix.rstrip("/") + wanted.mirror_url()
+            if mirror.resolve(unquote(address)) is None:
+                return f"no such file: the query needs {address}"
+            return f"a static server ignores the query; the page is {address}"
     target = mirror.resolve(path if path.startswith(mirror.site.prefix) else path + "/")
     if target is None:
         return "no such file"

@@ -24,7 +24,15 @@ including a host's 404 page served for an unknown path.
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    parse_qsl,
+    quote,
+    unquote,
+    urlencode,
+    urljoin,
+    urlsplit,
+    urlunsplit,
+)
 
 # Attributes whose value is one URL, and srcset, whose value is a list of them.
 _URL_ATTRIBUTE = re.compile(
@@ -106,11 +114,15 @@ def canonical_query(pairs):
     """(name, value) pairs without empty values, in name order with ``page`` last.
 
     A repeated name keeps its first value: the filters take one value each.
+    ``page=1`` is dropped: a list's first page is the list itself (a pager's
+    link back to it, ``?page=1``, must not make a second copy of it).
     """
     seen = {}
     for name, value in pairs:
         if value != "" and name not in seen:
             seen[name] = value
+    if seen.get(PAGE_PARAMETER) == "1":
+        del seen[PAGE_PARAMETER]
     return tuple(
         sorted(seen.items(), key=lambda item: (item[0] == PAGE_PARAMETER, item[0]))
     )
@@ -187,11 +199,26 @@ class SiteMap:
             query = ()
         return Target(path, query)
 
-    def link(self, url, found=None):
+    def resolve(self, url, page):
+        """url made absolute against page (the Target of the page it is on), as
+        a browser on the live site resolves it: ``?page=2`` on ``/publications/``
+        is ``/publications/?page=2``. Absolute URLs, fragments of the same page
+        and links without a page are returned unchanged."""
+        parts = urlsplit(url)
+        if page is None or parts.scheme or parts.netloc or url.startswith("/"):
+            return url
+        if url == "" or url.startswith("#"):
+            return url
+        return urljoin(self.prefix.rstrip("/") + page.url, url)
+
+    def link(self, url, found=None, *, page=None):
         """url as the mirror writes it; its target is added to found (a set).
 
+        page: the Target of the page the link is on, to resolve relative links
+        (``?page=2``) as the live site would; without it they stay unchanged.
         Links that leave the mirror are returned unchanged.
         """
+        url = self.resolve(url, page)
         target = self.target(url)
         if target is None:
             return url
@@ -210,8 +237,11 @@ class SiteMap:
             return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
         return urlunsplit(("", "", path, query, parts.fragment))
 
-    def rewrite_html(self, text):
+    def rewrite_html(self, text, *, page=None):
         """(text with every site link rewritten, set of Targets it links to).
+
+        page: the Target of the page text is, to resolve its relative links
+        (see ``link``).
 
         Reads href, src, action, poster and srcset attributes, the absolute
         addresses of meta tags (og:url, og:image) and of JSON-LD data (so the
@@ -223,7 +253,7 @@ class SiteMap:
 
         def one(match):
             url = html.unescape(match["url"])
-            new = self.link(url, found)
+            new = self.link(url, found, page=page)
             if new == url:
                 return match[0]
             return f"{match['lead']}{match['quote']}{html.escape(new)}{match['quote']}"
@@ -232,7 +262,7 @@ class SiteMap:
             candidates = []
             for candidate in html.unescape(match["value"]).split(","):
                 url, _, descriptor = candidate.strip().partition(" ")
-                new = self.link(url, found)
+                new = self.link(url, found, page=page)
                 candidates.append(f"{new} {descriptor}".strip())
             value = html.escape(", ".join(candidates))
             return f"{match['lead']}{match['quote']}{value}{match['quote']}"

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from people.models import Person
+from publications import selectors as publication_selectors
 from publications.models import Publication
 from research.models import ResearchTheme
 from site_config.export.build import export_site, mirror_site
@@ -234,3 +235,54 @@ def test_an_update_without_base_url_keeps_the_copys_address(demo_site, tmp_path)
         == f"0 pages written, {total} unchanged, 0 removed"
     )
     assert "localhost" not in (site / "sitemap.xml").read_text()
+
+
+@pytest.fixture
+def paged_list(transactional_db, make_publication, monkeypatch):
+    """Four years of publications, one year a page: the list has four pages."""
+    monkeypatch.setattr(publication_selectors, "PAGE_TARGET", 1)
+    for year in (2024, 2023, 2022, 2021):
+        make_publication(f"Paper {year}", year=year)
+
+
+def test_every_page_of_the_publications_list_is_exported_and_linked(
+    paged_list, tmp_path
+):
+    site = tmp_path / "site"
+    _written, _unchanged, output = export(site, "--check")
+    assert "Every link and asset leads to a file." in output
+    index = json.loads((site / "publications" / "filters.json").read_text())
+    assert len(index["pages"]) == 4
+    first = (site / "publications" / "index.html").read_text()
+    for number in range(2, 5):
+        page = site / "publications" / f"page={number}" / "index.html"
+        assert page.is_file()
+        assert f'href="/lab/publications/page={number}/"' in first
+        assert f"Paper {2025 - number}" in page.read_text()
+    assert 'href="?page' not in first
+    assert not (site / "publications" / "page=1").exists()
+
+
+def test_check_fails_on_a_page_link_the_static_server_would_ignore(
+    paged_list, tmp_path
+):
+    site = tmp_path / "site"
+    export(site)
+    listing = site / "publications" / "index.html"
+    listing.write_text(
+        listing.read_text().replace("/lab/publications/page=2/", "?page=2")
+    )
+    (site / "publications" / "page=3" / "index.html").unlink()
+    broken = {
+        (b.page, b.url, b.reason) for b in check_mirror(site, mirror_site(BASE_URL))
+    }
+    assert (
+        "publications/index.html",
+        "?page=2",
+        "a static server ignores the query; the page is /lab/publications/page=2/",
+    ) in broken
+    assert (
+        "publications/filters.json",
+        "/lab/publications/page=3/",
+        "no such file",
+    ) in broken

@@ -93,3 +93,23 @@ def test_html_rewrite_finds_links_srcset_and_the_filter_index():
 def test_base_url_must_be_an_http_address(base):
     with pytest.raises(ValueError, match="not an http"):
         SiteMap(base)
+
+
+def test_a_query_only_link_is_resolved_against_its_page_and_followed():
+    # The list's pager writes {% querystring page=2 %}, i.e. href="?page=2".
+    text, found = SITE.rewrite_html(
+        '<a href="?page=2">2</a><a href="?page=1">1</a><a href="#top">top</a>'
+        '<a href="cite.bib">bib</a>',
+        page=Target("/publications/"),
+    )
+    assert 'href="/lab/publications/page=2/"' in text
+    # Page 1 is the list itself, not a second copy of it.
+    assert 'href="/lab/publications/"' in text
+    assert 'href="#top"' in text
+    assert 'href="/lab/publications/cite.bib"' in text
+    assert Target("/publications/", (("page", "2"),)) in found
+    assert Target("/publications/cite.bib") in found
+
+
+def test_page_one_is_the_list_itself():
+    assert canonical_query([("page", "1"), ("year", "2024")]) == (("year", "2024"),)
