@@ -102,6 +102,33 @@ def moved_to(path):
     return None
 
 
+def old_page_addresses():
+    """The old page address of every OldSlug whose object still exists, e.g.
+    ``/people/old-slug/`` (script prefix included, as get_absolute_url() writes
+    it), sorted. A static copy writes a redirect page at each.
+
+    One query for the old slugs, one per kind of object that has any.
+    """
+    kinds = {
+        ContentType.objects.get_for_model(model).pk: model for model in slugged_models()
+    }
+    wanted = {}
+    for old in OldSlug.objects.filter(content_type__in=list(kinds)):
+        wanted.setdefault(old.content_type_id, []).append(old)
+    addresses = set()
+    for kind, olds in wanted.items():
+        model = kinds[kind]
+        rows = model._default_manager.in_bulk([old.object_id for old in olds])
+        for old in olds:
+            target = rows.get(old.object_id)
+            if target is None:
+                continue
+            address = _with_slug(target.get_absolute_url(), target.slug, old.slug)
+            if address:
+                addresses.add(address)
+    return sorted(addresses)
+
+
 def _with_slug(url, current, old):
     """url with its segment current replaced by old, or "" when it has none."""
     parts = url.split("/")

@@ -34,6 +34,7 @@ from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
 from site_config.export.render import Renderer, RenderError, live_site
 from site_config.export.site import SiteMap, Target
 from site_config.pagecache.cache import current_content_version, release
+from site_config.redirects import old_page_addresses
 
 MANIFEST = ".labsite-export.json"
 LOCK = ".labsite-export.lock"
@@ -331,13 +332,16 @@ class _Walk:
         self.remove_orphans(known)
 
     def root_targets(self):
-        """The pages every export starts from: home, robots.txt, the sitemap."""
+        """The pages every export starts from: home, robots.txt, the sitemap,
+        and each old slug's page address (the live site redirects it, so the
+        copy holds a redirect page there; site_config.redirects)."""
         targets = [Target("/")]
         for name in ("robots_txt", "sitemap"):
             try:
                 targets.append(self.site.target(reverse(name)))
             except NoReverseMatch:
                 pass
+        targets += [self.site.target(path) for path in old_page_addresses()]
         return [t for t in targets if t is not None]
 
     def sitemap_urls(self, known):

@@ -286,3 +286,21 @@ def test_check_fails_on_a_page_link_the_static_server_would_ignore(
         "/lab/publications/page=3/",
         "no such file",
     ) in broken
+
+
+def test_a_changed_slug_leaves_a_redirect_page_at_the_old_address(demo_site, tmp_path):
+    site = tmp_path / "site"
+    export(site)
+    person = Person.objects.filter(is_member=True).first()
+    old_url = person.get_absolute_url()
+    person.slug = f"{person.slug}-renamed"
+    person.save()
+    _written, _unchanged, output = export(site, "--check")
+    assert "Every link and asset leads to a file." in output
+    new_link = f"/lab{person.get_absolute_url()}"
+    moved = page_file(site, old_url).read_text()
+    assert f'http-equiv="refresh" content="0; url={new_link}"' in moved
+    assert page_file(site, person.get_absolute_url()).is_file()
+    # A full export writes it too.
+    export(site, "--full")
+    assert new_link in page_file(site, old_url).read_text()
