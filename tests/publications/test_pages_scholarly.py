@@ -5,7 +5,7 @@ import re
 
 from django.urls import reverse
 
-from tests.publications.test_metadata import parse
+from tests.support.html import parse
 
 
 def test_publication_page_head_and_cite_block(client, make_publication):

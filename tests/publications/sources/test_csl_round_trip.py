@@ -10,7 +10,7 @@ from publications.bibtex.export import csl_other_fields, export, exportable
 from publications.bibtex.importer import import_bibtex
 from publications.models import Publication
 from publications.sources.service import import_publications
-from tests.publications.bibtex.test_corpus import (
+from tests.support.corpus import (
     ENTRIES,
     SNAPSHOT_FIELDS,
     empty_database,

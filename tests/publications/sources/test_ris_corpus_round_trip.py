@@ -17,7 +17,7 @@ from publications.bibtex.latex import decode
 from publications.bibtex.normalise import MANAGED_FIELDS
 from publications.models import Authorship, Publication
 from publications.sources.service import import_publications
-from tests.publications.bibtex.test_corpus import ENTRIES, empty_database
+from tests.support.corpus import ENTRIES, empty_database
 
 pytestmark = pytest.mark.corpus
 
