@@ -382,7 +382,12 @@ ALFOLIO_NOT_CSL = frozenset({"dimensions"})
 _CSL_BY_FIELD = {
     name.lower(): name
     for name in CSL_TEXT_VARIABLES | CSL_NAME_VARIABLES | CSL_DATE_VARIABLES
-} | {"custom": "custom"}
+} | {
+    "custom": "custom",
+    # biblatex's venue is where an event took place (biblatex manual, 2.2.2),
+    # what the CSL-JSON reader reads a talk's event-place into.
+    "venue": "event-place",
+}
 
 
 def csl_issued(publication):

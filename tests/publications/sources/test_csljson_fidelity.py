@@ -439,3 +439,11 @@ def test_al_folios_dimensions_badge_is_not_csls_dimensions():
     work = Publication.objects.get()
     assert work.other_fields == {"csl-dimensions": "24 cm"}
     assert json.loads(export(exportable(), "csl-json"))[0]["dimensions"] == "24 cm"
+
+
+def test_a_talks_place_survives_the_csl_json_export():
+    load(item(type="speech", **{"event-title": "Talk Event", "event-place": "Berlin"}))
+    assert Publication.objects.get().other_fields == {"venue": "Berlin"}
+    text = reimported()
+    assert json.loads(text)[0]["event-place"] == "Berlin"
+    assert Publication.objects.get().other_fields == {"venue": "Berlin"}
