@@ -514,24 +514,13 @@ class DepsStore:
 
     def nodes_for(self, keys, scans):
         found = set()
-        for chunk in _chunks(sorted(keys)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                node
-                for (node,) in self.db.execute(
-                    f"SELECT DISTINCT node FROM node_keys WHERE key IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-            )
-        for chunk in _chunks(sorted(scans)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                node
-                for (node,) in self.db.execute(
-                    f"SELECT DISTINCT node FROM node_scans WHERE scan IN ({marks})",  # noqa: S608
-                    chunk,
-                )
-            )
+        lookups = (("node_keys", "key", keys), ("node_scans", "scan", scans))
+        for table, column, values in lookups:
+            for chunk in _chunks(sorted(values)):
+                marks = ",".join("?" * len(chunk))
+                # Table and column names are the constants above, never input.
+                sql = f"SELECT DISTINCT node FROM {table} WHERE {column} IN ({marks})"  # noqa: S608
+                found.update(node for (node,) in self.db.execute(sql, chunk))
         return found
 
     # --- rows -------------------------------------------------------------------
