@@ -12,7 +12,7 @@ from markdownx.models import MarkdownxField
 
 from people.names import printed_name
 from publications import listing, numbering
-from site_config.core.text import unique_slug
+from site_config.core.text import fold, unique_slug
 from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_pdf, validate_raster_image
 
@@ -30,6 +30,20 @@ def _address_key(url):
     host, slash, path = address.partition("/")
     host = host.lower().removeprefix("www.")
     return f"{host}{slash}{path}".rstrip("/")
+
+
+# What the publications list's words filter searches: a publication's columns,
+# and its authorships' (the person's name and the name as printed).
+WORD_FIELDS = ("title", "venue", "venue_short", "keywords")
+AUTHOR_WORD_FIELDS = ("person__full_name", "printed_name")
+
+
+def _any_holds(fields, word):
+    """Q: one of fields holds word, folded (site_config.core.lookups)."""
+    condition = Q()
+    for name in fields:
+        condition |= Q(**{f"{name}__folded": word})
+    return condition
 
 
 class PublicationQuerySet(models.QuerySet):
@@ -131,20 +145,33 @@ class PublicationQuerySet(models.QuerySet):
     def matching_words(self, words):
         """Publications whose title, venue, keywords or an author's name holds
         every one of words, accents and case ignored (the ``folded`` lookup of
-        site_config.core.lookups); each once, without DISTINCT."""
+        site_config.core.lookups); each once, without DISTINCT. The columns
+        are WORD_FIELDS and AUTHOR_WORD_FIELDS, which ``word_texts`` reads too."""
         queryset = self
         for word in words:
-            authored = Authorship.objects.filter(
-                Q(person__full_name__folded=word) | Q(printed_name__folded=word)
-            )
+            authored = Authorship.objects.filter(_any_holds(AUTHOR_WORD_FIELDS, word))
             queryset = queryset.filter(
-                Q(title__folded=word)
-                | Q(venue__folded=word)
-                | Q(venue_short__folded=word)
-                | Q(keywords__folded=word)
-                | Q(pk__in=authored.values("publication"))
+                _any_holds(WORD_FIELDS, word) | Q(pk__in=authored.values("publication"))
             )
         return queryset
+
+    def word_texts(self):
+        """{pk: text} of these publications: the folded text of the columns
+        ``matching_words`` searches (site_config.core.text.fold), one line
+        per value so no word spans two of them. A publication holds a word
+        when its text contains the word folded; where no server runs (the
+        static copy's list, static/js/mirror.js) the words filter reads this.
+        Two queries, whatever the number of publications."""
+        lines = {}
+        for pk, *values in self.values_list("pk", *WORD_FIELDS):
+            lines[pk] = [value for value in values if value]
+        authored = Authorship.objects.filter(publication__in=self.values("pk"))
+        for pk, *values in authored.values_list("publication", *AUTHOR_WORD_FIELDS):
+            if pk in lines:
+                lines[pk].extend(value for value in values if value)
+        return {
+            pk: "\n".join(fold(value) for value in found) for pk, found in lines.items()
+        }
 
     def with_person(self, person_id):
         """Publications person_id authored, each once (no DISTINCT needed)."""

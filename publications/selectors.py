@@ -182,6 +182,19 @@ def publication_filter_index():
     return {"pages": listed, "values": values}
 
 
+def publication_word_index():
+    """What the list's words filter (``q``) searches, for filtering in the
+    browser where no server runs (the static mirror's
+    ``publications/words.json``, read by static/js/mirror.js).
+
+    Returns {"words": {pk: text}}: each listed publication's folded text
+    (``PublicationQuerySet.word_texts``); a word typed, folded the same way,
+    keeps the publications whose text contains it. Kept apart from
+    ``publication_filter_index`` so the other filters need not fetch it.
+    """
+    return {"words": Publication.objects.newest_first().word_texts()}
+
+
 def _in_years(page_rows):
     years = [row["year"] for row in page_rows]
     condition = Q(year__in=[year for year in years if year is not None])

@@ -17,6 +17,7 @@ urlpatterns = [
     path("export.txt", export_views.export_list, {"fmt": "text"}, name="list_text"),
     # What each filter choice keeps, for filtering without a server.
     path("filters.json", views.filter_index, name="filter_index"),
+    path("words.json", views.word_index, name="word_index"),
     path("<slug:slug>/", views.PublicationDetailView.as_view(), name="detail"),
     path("<slug:slug>/card.png", card_views.publication_card, name="card"),
     path("<slug:slug>/cite.bib", export_views.export_bibtex, name="export_bibtex"),

@@ -4,7 +4,11 @@ from django.views.generic import DetailView, TemplateView
 from publications.filters import FILTER_NAMES
 from publications.models import Publication
 from publications.references import style_for
-from publications.selectors import publication_filter_index, publication_list_page
+from publications.selectors import (
+    publication_filter_index,
+    publication_list_page,
+    publication_word_index,
+)
 from site_config.context_processors import profile_for
 from site_config.models import CitationStyle
 from site_config.pagecache.public import public_page
@@ -32,6 +36,14 @@ def filter_index(request):
     (``selectors.publication_filter_index``): where no server runs, the list
     is filtered in the browser from it (static/js/mirror.js)."""
     return JsonResponse(publication_filter_index())
+
+
+@public_page()
+def word_index(request):
+    """What the words filter searches, as JSON
+    (``selectors.publication_word_index``), for the browser where no server
+    runs (static/js/mirror.js)."""
+    return JsonResponse(publication_word_index())
 
 
 @public_page(params=("style",))

@@ -61,6 +61,8 @@ PAGE_PARAMETER = "page"
 # Beside a list filtered in the browser: what each filter choice keeps (the
 # live site answers it too, publications.views.filter_index).
 FILTER_INDEX = "filters.json"
+# And what its words filter searches (publications.views.word_index).
+WORD_INDEX = "words.json"
 
 
 @dataclass(frozen=True)
@@ -246,8 +248,9 @@ class SiteMap:
         Reads href, src, action, poster and srcset attributes, the absolute
         addresses of meta tags (og:url, og:image) and of JSON-LD data (so the
         photos and cards they name are exported too). A GET form whose action
-        is a ``filtered`` list gets ``data-mirror-filters``, the address of
-        that list's ``FILTER_INDEX``, which is one more target.
+        is a ``filtered`` list gets ``data-mirror-filters`` and
+        ``data-mirror-words``, the addresses of that list's ``FILTER_INDEX``
+        and ``WORD_INDEX``, which are two more targets.
         """
         found = set()
 
@@ -271,8 +274,13 @@ class SiteMap:
             action = self.filter_action(match["attrs"])
             if action is None:
                 return match[0]
-            index = self.link(Target(action).mirror_url() + FILTER_INDEX, found)
-            return f'<form data-mirror-filters="{html.escape(index)}"{match[0][5:]}'
+            folder = Target(action).mirror_url()
+            index = self.link(folder + FILTER_INDEX, found)
+            words = self.link(folder + WORD_INDEX, found)
+            return (
+                f'<form data-mirror-filters="{html.escape(index)}" '
+                f'data-mirror-words="{html.escape(words)}"{match[0][5:]}'
+            )
 
         def json_url(match):
             return f'"{self.link(match["url"], found)}"'

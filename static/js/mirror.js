@@ -3,7 +3,9 @@
 // The copy holds the unfiltered list's pages (/publications/,
 // /publications/page=2/) and filters.json, made by the server
 // (publications.selectors.publication_filter_index): the items on each page and
-// the items each filter value keeps. A filtered address
+// the items each filter value keeps; words typed are matched against
+// words.json (publications.selectors.publication_word_index), what the live
+// words filter searches. A filtered address
 // (/publications/?type=article&year=2024) is shown here: the values' item sets
 // are intersected, the pages holding those items are fetched, and only those
 // items are kept. The counts in the filter choices are recomputed the same way.
@@ -18,15 +20,39 @@
   var form = document.querySelector("form[data-mirror-filters]");
   if (!form) { return; }
   var action = new URL(form.getAttribute("action"), window.location.href).pathname;
-  // The words filter needs the server; the copy has its own search page.
-  var words = form.querySelector("input[name=q]");
-  if (words && words.closest("label")) { words.closest("label").style.display = "none"; }
   var OFF = ["", "0", "false", "off", "no"];
+  var WORDS = "q";
 
   function fields() {
     return Array.prototype.slice.call(
-      form.querySelectorAll("select[name], input[type=checkbox][name]")
+      form.querySelectorAll("select[name], input[type=checkbox][name], input[name=" + WORDS + "]")
     );
+  }
+
+  // As site_config.core.text.fold folds: accents, case and punctuation gone.
+  function fold(text) {
+    return text.normalize("NFKD").replace(/\p{M}/gu, "")
+      .replace(/ß/g, "ss").replace(/[łŁ]/g, "l").replace(/[øØ]/g, "o").replace(/æ/g, "ae")
+      .toLowerCase().replace(/[^\p{L}\p{N}_]+/gu, " ").trim();
+  }
+
+  // As site_config.core.text.words_of reads a query: each word once, at most 8.
+  function wordsOf(query) {
+    var found = [], seen = {};
+    (query.slice(0, 200).match(/[\p{L}\p{N}_][\p{L}\p{N}_.+'’-]*/gu) || []).forEach(function (word) {
+      var key = fold(word);
+      if (key && !seen[key]) { seen[key] = true; found.push(key); }
+    });
+    return found.slice(0, 8);
+  }
+
+  // The items whose text (words.json: what the live filter searches, folded
+  // one value a line) holds every word typed.
+  function matchingWords(texts, query) {
+    var words = wordsOf(query);
+    return Object.keys(texts).filter(function (pk) {
+      return words.every(function (word) { return texts[pk].indexOf(word) !== -1; });
+    });
   }
 
   function byName(a, b) { return a[0] < b[0] ? -1 : (a[0] > b[0] ? 1 : 0); }
@@ -90,7 +116,9 @@
 
   // The li ids ("pub-12") of the items one filter value keeps.
   function entry(index, name, value) {
-    return ((index.values[name] || {})[value] || []).map(function (pk) { return "pub-" + pk; });
+    var pks = name === WORDS ? matchingWords(index.words || {}, value) :
+      ((index.values[name] || {})[value] || []);
+    return pks.map(function (pk) { return "pub-" + pk; });
   }
 
   function relabel(text, count) {
@@ -208,10 +236,20 @@
     var main = document.querySelector("main");
     main.setAttribute("aria-busy", "true");
     setForm(values);
-    fetch(form.dataset.mirrorFilters).then(function (response) {
-      if (!response.ok) { throw new Error(response.status + " " + response.url); }
-      return response.json();
-    }).then(function (index) {
+    function json(url) {
+      return fetch(url).then(function (response) {
+        if (!response.ok) { throw new Error(response.status + " " + response.url); }
+        return response.json();
+      });
+    }
+    // words.json is fetched only when words are typed: it holds every item's text.
+    var typed = values.some(function (pair) { return pair[0] === WORDS; });
+    Promise.all([
+      json(form.dataset.mirrorFilters),
+      typed ? json(form.dataset.mirrorWords) : Promise.resolve({})
+    ]).then(function (loaded) {
+      var index = loaded[0];
+      index.words = loaded[1].words;
       var keep = intersect(values.map(function (pair) { return entry(index, pair[0], pair[1]); }));
       var urls = [];
       index.pages.forEach(function (pks, i) {

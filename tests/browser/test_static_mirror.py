@@ -81,9 +81,6 @@ def test_filters_work_in_the_static_copy(static_page, mirror):
     page = static_page
     sample = Publication.objects.exclude(year=None).order_by("pk").first()
     page.goto(f"{mirror}publications/")
-    # The words filter needs the server: the copy hides it (its search page
-    # is Pagefind's).
-    assert not page.locator("form[data-mirror-filters] input[name=q]").is_visible()
     page.select_option("select[name=year]", str(sample.year))
     page.get_by_role("button", name="Filter").click()
     # Filtered in the browser from filters.json: no page per filter value.
@@ -111,6 +108,25 @@ def test_filters_work_in_the_static_copy(static_page, mirror):
         .map(o => o.textContent)"""
     )
     assert wrong == []
+
+    # Words on top, matched in the browser from words.json as the live filter
+    # matches them: accents and case ignored, in an author's name too.
+    author = both.first().authorships.order_by("position").first()
+    family = author.person.family_name
+    page.fill("form[data-mirror-filters] input[name=q]", family.upper())
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(f"{mirror}publications/?q=*")
+    page.wait_for_function("!document.querySelector('main[aria-busy]')")
+    worded = both.matching_words([family])
+    assert worded.exists()
+    assert sorted(_titles(page)) == sorted(worded.values_list("title", flat=True))
+    words = page.locator("form[data-mirror-filters] input[name=q]")
+    assert words.input_value() == family.upper()
+    # Words alone, that nothing holds: the copy says so.
+    page.goto(f"{mirror}publications/?q=zzzqqq")
+    page.wait_for_function("!document.querySelector('main[aria-busy]')")
+    assert _titles(page) == []
+    assert "Nothing matches" in page.locator("main").inner_text()
     assert page.watch.take() == []
 
 

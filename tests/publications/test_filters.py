@@ -6,6 +6,7 @@ from django.urls import reverse
 from publications.filters import apply_filters, facet_counts, grouped_rows, years_of
 from publications.models import Publication
 from research.models import ResearchTheme
+from site_config.core.text import fold, words_of
 
 
 @pytest.fixture
@@ -148,3 +149,43 @@ def test_filter_index_lists_each_choice_items_and_the_unfiltered_pages(shelf, cl
     assert sorted(values["person"][shelf["ada"].slug]) == sorted([pk["A"], pk["B"]])
     assert values["selected"] == {"on": [pk["Classic"]]}
     assert values["status"]["preprint"] == [pk["B"]]
+
+
+def test_word_index_finds_what_the_words_filter_finds(
+    make_publication, make_person, client, django_assert_max_num_queries
+):
+    # The static copy filters by words in the browser from words.json: a
+    # word folded (accents, case, punctuation) is looked for in each item's
+    # text, so the items it keeps must be those the live filter keeps.
+    lahner = make_person("Zorah Lähner")
+    make_publication("Graph-based Shape Matching", venue="CVPR", authors=[lahner])
+    make_publication(
+        "Spectral methods", venue="SIGGRAPH Asia", keywords="geometry, shapes"
+    )
+    make_publication("Ångström-scale imaging", venue="Nature")
+    with django_assert_max_num_queries(2):
+        texts = Publication.objects.all().word_texts()
+    served = client.get(reverse("publications:word_index")).json()["words"]
+    assert served == {str(pk): text for pk, text in texts.items()}
+    pk = dict(Publication.objects.values_list("title", "pk"))
+    assert (
+        texts[pk["Graph-based Shape Matching"]].split("\n")
+        == [
+            "graph based shape matching",
+            "cvpr",
+            "zorah lahner",
+            "zorah lahner",
+        ][: len(texts[pk["Graph-based Shape Matching"]].split("\n"))]
+    )
+    for query in ["lahner", "SHAPE", "graph-based", "angstrom", "asia geometry", "zz"]:
+        words = [fold(word) for word in words_of(query)]
+        in_browser = {p for p, text in texts.items() if all(w in text for w in words)}
+        live = set(
+            Publication.objects.matching_words(words_of(query)).values_list(
+                "pk", flat=True
+            )
+        )
+        assert in_browser == live, query
+    assert {p for p, text in texts.items() if "lahner" in text} == {
+        pk["Graph-based Shape Matching"]
+    }

@@ -85,6 +85,9 @@ def test_html_rewrite_finds_links_srcset_and_the_filter_index():
     assert 'data-mirror-filters="/lab/publications/filters.json"' in text
     # No page per filter choice: the browser filters from the index.
     assert Target("/publications/filters.json") in found
+    # And what its words filter searches, fetched only when words are typed.
+    assert 'data-mirror-words="/lab/publications/words.json"' in text
+    assert Target("/publications/words.json") in found
     assert not any(t.path == "/publications/" and t.query for t in found)
     assert Target("/media/b.webp") in found
 
