@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_p
 from publications.entries import EntryStore, reusing
 from site_config.export import search
 from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
+from site_config.export.files import write_atomic
 from site_config.export.render import Renderer, RenderError, live_site
 from site_config.export.site import SiteMap, Target
 from site_config.pagecache.cache import current_content_version, release
@@ -79,6 +79,8 @@ class ExportReport:
     up_to_date: bool = False
     search_indexed: bool = False
     search_seconds: float = 0.0
+    # Names of the search index's bundles Pagefind (re)wrote.
+    search_bundles: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
     @property
@@ -220,15 +222,19 @@ def _export_locked(directory, site, *, full, log):
         report.warnings.extend(walk.problems)
         writer.remove_stale()
         # Pagefind reads HTML only: new downloads, cards or feeds leave its
-        # index as it was, and it has no incremental mode to spare.
+        # index as it was; of its bundles, those whose pages changed are redone.
         if writer.html_changed or full or not search.has_index(directory):
             log("Indexing for search (Pagefind)")
             started = time.perf_counter()
+            indexed = {t.mirror_path(is_html=True) for t in walk.indexed}
+            pages = {n: d for n, d in writer.pages.items() if n in indexed}
             try:
-                search.build_index(directory)
+                index = search.update_index(directory, pages, rebuild=full)
             except search.SearchIndexError as error:
                 raise ExportError(str(error)) from error
-            report.search_indexed = True
+            log(f"{len(index.rebuilt)} of {len(index.bundles)} search bundles written")
+            report.search_indexed = bool(index.rebuilt or index.removed)
+            report.search_bundles = index.rebuilt
             report.search_seconds = time.perf_counter() - started
         report.pages_unchanged = len(writer.pages) - report.pages_written
         writer.save(
@@ -589,7 +595,7 @@ class _Walk:
                 self.site.prefix.rstrip("/") + path,
                 {
                     "pagefind_base": self.site.prefix,
-                    "pagefind_bundle": f"{self.site.prefix}{search.BUNDLE}/",
+                    "pagefind_folder": f"{self.site.prefix}{search.BUNDLE}/",
                 },
             )
             body = self.html(target, html.decode("utf-8"), index=False)
@@ -683,7 +689,7 @@ class _Writer:
             else:
                 self.report.files_written += 1
         if not unchanged:
-            _write_atomic(path, data)
+            write_atomic(path, data)
             self.html_changed |= name.endswith(".html")
 
     def copy(self, name, source):
@@ -731,7 +737,7 @@ class _Writer:
             "pages": self.pages,
             "files": self.files,
         }
-        _write_atomic(
+        write_atomic(
             self.root / MANIFEST, json.dumps(data, indent=0, sort_keys=True).encode()
         )
 
@@ -739,19 +745,6 @@ class _Writer:
 def _digest_of(entry):
     """The sha256 of a manifest entry: a digest, or [digest, size, mtime]."""
     return entry[0] if isinstance(entry, list) else entry
-
-
-def _write_atomic(path, data):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".export-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _prune(folder, root):

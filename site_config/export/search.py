@@ -1,23 +1,86 @@
-"""Full-text search for the mirror: a Pagefind index built over its HTML.
+"""Full-text search for the mirror: Pagefind indexes in bundles, kept current.
 
 Pagefind (PyPI ``pagefind[extended]`` ships the binary, so nothing is fetched
-at run time) reads the exported pages that carry ``data-pagefind-body`` (those
-the sitemap lists) and writes a static index plus its browser scripts under
-``pagefind/`` in the mirror. The mirror's search page loads them.
+at run time) indexes the exported pages that carry ``data-pagefind-body`` (those
+the sitemap lists). It has no incremental mode, and one run over every page
+costs seconds per thousand pages, so the index is split into bundles that the
+browser merges (Pagefind's multisite search, ``mergeIndex``):
+
+- A page's bundle follows from its path alone: the top-level section of the
+  site (``people``, ``publications``, ``root`` for pages at the top). A section
+  of more than ``PAGES_PER_BUNDLE`` pages is split into a power-of-two number of
+  shards by a stable hash of the path (``publications-3-of-16``), so a bundle
+  holds at most about twice that many pages, whatever the site's size. The
+  number of shards of a section changes only when its pages average over twice,
+  or under a quarter of, ``PAGES_PER_BUNDLE`` a shard, so adding or deleting a
+  page does not reshuffle a whole section.
+- Each bundle is one Pagefind index in ``pagefind/<bundle>/``, written through
+  Pagefind's Python API from the files' text (two bundles at a time, the
+  machine's cores), and only when the pages in it changed: ``pagefind/bundles.json``
+  keeps, per bundle, a digest of its pages' names and the digests of their
+  bytes. A page edited, added or removed changes the digest of its bundle only;
+  a bundle left without pages is deleted.
+- ``bundles.json`` also lists the bundles for the mirror's search page
+  (``static/js/mirror-search.js``): it loads the first and merges the others.
+  Pagefind's UI script and style sheet are kept once, in ``pagefind/``.
+- Everything is rebuilt when asked (a full export), when ``bundles.json`` is
+  missing, of another format or another Pagefind version, or a bundle listed in
+  it is missing; files in ``pagefind/`` that belong to no bundle (an earlier
+  export's single index) are removed.
 """
 
+import asyncio
+import hashlib
+import json
+import os
+import re
 import shutil
-import subprocess
-import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from pagefind.service import PagefindService
+
+from site_config.export.files import write_atomic
+
 BUNDLE = "pagefind"
+BUNDLES = "bundles.json"
+FORMAT = 1
+# Pages a section may hold before it is split into shards; a bundle of about
+# 200 pages is indexed in about a second.
+PAGES_PER_BUNDLE = 200
+# Bundles indexed at once (one Pagefind process each): the two cores this runs on.
+PARALLEL = 2
 TIMEOUT = 600
+# The bundle of the pages at the top of the site (the home page).
+ROOT = "root"
+# Pagefind's UI, kept once in pagefind/ for the search page.
+UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
+# Other UIs Pagefind writes into every bundle; the mirror uses none of them.
+UNUSED_FILES = (
+    "pagefind-component-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-highlight.js",
+    "pagefind-modular-ui.css",
+    "pagefind-modular-ui.js",
+)
+_UNSAFE = re.compile(r"[^a-z0-9-]+")
 
 
 class SearchIndexError(Exception):
     """Pagefind failed or is missing; the message says which."""
+
+
+@dataclass
+class IndexReport:
+    """What an index update did: every bundle, those it (re)wrote and those it
+    deleted, by name."""
+
+    bundles: list = field(default_factory=list)
+    rebuilt: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
 
 
 def version():
@@ -29,37 +92,227 @@ def version():
 
 
 def has_index(directory):
-    return (Path(directory) / BUNDLE / "pagefind.js").is_file()
+    """Whether directory holds a complete index of the current format."""
+    return _current_state(Path(directory) / BUNDLE) is not None
 
 
-def build_index(directory):
-    """(Re)write ``directory/pagefind/`` from the HTML files under directory.
+def page_url(name):
+    """The URL Pagefind gives the mirror file name (``people/ada/index.html``
+    is ``/people/ada/``), as its command line does."""
+    return "/" + name.removesuffix("index.html")
 
-    The old bundle is removed first, so no fragment of a deleted page survives.
-    Raises SearchIndexError with Pagefind's own message when it fails.
+
+def section_of(name):
+    """The bundle name of the top-level section of a mirror file name."""
+    head, slash, _ = name.partition("/")
+    if not slash:
+        return ROOT
+    # Bundle names are folder names in a URL; two sections that spell the same
+    # way here share a bundle, which is harmless.
+    return _UNSAFE.sub("-", head.lower()).strip("-") or ROOT
+
+
+def bundle_of(name, shards):
+    """The bundle of a mirror file name, given {section: number of shards}."""
+    section = section_of(name)
+    count = shards.get(section, 1)
+    if count == 1:
+        return section
+    number = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % count
+    return f"{section}-{number + 1}-of-{count}"
+
+
+def plan_shards(pages, previous, *, per_bundle=PAGES_PER_BUNDLE):
+    """{section: number of shards} for the page names, keeping a section's
+    previous number while its shards average at most twice and (when split)
+    at least a quarter of per_bundle pages; sections of one shard are left out."""
+    counts = {}
+    for name in pages:
+        section = section_of(name)
+        counts[section] = counts.get(section, 0) + 1
+    shards = {}
+    for section, count in counts.items():
+        kept = previous.get(section, 1)
+        if count > 2 * per_bundle * kept or (
+            kept > 1 and 4 * count < per_bundle * kept
+        ):
+            kept = 1
+            while count > per_bundle * kept:
+                kept *= 2
+        if kept > 1:
+            shards[section] = kept
+    return shards
+
+
+def update_index(directory, pages, *, rebuild=False, per_bundle=None):
+    """Bring ``directory/pagefind/`` up to date with the pages to index.
+
+    pages: {mirror file name: digest of its bytes} of the HTML files to index
+    (their text is read from directory). rebuild: index every bundle even when
+    its pages did not change. per_bundle: PAGES_PER_BUNDLE unless given.
+    Returns an IndexReport. Raises SearchIndexError with Pagefind's own message
+    when it is missing or fails; bundles finished before stay, and
+    ``bundles.json`` still describes the earlier index, so the next update
+    redoes the rest.
     """
     directory = Path(directory)
+    folder = directory / BUNDLE
     if not version():
         raise SearchIndexError(
             "Pagefind is not installed: pip install 'pagefind[extended]'."
         )
-    shutil.rmtree(directory / BUNDLE, ignore_errors=True)
-    command = [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(directory),
-        "--output-subdir",
-        BUNDLE,
-        "--silent",
-    ]
+    state = None if rebuild else _current_state(folder)
+    old = state or {}
+    per_bundle = per_bundle or PAGES_PER_BUNDLE
+    shards = plan_shards(pages, old.get("shards", {}), per_bundle=per_bundle)
+    groups = {}
+    for name in sorted(pages):
+        groups.setdefault(bundle_of(name, shards), []).append(name)
+    # An index with no page still gives the search page a bundle to load.
+    groups = groups or {ROOT: []}
+    digests = {
+        bundle: _digest(names, pages) for bundle, names in sorted(groups.items())
+    }
+    known = old.get("digests", {})
+    todo = [bundle for bundle in digests if known.get(bundle) != digests[bundle]]
+    folder.mkdir(parents=True, exist_ok=True)
+    if todo:
+        _run(_index_bundles(directory, {b: groups[b] for b in todo}), todo)
+    removed = sorted(set(known) - set(digests))
+    _keep_only(folder, {*digests, BUNDLES, *UI_FILES})
+    new_state = {
+        "format": FORMAT,
+        "pagefind": version(),
+        "shards": shards,
+        "bundles": list(digests),
+        "digests": digests,
+    }
+    _write_if_changed(folder / BUNDLES, json.dumps(new_state, indent=0).encode())
+    return IndexReport(bundles=list(digests), rebuilt=todo, removed=removed)
+
+
+def _current_state(folder):
+    """The parsed bundles.json of folder when the index it describes is
+    complete and of this format and Pagefind version, else None."""
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=TIMEOUT, check=False
-        )
-    except subprocess.TimeoutExpired as error:
-        raise SearchIndexError(f"Pagefind took over {TIMEOUT} s; stopped.") from error
-    if done.returncode != 0 or not has_index(directory):
-        output = (done.stderr or done.stdout).strip()
-        raise SearchIndexError(f"Pagefind failed on {directory}: {output}")
+        state = json.loads((folder / BUNDLES).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(state, dict)
+        or state.get("format") != FORMAT
+        or state.get("pagefind") != version()
+        or not isinstance(state.get("digests"), dict)
+        or not isinstance(state.get("shards"), dict)
+    ):
+        return None
+    complete = all((folder / name).is_file() for name in UI_FILES) and all(
+        (folder / bundle / "pagefind-entry.json").is_file()
+        for bundle in state["digests"]
+    )
+    return state if complete else None
+
+
+def _digest(names, pages):
+    digest = hashlib.sha256()
+    for name in names:
+        digest.update(f"{name}\0{pages[name]}\n".encode())
+    return digest.hexdigest()
+
+
+def _run(work, bundles):
+    """Run the coroutine work to its end, in a thread of its own: the caller
+    may be inside an event loop already (an async view, a test's browser
+    driver), where asyncio.run refuses to start."""
+    try:
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            thread.submit(asyncio.run, asyncio.wait_for(work, TIMEOUT)).result()
+    except TimeoutError as error:
+        raise SearchIndexError(
+            f"Pagefind took over {TIMEOUT} s on bundles {', '.join(bundles)}; stopped."
+        ) from error
+    except SearchIndexError:
+        raise
+    # Pagefind's Python API raises a plain Exception with the service's message
+    # (and OSError when its binary cannot start).
+    except Exception as error:
+        raise SearchIndexError(f"Pagefind failed: {error}") from error
+
+
+async def _index_bundles(directory, groups):
+    """Index each bundle of groups ({bundle: [file name, ...]}) into
+    ``pagefind/<bundle>/``, PARALLEL at a time, one Pagefind process each."""
+    queue = list(groups)
+    ui_copied = []
+
+    async def worker():
+        service = await PagefindService().launch()
+        try:
+            while queue:
+                bundle = queue.pop(0)
+                await _index_bundle(service, directory, bundle, groups[bundle])
+                if not ui_copied:
+                    ui_copied.append(bundle)
+                    _copy_ui(directory / BUNDLE / bundle, directory / BUNDLE)
+                for name in UNUSED_FILES + UI_FILES:
+                    (directory / BUNDLE / bundle / name).unlink(missing_ok=True)
+        finally:
+            await service.close()
+
+    await asyncio.gather(*(worker() for _ in range(min(PARALLEL, len(queue)))))
+
+
+async def _index_bundle(service, directory, bundle, names):
+    folder = directory / BUNDLE
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".new-{bundle}-"))
+    try:
+        index = await service.create_index(None)
+        for name in names:
+            text = (directory / name).read_text("utf-8", "replace")
+            await index.add_html_file(content=text, url=page_url(name))
+        await index.write_files(output_path=str(staging))
+        await index.delete_index()
+        if not (staging / "pagefind-entry.json").is_file():
+            raise SearchIndexError(f"Pagefind wrote no index for bundle {bundle}.")
+        _swap(staging, folder / bundle)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(staging, target):
+    """Put the folder staging at target, replacing what was there; a served
+    copy sees the old bundle or the new one."""
+    if target.exists():
+        old = target.with_name(f".old-{target.name}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staging, target)
+
+
+def _copy_ui(source, folder):
+    for name in UI_FILES:
+        _write_if_changed(folder / name, (source / name).read_bytes())
+
+
+def _keep_only(folder, names):
+    """Remove what folder holds besides names: bundles that lost every page,
+    an earlier export's single index, staging left by a stopped update."""
+    for path in folder.iterdir():
+        if path.name in names:
+            continue
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+
+
+def _write_if_changed(path, data):
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)

@@ -3,17 +3,23 @@ one filter value and two combined, both applied in the browser, and
 Pagefind's search from the header's search box. The copy lives under /lab/, as
 on a project's GitHub Pages site."""
 
+import contextlib
+import gzip
+import json
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
 
+from people.models import Person
 from publications.models import Publication
+from site_config.export import search
 from tests.browser.conftest import DESKTOP, PageWatch, screenshot
 
 pytestmark = [pytest.mark.browser]
@@ -25,17 +31,14 @@ def _free_port():
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def mirror(demo, tmp_path):
-    """(base URL, server) of the demo's export served by python's http.server."""
+@contextlib.contextmanager
+def serve_export(root):
+    """Export the site into root/lab and serve root with python's http.server;
+    yields the copy's base URL, ``http://127.0.0.1:<port>/lab/``."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}/lab/"
     call_command(
-        "export_site",
-        str(tmp_path / "www" / "lab"),
-        "--base-url",
-        base,
-        stdout=StringIO(),
+        "export_site", str(root / "lab"), "--base-url", base, stdout=StringIO()
     )
     server = subprocess.Popen(
         [
@@ -46,7 +49,7 @@ def mirror(demo, tmp_path):
             "--bind",
             "127.0.0.1",
             "--directory",
-            str(tmp_path / "www"),
+            str(root),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -65,7 +68,14 @@ def mirror(demo, tmp_path):
 
 
 @pytest.fixture
-def static_page(browser, mirror):
+def mirror(demo, tmp_path):
+    """The base URL of the demo's export, served by python's http.server."""
+    with serve_export(tmp_path / "www") as base:
+        yield base
+
+
+@pytest.fixture
+def static_page(browser):
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
     page.watch = PageWatch(page)
@@ -139,8 +149,10 @@ def test_the_copy_offers_no_citation_style_it_cannot_show(static_page, mirror):
     assert page.watch.take() == []
 
 
-def test_search_in_the_static_copy_uses_pagefind(static_page, mirror):
+def test_search_in_the_static_copy_uses_pagefind(static_page, mirror, tmp_path):
     page = static_page
+    index = tmp_path / "www" / "lab" / search.BUNDLE
+    listed = json.loads((index / search.BUNDLES).read_text())
     page.goto(mirror)
     box = page.get_by_role("searchbox", name="Search publications, people and themes")
     box.fill("transformer")
@@ -154,4 +166,47 @@ def test_search_in_the_static_copy_uses_pagefind(static_page, mirror):
     page.wait_for_load_state("load")
     assert page.url.startswith(mirror)
     assert "transformer" in page.locator("h1").inner_text().lower()
+    # The page came from a bundle the search page merged, not the one it loaded.
+    name = page.url.removeprefix(mirror).split("?")[0] + "index.html"
+    assert search.bundle_of(name, listed["shards"]) != listed["bundles"][0]
     assert page.watch.take() == []
+
+
+def test_search_finds_pages_of_the_first_bundle_and_of_a_shard(
+    demo, static_page, tmp_path, monkeypatch
+):
+    """A page of the bundle the search page loads, a person's page and a paper
+    in one of the shards of publications (both merged) are all found, linked
+    under the copy's base URL."""
+    page = static_page
+    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 4)
+    with serve_export(tmp_path / "www") as mirror:
+        index = tmp_path / "www" / "lab" / search.BUNDLE
+        listed = json.loads((index / search.BUNDLES).read_text())
+        assert listed["shards"]["publications"] > 1
+        fragment = next((index / listed["bundles"][0] / "fragment").iterdir())
+        first = json.loads(
+            gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        )
+        person = Person.objects.order_by("pk").first()
+        publication = Publication.objects.order_by("-pk").first()
+        for query, url in (
+            (first["meta"]["title"], first["url"]),
+            (person.full_name, person.get_absolute_url()),
+            (publication.title, publication.get_absolute_url()),
+        ):
+            page.goto(f"{mirror}search/?q={quote(query)}")
+            _show_result(page, f"/lab{url}")
+    assert page.watch.take() == []
+
+
+def _show_result(page, href):
+    """Wait for the search results, pressing "Load more" (a person's name is
+    also on their papers' pages) until the link to href is listed."""
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    link = page.locator(f'.pagefind-ui__result-link[href="{href}"]')
+    more = page.locator("button.pagefind-ui__button")
+    while not link.count() and more.count():
+        more.click()
+        page.wait_for_timeout(200)
+    link.first.wait_for(timeout=5000)

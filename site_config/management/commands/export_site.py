@@ -78,7 +78,11 @@ class Command(BaseCommand):
                 f"{report.pages_rendered} pages rendered; "
                 f"{report.files_written} static and media files written, "
                 f"{report.files_unchanged} unchanged, {report.files_removed} removed"
-                + (", search index rebuilt" if report.search_indexed else "")
+                + (
+                    f", search index: {len(report.search_bundles)} bundles rewritten"
+                    if report.search_indexed
+                    else ""
+                )
             )
         if check:
             broken = check_mirror(directory, mirror_site(base_url))

@@ -1,0 +1,206 @@
+"""The mirror's search index in bundles: only the bundles whose pages changed
+are indexed again, pages removed leave their bundle, old indexes are replaced."""
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from publications.models import Publication
+from site_config.export import search
+from site_config.export.build import export_site
+from tests.site_config.export.conftest import BASE_URL
+
+
+def write_page(root, name, title):
+    path = Path(root) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        f'<!doctype html><html lang="en"><head><title>{title}</title></head>'
+        f"<body><nav>Menu</nav><main data-pagefind-body><h1>{title}</h1>"
+        f"<p>Notes on {title}.</p></main></body></html>"
+    )
+
+
+def digests(root, names):
+    return {n: hashlib.sha256((Path(root) / n).read_bytes()).hexdigest() for n in names}
+
+
+def bundle_files(root, bundle):
+    """{relative name: (mtime_ns, bytes)} of one bundle's files."""
+    folder = Path(root) / search.BUNDLE / bundle
+    return {
+        p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+        for p in folder.rglob("*")
+        if p.is_file()
+    }
+
+
+def indexed_pages(root, bundle):
+    """{url: title} of the pages in a bundle, read from Pagefind's fragments
+    (gzip: ``pagefind_dcd`` then the page's JSON)."""
+    found = {}
+    for path in (Path(root) / search.BUNDLE / bundle / "fragment").iterdir():
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        fragment = json.loads(data)
+        found[fragment["url"]] = fragment["meta"]["title"]
+    return found
+
+
+def listed_bundles(root):
+    return json.loads((Path(root) / search.BUNDLE / search.BUNDLES).read_text())[
+        "bundles"
+    ]
+
+
+@pytest.fixture
+def mirror(tmp_path):
+    """(root, page names) of a small mirror: a home page, 3 people, 20 papers."""
+    root = tmp_path / "site"
+    names = ["index.html"]
+    names += [f"people/person-{i}/index.html" for i in range(3)]
+    names += [f"publications/paper-{i}/index.html" for i in range(20)]
+    for name in names:
+        write_page(root, name, name.split("/")[-2] if "/" in name else "Home")
+    return root, names
+
+
+def test_a_section_over_the_limit_is_split_into_stable_shards():
+    names = [f"publications/paper-{i}/index.html" for i in range(1000)]
+    shards = search.plan_shards(names, {}, per_bundle=200)
+    assert shards == {"publications": 8}
+    bundles = {search.bundle_of(n, shards) for n in names}
+    assert bundles == {f"publications-{k}-of-8" for k in range(1, 9)}
+    # The same page, the same bundle, in any run.
+    assert search.bundle_of(names[7], shards) == search.bundle_of(names[7], shards)
+    assert search.bundle_of("index.html", shards) == "root"
+    assert search.bundle_of("people/ada/index.html", shards) == "people"
+    # A few pages more or fewer keep the shards; far more or fewer re-plan them.
+    assert search.plan_shards(names[:1100], shards, per_bundle=200) == shards
+    assert search.plan_shards(names[:600], shards, per_bundle=200) == shards
+    assert search.plan_shards(names[:300], shards, per_bundle=200) == {
+        "publications": 2
+    }
+    more = names + [f"publications/extra-{i}/index.html" for i in range(3000)]
+    assert search.plan_shards(more, shards, per_bundle=200) == {"publications": 32}
+
+
+def test_after_an_edit_only_the_bundle_of_the_page_is_indexed_again(mirror):
+    root, names = mirror
+    first = search.update_index(root, digests(root, names), per_bundle=4)
+    assert first.rebuilt == first.bundles
+    assert len(first.bundles) > 3
+    assert listed_bundles(root) == first.bundles
+    assert search.has_index(root)
+    everything = {}
+    for bundle in first.bundles:
+        everything.update(indexed_pages(root, bundle))
+    assert set(everything) == {search.page_url(n) for n in names}
+
+    edited = "publications/paper-5/index.html"
+    home = search.bundle_of(edited, {"publications": 8})
+    before = {b: bundle_files(root, b) for b in first.bundles}
+    write_page(root, edited, "A renamed paper")
+    second = search.update_index(root, digests(root, names), per_bundle=4)
+    assert second.rebuilt == [home]
+    assert indexed_pages(root, home)["/publications/paper-5/"] == "A renamed paper"
+    for bundle in first.bundles:
+        if bundle != home:
+            assert bundle_files(root, bundle) == before[bundle], bundle
+
+    # A page removed leaves its bundle, and only that bundle is indexed again.
+    gone = next(n for n in names if n != edited and search.bundle_of(n, {}) == "people")
+    (root / gone).unlink()
+    names.remove(gone)
+    before = {b: bundle_files(root, b) for b in second.bundles}
+    third = search.update_index(root, digests(root, names), per_bundle=4)
+    assert third.rebuilt == ["people"]
+    assert search.page_url(gone) not in indexed_pages(root, "people")
+    assert len(indexed_pages(root, "people")) == 2
+    assert all(
+        bundle_files(root, b) == before[b] for b in third.bundles if b != "people"
+    )
+
+    # Nothing changed: nothing indexed.
+    assert search.update_index(root, digests(root, names), per_bundle=4).rebuilt == []
+
+
+def test_a_bundle_left_without_pages_is_deleted(mirror):
+    root, names = mirror
+    search.update_index(root, digests(root, names), per_bundle=4)
+    people = [n for n in names if n.startswith("people/")]
+    for name in people:
+        (root / name).unlink()
+        names.remove(name)
+    report = search.update_index(root, digests(root, names), per_bundle=4)
+    assert report.removed == ["people"]
+    assert report.rebuilt == []
+    assert not (root / search.BUNDLE / "people").exists()
+    assert "people" not in listed_bundles(root)
+
+
+def test_an_earlier_single_index_is_replaced_by_bundles(mirror):
+    root, names = mirror
+    old = root / search.BUNDLE
+    (old / "fragment").mkdir(parents=True)
+    (old / "fragment" / "en_1.pf_fragment").write_bytes(b"old")
+    (old / "pagefind.js").write_text("// old")
+    (old / "pagefind-ui.js").write_text("// old")
+    assert not search.has_index(root)
+    report = search.update_index(root, digests(root, names), per_bundle=4)
+    assert report.rebuilt == report.bundles
+    assert sorted(p.name for p in old.iterdir()) == sorted(
+        [*report.bundles, search.BUNDLES, *search.UI_FILES]
+    )
+    assert (old / "pagefind-ui.js").read_text() != "// old"
+    assert search.has_index(root)
+    # A bundle missing from the folder makes the index incomplete: all redone.
+    (old / report.bundles[0] / "pagefind-entry.json").unlink()
+    assert not search.has_index(root)
+    again = search.update_index(root, digests(root, names), per_bundle=4)
+    assert again.rebuilt == again.bundles
+
+
+def test_an_export_after_one_edit_indexes_only_the_touched_bundles(
+    demo_site, tmp_path, monkeypatch
+):
+    # Shards of a few pages, so the demo's publications span several bundles.
+    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 2)
+    site = tmp_path / "site"
+    first = export_site(site, base_url=BASE_URL)
+    bundles = listed_bundles(site)
+    assert first.search_bundles == bundles
+    papers = [b for b in bundles if b.startswith("publications-")]
+    assert len(papers) > 2
+
+    publication = Publication.objects.order_by("pk").first()
+    name = publication.get_absolute_url().lstrip("/") + "index.html"
+    shards = json.loads((site / search.BUNDLE / search.BUNDLES).read_text())["shards"]
+    home = search.bundle_of(name, shards)
+    before = {b: bundle_files(site, b) for b in bundles}
+    publication.title = "A Freshly Renamed Paper"
+    publication.save()
+    second = export_site(site, base_url=BASE_URL)
+    assert home in second.search_bundles
+    untouched = [b for b in papers if b not in second.search_bundles]
+    assert untouched
+    for bundle in untouched:
+        assert bundle_files(site, bundle) == before[bundle], bundle
+    url = "/" + name.removesuffix("index.html")
+    assert indexed_pages(site, home)[url] == "A Freshly Renamed Paper"
+
+    gone = Publication.objects.exclude(pk=publication.pk).order_by("pk").first()
+    gone_name = gone.get_absolute_url().lstrip("/") + "index.html"
+    gone_bundle = search.bundle_of(gone_name, shards)
+    gone.delete()
+    third = export_site(site, base_url=BASE_URL)
+    assert gone_bundle in third.search_bundles or gone_bundle not in listed_bundles(
+        site
+    )
+    left = {}
+    for bundle in listed_bundles(site):
+        left.update(indexed_pages(site, bundle))
+    assert "/" + gone_name.removesuffix("index.html") not in left
+    assert url in left
