@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from people.models import Person
-from site_config.export import build
+from site_config.export import build, files
 from site_config.export.build import MANIFEST
 from site_config.export.check import check_mirror
 from tests.site_config.export.conftest import BASE_URL, run_export
@@ -57,7 +57,7 @@ def test_an_unwritable_path_is_a_clear_error_naming_it(db, tmp_path, monkeypatch
     def refuse(*, dir, prefix):
         raise PermissionError(errno.EACCES, "Permission denied", str(dir))
 
-    monkeypatch.setattr(build.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(files.tempfile, "mkstemp", refuse)
     with pytest.raises(CommandError) as raised:
         run(folder)
     assert str(raised.value) == (

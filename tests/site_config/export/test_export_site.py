@@ -84,9 +84,12 @@ def test_demo_export_has_every_page_no_broken_link_and_a_search_index(
     # Static files, and photos with their thumbnails.
     assert (site / "static" / "css" / "site.css").is_file()
     assert list((site / "media" / "thumbs").rglob("*.webp"))
-    # Pagefind's index, and the search page that loads it.
-    assert (site / "pagefind" / "pagefind.js").is_file()
-    assert list((site / "pagefind").glob("*.pf_meta"))
+    # Pagefind's index in bundles by section, and the search page that loads it.
+    bundles = json.loads((site / "pagefind" / "bundles.json").read_text())["bundles"]
+    assert {"people", "publications", "research", "root"} <= set(bundles)
+    for bundle in bundles:
+        assert (site / "pagefind" / bundle / "pagefind.js").is_file()
+        assert list((site / "pagefind" / bundle).glob("*.pf_meta"))
     search = page_file(site, "/search/").read_text()
     assert "/lab/pagefind/pagefind-ui.js" in search
     detail = page_file(site, Publication.objects.first().get_absolute_url())
