@@ -77,7 +77,9 @@ def is_cjk(text):
     str in; False for text without letters. Spaces and punctuation ("・")
     do not count either way.
     """
-    letters = [char for char in text or "" if char.isalpha()]
+    if not text or text.isascii():
+        return False  # no letter of those scripts (the common case, made quick)
+    letters = [char for char in text if char.isalpha()]
     return bool(letters) and all(
         unicodedata.name(char, "").startswith(_CJK_NAMES) for char in letters
     )
@@ -102,6 +104,8 @@ def printed_name(printed, *, given="", family=""):
 
 def _split_words(text):
     """Split on whitespace outside braces, keeping braced groups whole."""
+    if "{" not in text and "}" not in text:
+        return text.replace("~", " ").split()  # what the loop below gives
     words, current, depth = [], [], 0
     for char in text:
         if char == "{":
@@ -124,6 +128,8 @@ def _split_words(text):
 
 
 def _split_commas(text):
+    if "{" not in text and "}" not in text:
+        return [part.strip() for part in text.split(",")]  # as the loop below
     parts, current, depth = [], [], 0
     for char in text:
         if char == "{":

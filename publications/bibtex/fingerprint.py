@@ -17,10 +17,15 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from publications.bibtex.normalise import MANAGED_FIELDS
+from publications.bibtex.normalise import managed_values
 
 # Keys of the stored object that are not field values.
 BOOKKEEPING = ("hash", "first_family", "sources", "keys")
+# The text the hash is taken of: keys sorted, non-ASCII characters as they are.
+# Stored hashes were taken of this text, so it must not change. One encoder for
+# every fingerprint: json.dumps with options makes a new one per call.
+_encode = json.JSONEncoder(sort_keys=True, ensure_ascii=False).encode
+_encode_unsorted = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(slots=True)
@@ -41,10 +46,9 @@ class Fingerprint:
     def of(cls, values, authors, *, first_family="", sources=(), keys=()):
         """The fingerprint of ``values`` (a dict with every managed field) and
         ``authors`` (names as printed), with its hash computed."""
-        data = {name: values.get(name) for name in MANAGED_FIELDS}
-        data["authors"] = list(authors)
-        encoded = json.dumps(data, sort_keys=True, ensure_ascii=False)
-        authors = data.pop("authors")
+        data = managed_values(values)
+        authors = list(authors)
+        encoded = _encode({**data, "authors": authors})
         return cls(
             values=data,
             authors=authors,
@@ -100,7 +104,7 @@ class Fingerprint:
             "sources": self.sources,
             "keys": self.keys,
         }
-        return self.encoded[:-1] + ", " + json.dumps(added, ensure_ascii=False)[1:]
+        return self.encoded[:-1] + ", " + _encode_unsorted(added)[1:]
 
     def imported(self, name):
         """(True, value) if ``name`` (a field or "authors") was imported."""

@@ -65,8 +65,10 @@ class Target:
     def entry_keys(self):
         return [record.key.lower() for record in self.records]
 
-    def first_family(self):
-        authors = self.merged_authors()
+    def first_family(self, authors):
+        """The folded family name of the first of ``authors`` (what
+        ``merged_authors`` gave, passed in as the caller has it already), or the
+        one imported last when the records give no list."""
         if authors:
             return fold_text(authors[0].parts.family)
         return self.fingerprint.first_family

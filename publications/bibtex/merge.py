@@ -24,7 +24,7 @@ field values and ``fingerprint.Fingerprint`` objects.
 from dataclasses import dataclass, field, replace
 
 from publications.bibtex.latex import decode
-from publications.bibtex.normalise import MANAGED_FIELDS
+from publications.bibtex.normalise import MANAGED_FIELDS, managed_values
 from publications.models import Publication
 
 # Where a published version and its preprint disagree, the published one wins.
@@ -77,10 +77,15 @@ def merge(base, record):
     Empty values never clear a field; a preprint never overrides what a
     published version says (``PUBLISHED_WINS``); DOIs compare without case.
     """
+    values = record.values
+    if not base:
+        # Nothing to weigh the record against (a new work's first entry): the
+        # loop below would keep every value as it is, so only the fields are picked.
+        return managed_values(values)
     merged = dict(base)
     downgrade = is_published(base) and base.get("title") and record.is_preprint
     for name in MANAGED_FIELDS:
-        value = record.values.get(name)
+        value = values.get(name)
         if is_empty(value):
             merged.setdefault(name, value)
             continue

@@ -162,6 +162,18 @@ MANAGED_FIELDS = [
     "editors",
     "other_fields",
 ]
+_MANAGED_KEYS = frozenset(MANAGED_FIELDS)
+
+
+def managed_values(values):
+    """A new dict of the managed fields of ``values`` (a dict), None for those
+    it lacks. A normalised record's values hold exactly these fields, and are
+    then copied whole rather than field by field."""
+    if values.keys() == _MANAGED_KEYS:
+        return dict(values)
+    return {name: values.get(name) for name in MANAGED_FIELDS}
+
+
 _LIMITS = {
     name: Publication._meta.get_field(name).max_length
     for name in TEXT_FIELDS

@@ -11,6 +11,7 @@ added to these models by later migrations are filled the way the ORM would.
 """
 
 from itertools import islice
+from operator import itemgetter
 
 from django.db import connection, models
 from django.utils import timezone
@@ -61,6 +62,8 @@ AUTHORSHIP_COLUMNS = [
     "corresponding",
     "other_marks",
 ]
+# The MANAGED_FIELDS of a dict of values, as a tuple in that order.
+_managed_values = itemgetter(*MANAGED_FIELDS)
 _PLAIN = (
     models.CharField,
     models.TextField,
@@ -135,11 +138,22 @@ def bulk_insert(model, columns, rows):
     return {slug: pk for slug, pk in created.iterator() if slug in slugs}
 
 
+# An empty list or object in a JSON column, as its encoder writes it: most
+# works have no editors and no other fields, and the field's own preparation
+# (json.dumps through two calls) was a sizeable part of each row.
+_EMPTY_JSON = {list: EncodedJSON("[]"), dict: EncodedJSON("{}")}
+
+
 def _prepared(row, prepare):
     row = list(row)
     for index, field in prepare:
         value = row[index]
-        if not isinstance(value, EncodedJSON):
+        if isinstance(value, EncodedJSON):
+            continue
+        if not value and type(value) in _EMPTY_JSON:
+            # Only JSON columns hold lists and dicts.
+            row[index] = _EMPTY_JSON[type(value)]
+        else:
             row[index] = field.get_db_prep_save(value, connection)
     return tuple(row)
 
@@ -187,17 +201,19 @@ class BatchWriter:
         slugs = []
         merged = [target.merged_values() for target in targets]
         numbers = numbering.numbers_for_new(Publication, merged)
+        # Each work's author list, worked out once for its fingerprint and its rows.
+        author_lists = [target.merged_authors() for target in targets]
 
         def rows():
             # Generated while inserting: one batch of rows is in memory at a time.
             for index, target in enumerate(targets):
                 values, merged[index] = merged[index], None  # not kept past its row
                 number = numbers[index]
-                authors = target.merged_authors() or []
+                authors = author_lists[index]
                 fingerprint = Fingerprint.of(
                     values,
-                    [a.display for a in authors],
-                    first_family=target.first_family(),
+                    [a.display for a in authors or ()],
+                    first_family=target.first_family(authors),
                     sources=[r.source_hash for r in target.records],
                     keys=target.entry_keys(),
                 )
@@ -209,7 +225,7 @@ class BatchWriter:
                 # The text is in the row now: not kept for the rest of the run.
                 fingerprint.encoded = ""
                 yield (
-                    *[values[name] for name in MANAGED_FIELDS],
+                    *_managed_values(values),
                     *number,
                     slug,
                     target.key,
@@ -218,9 +234,8 @@ class BatchWriter:
                 )
 
         pks = bulk_insert(Publication, PUBLICATION_COLUMNS, rows())
-        for target, slug in zip(targets, slugs, strict=True):
+        for target, slug, authors in zip(targets, slugs, author_lists, strict=True):
             target.pk = pks[slug]
-            authors = target.merged_authors()
             if authors:
                 author_jobs.append((target, authors, False))
 
@@ -241,7 +256,7 @@ class BatchWriter:
             fingerprint = Fingerprint.of(
                 values,
                 names,
-                first_family=target.first_family(),
+                first_family=target.first_family(authors),
                 sources=[r.source_hash for r in target.records],
                 keys=target.entry_keys(),
             )

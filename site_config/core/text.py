@@ -116,15 +116,18 @@ def transliterate(text):
     """
     if text.isascii():
         return text
-    pieces = []
-    for char in text:
-        if char.isascii():
-            pieces.append(char)
-        elif unicodedata.name(char, "").startswith(_SYLLABIC):
-            pieces.append(f" {anyascii(char)} ")
-        else:
-            pieces.append(anyascii(char))
-    return "".join(pieces)
+    # Only the non-ASCII characters are looked at: a title is mostly ASCII.
+    return _NON_ASCII.sub(_transliterated, text)
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _transliterated(match):
+    char = match.group()
+    if unicodedata.name(char, "").startswith(_SYLLABIC):
+        return f" {anyascii(char)} "
+    return anyascii(char)
 
 
 def slug_base(text, *, max_length=120):
