@@ -400,7 +400,7 @@ class PeopleIndex:
                 )
         found = self.by_key.get(key)
         if found:
-            if len(set(map(_ref_id, found))) > 1:
+            if len(found) > 1 and len(set(map(_ref_id, found))) > 1:
                 warnings.append(
                     f"author {author.display!r} matches {len(found)} people "
                     "with that name; linked to the first"

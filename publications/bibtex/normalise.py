@@ -379,15 +379,19 @@ def _arxiv_id(fields, doi):
         match = _ARXIV_ID.search(eprint)
         if match and (prefix == "arxiv" or match.group(0) == eprint):
             return match.group(1)
-    match = _ARXIV_ID.fullmatch(verbatim(fields.get("arxiv", "")))
+    arxiv = fields.get("arxiv")
+    match = arxiv and _ARXIV_ID.fullmatch(verbatim(arxiv))
     if match:
         return match.group(1)
     for name in ("url", "pdf", "howpublished", "note"):
-        match = _ARXIV_URL.search(fields.get(name, ""))
+        value = fields.get(name)
+        match = value and _ARXIV_URL.search(value)
         if match:
             return match.group(1)
     for name in ("journal", "journaltitle", "volume", "note", "howpublished"):
-        value = fields.get(name, "")
+        value = fields.get(name)
+        if not value:
+            continue  # most entries have few of these: no search of ""
         match = _ARXIV_IN_TEXT.search(value)
         if match:
             return match.group(1)
