@@ -14,9 +14,10 @@ browser merges (Pagefind's multisite search, ``mergeIndex``):
   number of shards of a section changes only when its pages average over twice,
   or under a quarter of, ``PAGES_PER_BUNDLE`` a shard, so adding or deleting a
   page does not reshuffle a whole section.
-- Each bundle is one Pagefind index in ``pagefind/<bundle>/``, written through
-  Pagefind's Python API from the files' text (two bundles at a time, the
-  machine's cores), and only when the pages in it changed: ``pagefind/bundles.json``
+- Each bundle is one Pagefind index in ``pagefind/<bundle>/``, written by
+  Pagefind's command line over a folder of hard links to the bundle's pages
+  (two bundles at a time, the machine's cores), and only when the pages in it
+  changed: ``pagefind/bundles.json``
   keeps, per bundle, a digest of its pages' names and the digests of their
   bytes. A page edited, added or removed changes the digest of its bundle only;
   a bundle left without pages is deleted.
@@ -29,19 +30,18 @@ browser merges (Pagefind's multisite search, ``mergeIndex``):
   export's single index) are removed.
 """
 
-import asyncio
 import hashlib
 import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-
-from pagefind.service import PagefindService
 
 from site_config.export.files import write_atomic
 
@@ -168,8 +168,6 @@ def update_index(directory, pages, *, rebuild=False, per_bundle=None):
     groups = {}
     for name in sorted(pages):
         groups.setdefault(bundle_of(name, shards), []).append(name)
-    # An index with no page still gives the search page a bundle to load.
-    groups = groups or {ROOT: []}
     digests = {
         bundle: _digest(names, pages) for bundle, names in sorted(groups.items())
     }
@@ -177,7 +175,7 @@ def update_index(directory, pages, *, rebuild=False, per_bundle=None):
     todo = [bundle for bundle in digests if known.get(bundle) != digests[bundle]]
     folder.mkdir(parents=True, exist_ok=True)
     if todo:
-        _run(_index_bundles(directory, {b: groups[b] for b in todo}), todo)
+        _index_bundles(directory, {b: groups[b] for b in todo})
     removed = sorted(set(known) - set(digests))
     _keep_only(folder, {*digests, BUNDLES, *UI_FILES})
     new_state = {
@@ -206,7 +204,8 @@ def _current_state(folder):
         or not isinstance(state.get("shards"), dict)
     ):
         return None
-    complete = all((folder / name).is_file() for name in UI_FILES) and all(
+    has_ui = all((folder / name).is_file() for name in UI_FILES)
+    complete = (has_ui or not state["digests"]) and all(
         (folder / bundle / "pagefind-entry.json").is_file()
         for bundle in state["digests"]
     )
@@ -220,63 +219,69 @@ def _digest(names, pages):
     return digest.hexdigest()
 
 
-def _run(work, bundles):
-    """Run the coroutine work to its end, in a thread of its own: the caller
-    may be inside an event loop already (an async view, a test's browser
-    driver), where asyncio.run refuses to start."""
-    try:
-        with ThreadPoolExecutor(max_workers=1) as thread:
-            thread.submit(asyncio.run, asyncio.wait_for(work, TIMEOUT)).result()
-    except TimeoutError as error:
-        raise SearchIndexError(
-            f"Pagefind took over {TIMEOUT} s on bundles {', '.join(bundles)}; stopped."
-        ) from error
-    except SearchIndexError:
-        raise
-    # Pagefind's Python API raises a plain Exception with the service's message
-    # (and OSError when its binary cannot start).
-    except Exception as error:
-        raise SearchIndexError(f"Pagefind failed: {error}") from error
-
-
-async def _index_bundles(directory, groups):
+def _index_bundles(directory, groups):
     """Index each bundle of groups ({bundle: [file name, ...]}) into
     ``pagefind/<bundle>/``, PARALLEL at a time, one Pagefind process each."""
-    queue = list(groups)
-    ui_copied = []
-
-    async def worker():
-        service = await PagefindService().launch()
-        try:
-            while queue:
-                bundle = queue.pop(0)
-                await _index_bundle(service, directory, bundle, groups[bundle])
-                if not ui_copied:
-                    ui_copied.append(bundle)
-                    _copy_ui(directory / BUNDLE / bundle, directory / BUNDLE)
-                for name in UNUSED_FILES + UI_FILES:
-                    (directory / BUNDLE / bundle / name).unlink(missing_ok=True)
-        finally:
-            await service.close()
-
-    await asyncio.gather(*(worker() for _ in range(min(PARALLEL, len(queue)))))
-
-
-async def _index_bundle(service, directory, bundle, names):
     folder = directory / BUNDLE
-    staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".new-{bundle}-"))
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        done = [
+            pool.submit(_index_bundle, directory, bundle, names)
+            for bundle, names in groups.items()
+        ]
+        for future in done:
+            future.result()
+    _copy_ui(folder / next(iter(groups)), folder)
+    for bundle in groups:
+        for name in UNUSED_FILES + UI_FILES:
+            (folder / bundle / name).unlink(missing_ok=True)
+
+
+def _index_bundle(directory, bundle, names):
+    """Run Pagefind's command line over the bundle's pages alone: hard links to
+    them, under their own names, in a folder of their own. (Its Python API
+    reads one answer per tenth of a second, about 100 ms a page.)"""
+    folder = directory / BUNDLE
+    work = Path(tempfile.mkdtemp(dir=folder, prefix=f".new-{bundle}-"))
     try:
-        index = await service.create_index(None)
         for name in names:
-            text = (directory / name).read_text("utf-8", "replace")
-            await index.add_html_file(content=text, url=page_url(name))
-        await index.write_files(output_path=str(staging))
-        await index.delete_index()
-        if not (staging / "pagefind-entry.json").is_file():
-            raise SearchIndexError(f"Pagefind wrote no index for bundle {bundle}.")
-        _swap(staging, folder / bundle)
+            _link(directory / name, work / "site" / name)
+        (work / "site").mkdir(exist_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(work / "site"),
+            "--output-path",
+            str(work / "index"),
+            "--silent",
+        ]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=TIMEOUT, check=False
+            )
+        except subprocess.TimeoutExpired as error:
+            raise SearchIndexError(
+                f"Pagefind took over {TIMEOUT} s on bundle {bundle}; stopped."
+            ) from error
+        if (
+            done.returncode != 0
+            or not (work / "index" / "pagefind-entry.json").is_file()
+        ):
+            output = (done.stderr or done.stdout).strip()
+            raise SearchIndexError(f"Pagefind failed on bundle {bundle}: {output}")
+        _swap(work / "index", folder / bundle)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _link(source, target):
+    """A hard link at target to source, or a copy where the file system has none."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _swap(staging, target):
