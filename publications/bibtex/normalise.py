@@ -9,6 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field, replace
+from operator import gt, itemgetter
 
 from publications.bibtex.latex import decode, encode
 from publications.bibtex.names import parse_names
@@ -179,6 +180,8 @@ _LIMITS = {
     for name in TEXT_FIELDS
     if Publication._meta.get_field(name).max_length
 }
+_limited_values = itemgetter(*_LIMITS)
+_LIMIT_LENGTHS = tuple(_LIMITS.values())
 # al-folio's link fields and the model field each becomes.
 LINK_FIELDS = {
     "pdf": "pdf_url",
@@ -214,6 +217,10 @@ TEXT_MAP = {
     "volume": ("volume",),
     "publisher": ("publisher",),
 }
+# Each source field of TEXT_MAP and the model field it is read into, and every
+# such model field empty.
+_TEXT_TARGETS = {name: target for target, names in TEXT_MAP.items() for name in names}
+_NO_TEXT = dict.fromkeys(TEXT_MAP, "")
 # Fields read into model fields (or consumed by a rule: ids, marks, status).
 MAPPED_FIELDS = {
     *LINK_FIELDS,
@@ -499,7 +506,8 @@ def verbatim(value):
 def _link(fields, name, warnings, other):
     """A web address from a link field; anything else (al-folio's relative
     ``pdf = {paper.pdf}``) is kept as written in ``other`` with a warning."""
-    value = verbatim(fields.get(name, ""))
+    raw = fields.get(name)
+    value = verbatim(raw) if raw else ""
     if not value:
         return ""
     match = _URL_IN_TEXT.search(value)
@@ -588,6 +596,8 @@ def _venue(entry, fields):
 
 def clip(values, warnings):
     """Cut text to the model's field lengths, saying so."""
+    if not any(map(gt, map(len, _limited_values(values)), _LIMIT_LENGTHS)):
+        return  # the common case, found without a Python loop over the fields
     for name, limit in _LIMITS.items():
         if len(values[name]) > limit:
             warnings.append(f"{name} longer than {limit} characters; shortened")
@@ -682,8 +692,10 @@ def normalise(entry, *, marks=None):
         "editors": [author.display for author in editors.authors]
         or ([editors.raw] if editors.raw else []),
     }
-    for target, sources in TEXT_MAP.items():
-        values[target] = _text(fields, *sources)
+    # Only the TEXT_MAP fields the entry has are read: most entries have few.
+    values.update(_NO_TEXT)
+    for target in {_TEXT_TARGETS[name] for name in fields if name in _TEXT_TARGETS}:
+        values[target] = _text(fields, *TEXT_MAP[target])
     # A comma list, written one way ("a, b") whatever the file's spacing, as
     # every export splits it (one RIS KW line, one CSL keyword each).
     values["keywords"] = ", ".join(
@@ -691,9 +703,10 @@ def normalise(entry, *, marks=None):
     )
     if not values["note"] and len(values["award"]) <= 200:
         values["note"], values["award"] = values["award"], ""
-    for name, target in LINK_FIELDS.items():
-        if fields.get(name) and not values[target]:
-            values[target] = _link(fields, name, warnings, other)
+    if not fields.keys().isdisjoint(LINK_FIELDS):
+        for name, target in LINK_FIELDS.items():
+            if fields.get(name) and not values[target]:
+                values[target] = _link(fields, name, warnings, other)
     if kind == Kind.TALK and not values["venue"]:
         values["venue"] = _text(fields, "eventtitle", "venue")
     if fields.get("number") and fields.get("issue"):
