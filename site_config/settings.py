@@ -200,8 +200,26 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "labsite",
+            # Formatted references (publications/references.py), a few hundred
+            # bytes each: those of a 10,000-publication site in its style fit
+            # (Django's 300 held those of a page or two of a long list).
+            "OPTIONS": {"MAX_ENTRIES": 12_000},
         }
     }
+# OpenGraph cards (site_config/media/cards.py), 25-70 KiB each: in a shared
+# cache beside everything else; with local memory, on disk, where a
+# 10,000-publication site's cards fit (at most 12,000 files, about 0.5 GiB) and
+# every process and each run of export_site finds the cards drawn before.
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["cards"] = {
+        "BACKEND": "site_config.media.cards.CardFileCache",
+        "LOCATION": os.environ.get(
+            "LABSITE_CARD_CACHE_DIR", str(BASE_DIR / "var" / "card-cache")
+        ),
+        "OPTIONS": {"MAX_ENTRIES": 12_000},
+    }
+else:
+    CACHES["cards"] = CACHES["default"]
 # Whole public pages for anonymous visitors (site_config.pagecache); on unless off.
 # They sit beside the default cache in Redis or Memcached; in local memory they are
 # kept as the stored bytes, not pickled copies, with room for every public page.

@@ -11,6 +11,11 @@ from site_config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 EXPORT_STATE_DIR = BASE_DIR / "var" / "test-export-state"  # noqa: F405
+_cards = CACHES["cards"]  # noqa: F405
+if _cards["BACKEND"].endswith("CardFileCache") and not os.environ.get(
+    "LABSITE_CARD_CACHE_DIR"
+):
+    _cards["LOCATION"] = str(BASE_DIR / "var" / "test-card-cache")  # noqa: F405
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }

@@ -1,0 +1,91 @@
+"""OpenGraph cards are kept in their own cache: on disk beside a local-memory
+default, bounded in files, and never a failed page when the folder is not
+writable."""
+
+import pytest
+from django.core.cache import caches
+
+from site_config.media import cards
+from site_config.media.cards import CardFileCache, card_png
+
+
+@pytest.fixture
+def card_folder(settings, tmp_path):
+    folder = tmp_path / "cards"
+    settings.CACHES = {
+        **settings.CACHES,
+        "cards": {
+            "BACKEND": "site_config.media.cards.CardFileCache",
+            "LOCATION": str(folder),
+            "OPTIONS": {"MAX_ENTRIES": 100},
+        },
+    }
+    return folder
+
+
+def test_a_card_is_drawn_once_and_kept_in_the_card_cache(card_folder, monkeypatch):
+    png = card_png("A title", "The Group", kicker="Article")
+    assert png.startswith(b"\x89PNG")
+    assert len(list(card_folder.iterdir())) == 1
+    assert caches["default"].get(f"labsite:og-card:{'x' * 64}") is None
+
+    def refuse(*args):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(cards, "_draw", refuse)
+    assert card_png("A title", "The Group", kicker="Article") == png
+
+
+def test_the_default_settings_keep_cards_on_disk_with_room_for_a_large_site():
+    from site_config import settings as production
+
+    if not production.CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+        pytest.skip("a shared cache holds the cards")
+    config = production.CACHES["cards"]
+    assert config["BACKEND"] == "site_config.media.cards.CardFileCache"
+    assert config["OPTIONS"]["MAX_ENTRIES"] >= 10_000
+
+
+def test_file_cache_stays_bounded_without_listing_on_every_write(tmp_path, monkeypatch):
+    cache = CardFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 30}})
+    listings = []
+    list_files = cache._list_cache_files
+
+    def counted():
+        listings.append(1)
+        return list_files()
+
+    monkeypatch.setattr(cache, "_list_cache_files", counted)
+    for number in range(200):
+        cache.set(f"key-{number}", b"png" * 10)
+    files = list(tmp_path.glob("*.djcache"))
+    assert 0 < len(files) <= 30
+    # Listed when the count reaches the limit (a third is then removed, so
+    # about every tenth write here), not on each of 200 writes.
+    assert len(listings) <= 200 // 9 + 1
+    assert cache.get("key-199") == b"png" * 10
+
+
+def test_files_written_by_another_process_are_counted_at_the_next_listing(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(cards, "RECOUNT_EVERY", 5)
+    mine = CardFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 20}})
+    other = CardFileCache(str(tmp_path), {"OPTIONS": {"MAX_ENTRIES": 20}})
+    for number in range(60):
+        mine.set(f"mine-{number}", b"a")
+        other.set(f"other-{number}", b"b")
+    assert len(list(tmp_path.glob("*.djcache"))) <= 2 * 20
+
+
+def test_an_unwritable_card_folder_still_gives_the_card(settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.CACHES = {
+        **settings.CACHES,
+        "cards": {
+            "BACKEND": "site_config.media.cards.CardFileCache",
+            "LOCATION": str(blocker / "cards"),
+        },
+    }
+    assert card_png("A title", "The Group").startswith(b"\x89PNG")
