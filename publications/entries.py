@@ -26,8 +26,10 @@ from django.utils import translation
 from publications.listing import UNLISTED_FIELDS
 from site_config.markup.citations import KeyMarkers, expand_stored, page_scope
 
-# Entries kept: a 10,000-publication site fits, at a few KiB each.
-STORE_LIMIT = 20_000
+# Entries kept: a 10,000-publication site's list entries (a few KiB each) and
+# its download entries (publications/downloads.py: three data formats and a
+# formatted reference, a KiB or two each) fit.
+STORE_LIMIT = 60_000
 
 _active = contextvars.ContextVar("labsite_entry_store", default=None)
 
@@ -64,6 +66,11 @@ def reusing(store):
         yield store
     finally:
         _active.reset(token)
+
+
+def active_store():
+    """The EntryStore of the enclosing ``reusing`` block, or None."""
+    return _active.get()
 
 
 def entry_html(publication, authors, *, show_previews, render):

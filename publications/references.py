@@ -187,12 +187,12 @@ def _cache_key(item, style):
     return f"labsite:reference:{FORMAT_VERSION}:{style}:{digest}"
 
 
-def to_text_list(publications, style):
-    """A formatted reference list as plain text: one reference a paragraph,
-    each with its site number first when the style is numeric. The ``.txt``
-    download."""
+def text_entries(publications, style):
+    """A formatted reference list as plain text, the ``.txt`` download, as its
+    paragraphs (in the order of publications): one reference each, with its
+    site number first when the style is numeric. The file joins them."""
     references = format_references(publications, style, numbered=True)
-    return "".join(f"{reference.text}\n\n" for reference in references)
+    return [f"{reference.text}\n\n" for reference in references]
 
 
 def format_reference(publication, style):

@@ -31,6 +31,9 @@ from research.models import ResearchTheme
 
 # Longest download filename stem ("publications-2024-ada-lovelace").
 FILENAME_LENGTH = 80
+# The theme fields a download's filter form and theme filter read
+# (publications.forms, PublicationQuerySet.linked_to_themes).
+DOWNLOAD_THEME_FIELDS = ("parent", "slug", "title", "cited_keys")
 # Items per page of the list; a page always holds whole years, so it may run over.
 PAGE_TARGET = 80
 
@@ -223,27 +226,32 @@ def _years_label(rows):
 
 @dataclass
 class PublicationDownload:
-    """The publications a list download holds: the list as filtered, newest
-    first, at most the limit asked for. total counts every match; filename
-    is the download's name without extension ("publications-2024-ada")."""
+    """A list download: its entries, the list as filtered, newest first, at
+    most the limit asked for. total counts every match; filename is the
+    download's name without extension ("publications-2024-ada")."""
 
-    publications: list
+    entries: list
     total: int
     filename: str
 
     @property
     def truncated(self):
-        return len(self.publications) < self.total
+        return len(self.entries) < self.total
 
 
-def publication_download(query, *, limit):
+def publication_download(query, *, limit, read):
     """The download of the list that query (request.GET, the list page's
     filters) shows: the same filter form and rules as the list page, a
-    value that names nothing left out as it is there. At most limit
-    publications (with authors) are read; five queries, and one for each
-    theme or person named (their old slugs still filter)."""
+    value that names nothing left out as it is there. read(publications,
+    limit) gives the entries of at most limit of the matching publications (a
+    queryset, newest first; publications.downloads.download_entries); four
+    queries besides read's, and one for each theme or person named (their old
+    slugs still filter)."""
     query = with_current_slugs(query)
-    tree = ResearchTheme.objects.active().tree()
+    # What the form's choices and the theme filter read of a theme: not its
+    # description, which is most of a theme row (every download reads them all).
+    themes = ResearchTheme.objects.active().only(*DOWNLOAD_THEME_FIELDS)
+    tree = themes.tree()
     person = query.get("person", "")
     people = list(Person.objects.filter(slug=person)) if person else []
     years = Publication.objects.filter(year__isnull=False).order_by("-year")
@@ -256,8 +264,8 @@ def publication_download(query, *, limit):
     form.is_valid()
     values = form.filter_values()
     matching = apply_filters(Publication.objects.all(), values, theme_tree=tree)
-    publications = list(matching.newest_first().with_authors(people_once=True)[:limit])
-    total = len(publications)
+    entries = read(matching.newest_first(), limit)
+    total = len(entries)
     if total == limit:
         total = matching.count()
     named = [
@@ -266,7 +274,7 @@ def publication_download(query, *, limit):
         if values.get(name)
     ]
     return PublicationDownload(
-        publications=publications,
+        entries=entries,
         total=total,
         # Words searched for can be long; a filename need not hold them all.
         filename="-".join(["publications", *named])[:FILENAME_LENGTH].strip("-"),

@@ -329,8 +329,8 @@ def to_bibtex(publication, *, site_fields=False):
 
 
 def to_bibtex_file(publications, *, site_fields=False):
-    return "\n".join(
-        to_bibtex(publication, site_fields=site_fields) for publication in publications
+    return join_entries(
+        [to_bibtex(item, site_fields=site_fields) for item in publications], "bibtex"
     )
 
 
@@ -556,11 +556,15 @@ def csl_other_fields(other_fields, *, written=()):
 
 
 def to_csl_json(publications):
-    return json.dumps(
-        [to_csl(publication) for publication in publications],
-        ensure_ascii=False,
-        indent=2,
-    )
+    return join_entries([csl_json_entry(p) for p in publications], "csl-json")
+
+
+def csl_json_entry(publication):
+    """One publication's item as it stands in a CSL-JSON file's array: the
+    text of ``json.dumps`` with indent 2, one level in."""
+    text = json.dumps(to_csl(publication), ensure_ascii=False, indent=2)
+    # JSON escapes newlines within strings: each line is structure.
+    return "  " + text.replace("\n", "\n  ")
 
 
 # RIS ----------------------------------------------------------------------------
@@ -674,7 +678,7 @@ def ris_other_tag(name):
 
 
 def to_ris_file(publications):
-    return "\r\n".join(to_ris(publication) for publication in publications)
+    return join_entries([to_ris(publication) for publication in publications], "ris")
 
 
 FORMATS = {
@@ -682,6 +686,23 @@ FORMATS = {
     "csl-json": (to_csl_json, "application/vnd.citationstyles.csl+json", "json"),
     "ris": (to_ris_file, "application/x-research-info-systems", "ris"),
 }
+
+
+def entry_text(publication, fmt):
+    """One publication as it stands in a visitor's file of format fmt (a key of
+    FORMATS); ``join_entries`` makes the file of such texts."""
+    if fmt == "bibtex":
+        return to_bibtex(publication)
+    if fmt == "csl-json":
+        return csl_json_entry(publication)
+    return to_ris(publication)
+
+
+def join_entries(texts, fmt):
+    """The file of format fmt holding texts (``entry_text``'s), in order."""
+    if fmt == "csl-json":
+        return "[\n" + ",\n".join(texts) + "\n]" if texts else "[]"
+    return ("\r\n" if fmt == "ris" else "\n").join(texts)
 
 
 def export(publications, fmt, *, full=False):

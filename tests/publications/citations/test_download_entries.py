@@ -1,0 +1,143 @@
+"""List downloads and per-item files written entry by entry: with an entry store
+active (the static export) every byte is what a visitor's request gives, and
+an edit of a title or of an author's name is never served from a stale entry."""
+
+import pytest
+from django.urls import reverse
+
+from publications.entries import EntryStore, reusing
+
+LISTS = [
+    "publications:list_bibtex",
+    "publications:list_csljson",
+    "publications:list_ris",
+    "publications:list_text",
+]
+ITEMS = [
+    "publications:export_bibtex",
+    "publications:export_csljson",
+    "publications:export_ris",
+]
+
+
+@pytest.fixture
+def site(make_publication, make_person, make_theme):
+    ada = make_person("Ada Lovelace", is_member=True)
+    alan = make_person("Alan Turing", is_member=True)
+    theory = make_theme("Learning Theory")
+    papers = [
+        make_publication(
+            "On Bounds: A Study of $x^2$",
+            authors=[ada, alan, "Zed Zhang"],
+            year=2019,
+            venue="Journal of Things",
+            themes=[theory],
+            abstract="We bound & prove <things>.",
+        ),
+        make_publication(
+            "Later Bounds", authors=[alan, ada], year=2024, venue="J", pages="1--10"
+        ),
+        make_publication("Draft Bounds", authors=[ada], status="preprint", year=2025),
+        make_publication("Other Work", authors=["Zed Zhang"], year=2024, venue="J"),
+    ]
+    return {"ada": ada, "alan": alan, "theory": theory, "papers": papers}
+
+
+def urls(site):
+    queries = [
+        {},
+        {"person": site["ada"].slug},
+        {"person": site["alan"].slug},
+        {"theme": site["theory"].slug},
+        {"year": "2024"},
+    ]
+    found = [(reverse(name), query) for name in LISTS for query in queries]
+    text = reverse("publications:list_text")
+    found += [
+        (text, {"style": style, "person": site["ada"].slug})
+        for style in ("ieee", "chicago", "vancouver")
+    ]
+    found += [
+        (reverse(name, args=[paper.slug]), {})
+        for name in ITEMS
+        for paper in site["papers"]
+    ]
+    return found
+
+
+def fetch(client, site):
+    answers = []
+    for url, query in urls(site):
+        response = client.get(url, query)
+        answers.append(
+            (
+                url,
+                query,
+                response.status_code,
+                response["Content-Type"],
+                response["Content-Disposition"],
+                response.content,
+            )
+        )
+    return answers
+
+
+def test_downloads_are_the_same_bytes_with_and_without_the_store(client, site):
+    plain = fetch(client, site)
+    store = EntryStore()
+    with reusing(store):
+        first = fetch(client, site)
+        again = fetch(client, site)
+    assert first == plain
+    assert again == plain
+    # Each paper's entry in each format is written once and reused by every
+    # list and item file that holds it: four papers in three data formats and
+    # the default style, Ada's three in three more styles.
+    assert store.misses == 4 * 3 + 4 + 3 * 3
+    assert store.hits > 4 * store.misses
+
+
+def plain_fetch(client, site):
+    with reusing(None):
+        return fetch(client, site)
+
+
+def test_an_edit_of_a_title_or_an_authors_name_writes_the_entry_again(client, site):
+    store = EntryStore()
+    paper = site["papers"][0]
+    with reusing(store):
+        before = fetch(client, site)
+        paper.title = "Tighter Bounds"
+        paper.save()
+        edited = fetch(client, site)
+        assert edited == plain_fetch(client, site) != before
+        site["alan"].full_name = "Alan M. Turing"
+        site["alan"].given_name = "Alan M."
+        site["alan"].save()
+        renamed = fetch(client, site)
+        assert renamed == plain_fetch(client, site) != edited
+    bibtex = client.get(reverse("publications:export_bibtex", args=[paper.slug])).text
+    assert "Tighter Bounds" in bibtex
+    assert "Turing, Alan M." in bibtex
+    files = b"".join(answer[-1] for answer in renamed)
+    assert b"On Bounds" not in files
+    assert b"Turing, Alan}" not in files
+    assert b"Turing, A. (" not in files
+
+
+def test_an_unknown_item_is_not_found_with_the_store_too(client, site):
+    with reusing(EntryStore()):
+        response = client.get(reverse("publications:export_ris", args=["no-such"]))
+    assert response.status_code == 404
+
+
+def test_a_capped_list_is_the_same_with_the_store(client, site, monkeypatch):
+    from publications import export_views
+
+    monkeypatch.setattr(export_views, "TEXT_LIMIT", 2)
+    monkeypatch.setattr(export_views, "LIST_LIMIT", 3)
+    plain = fetch(client, site)
+    with reusing(EntryStore()):
+        assert fetch(client, site) == plain
+    capped = client.get(reverse("publications:list_bibtex"))
+    assert capped["X-Labsite-Truncated"] == "3 of 4"
