@@ -33,7 +33,7 @@ from publications.listing import UNLISTED_FIELDS
 from publications.models import Authorship, Publication
 from publications.references import FORMAT_VERSION, text_entries
 
-# The formatted reference list (``references.to_text_list``), beside the data
+# The formatted reference list (``references.text_entries``), beside the data
 # formats of ``publications.bibtex.export.FORMATS``.
 TEXT = "text"
 
