@@ -116,8 +116,9 @@ def setup_django(database):
 
 
 def remove_database(database):
-    # The page cache keeps its version stamp in a file beside the database.
-    for suffix in ("", "-wal", "-shm", ".content-version"):
+    # The page cache keeps its version stamp in a file beside the database, and
+    # the import lock (site_config.core.locks) its file.
+    for suffix in ("", "-wal", "-shm", ".content-version", ".bibtex-import.lock"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
 
 
