@@ -6,14 +6,19 @@ the sitemap lists). It has no incremental mode, and one run over every page
 costs seconds per thousand pages, so the index is split into bundles that the
 browser merges (Pagefind's multisite search, ``mergeIndex``):
 
-- A page's bundle follows from its path alone: the top-level section of the
-  site (``people``, ``publications``, ``root`` for pages at the top). A section
-  of more than ``PAGES_PER_BUNDLE`` pages is split into a power-of-two number of
-  shards by a stable hash of the path (``publications-3-of-16``), so a bundle
-  holds at most about twice that many pages, whatever the site's size. The
-  number of shards of a section changes only when its pages average over twice,
-  or under a quarter of, ``PAGES_PER_BUNDLE`` a shard, so adding or deleting a
-  page does not reshuffle a whole section.
+- A page's bundle follows from its path alone: a site of at most
+  ``PAGES_PER_BUNDLE`` pages is one bundle, ``site``; a larger one is split into
+  a power-of-two number of shards by a stable hash of the path
+  (``site-3-of-16``), so a bundle holds at most about twice that many pages,
+  whatever the site's size. The number of shards changes only when they
+  average over twice, or under a quarter of, ``PAGES_PER_BUNDLE`` pages, so
+  adding or deleting a page does not reshuffle the index.
+- Shards by hash over the whole site, not by section: Pagefind ranks merged
+  results by each page's score within its own bundle, which weighs a word by
+  its rarity there, so every bundle must be a sample of the whole site. Split
+  by section (people, publications), a person's name was common in the
+  people bundles and rare in the others, and a search for it no longer put the
+  person's page first (docs/benchmark.md, "Search index in bundles").
 - Each bundle is one Pagefind index in ``pagefind/<bundle>/``, written by
   Pagefind's command line over a folder of hard links to the bundle's pages
   (two bundles at a time, the machine's cores), and only when the pages in it
@@ -33,7 +38,6 @@ browser merges (Pagefind's multisite search, ``mergeIndex``):
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -47,15 +51,15 @@ from site_config.export.files import write_atomic
 
 BUNDLE = "pagefind"
 BUNDLES = "bundles.json"
-FORMAT = 1
-# Pages a section may hold before it is split into shards; a bundle of about
+FORMAT = 2
+# Pages one bundle may hold before the index is split into shards; a bundle of about
 # 200 pages is indexed in about a second.
 PAGES_PER_BUNDLE = 200
 # Bundles indexed at once (one Pagefind process each): the two cores this runs on.
 PARALLEL = 2
 TIMEOUT = 600
-# The bundle of the pages at the top of the site (the home page).
-ROOT = "root"
+# The name of the bundles (site, or site-3-of-16).
+SITE = "site"
 # Pagefind's UI, kept once in pagefind/ for the search page.
 UI_FILES = ("pagefind-ui.js", "pagefind-ui.css")
 # Other UIs Pagefind writes into every bundle; the mirror uses none of them.
@@ -66,7 +70,6 @@ UNUSED_FILES = (
     "pagefind-modular-ui.css",
     "pagefind-modular-ui.js",
 )
-_UNSAFE = re.compile(r"[^a-z0-9-]+")
 
 
 class SearchIndexError(Exception):
@@ -102,46 +105,25 @@ def page_url(name):
     return "/" + name.removesuffix("index.html")
 
 
-def section_of(name):
-    """The bundle name of the top-level section of a mirror file name."""
-    head, slash, _ = name.partition("/")
-    if not slash:
-        return ROOT
-    # Bundle names are folder names in a URL; two sections that spell the same
-    # way here share a bundle, which is harmless.
-    return _UNSAFE.sub("-", head.lower()).strip("-") or ROOT
-
-
 def bundle_of(name, shards):
-    """The bundle of a mirror file name, given {section: number of shards}."""
-    section = section_of(name)
-    count = shards.get(section, 1)
-    if count == 1:
-        return section
-    number = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % count
-    return f"{section}-{number + 1}-of-{count}"
+    """The bundle of a mirror file name when the index has shards bundles."""
+    if shards == 1:
+        return SITE
+    number = int(hashlib.sha256(name.encode()).hexdigest()[:8], 16) % shards
+    return f"{SITE}-{number + 1}-of-{shards}"
 
 
-def plan_shards(pages, previous, *, per_bundle=PAGES_PER_BUNDLE):
-    """{section: number of shards} for the page names, keeping a section's
-    previous number while its shards average at most twice and (when split)
-    at least a quarter of per_bundle pages; sections of one shard are left out."""
-    counts = {}
-    for name in pages:
-        section = section_of(name)
-        counts[section] = counts.get(section, 0) + 1
-    shards = {}
-    for section, count in counts.items():
-        kept = previous.get(section, 1)
-        if count > 2 * per_bundle * kept or (
-            kept > 1 and 4 * count < per_bundle * kept
-        ):
-            kept = 1
-            while count > per_bundle * kept:
-                kept *= 2
-        if kept > 1:
-            shards[section] = kept
-    return shards
+def plan_shards(count, previous, *, per_bundle=PAGES_PER_BUNDLE):
+    """The number of bundles for count pages: previous while the bundles average
+    at most twice and (when several) at least a quarter of per_bundle pages,
+    else the least power of two that brings them to per_bundle or fewer."""
+    if count > 2 * per_bundle * previous or (
+        previous > 1 and 4 * count < per_bundle * previous
+    ):
+        previous = 1
+        while count > per_bundle * previous:
+            previous *= 2
+    return previous
 
 
 def update_index(directory, pages, *, rebuild=False, per_bundle=None):
@@ -164,7 +146,7 @@ def update_index(directory, pages, *, rebuild=False, per_bundle=None):
     state = None if rebuild else _current_state(folder)
     old = state or {}
     per_bundle = per_bundle or PAGES_PER_BUNDLE
-    shards = plan_shards(pages, old.get("shards", {}), per_bundle=per_bundle)
+    shards = plan_shards(len(pages), old.get("shards", 1), per_bundle=per_bundle)
     groups = {}
     for name in sorted(pages):
         groups.setdefault(bundle_of(name, shards), []).append(name)
@@ -201,7 +183,7 @@ def _current_state(folder):
         or state.get("format") != FORMAT
         or state.get("pagefind") != version()
         or not isinstance(state.get("digests"), dict)
-        or not isinstance(state.get("shards"), dict)
+        or not isinstance(state.get("shards"), int)
     ):
         return None
     has_ui = all((folder / name).is_file() for name in UI_FILES)

@@ -67,24 +67,23 @@ def mirror(tmp_path):
     return root, names
 
 
-def test_a_section_over_the_limit_is_split_into_stable_shards():
+def test_a_site_over_the_limit_is_split_into_stable_shards():
     names = [f"publications/paper-{i}/index.html" for i in range(1000)]
-    shards = search.plan_shards(names, {}, per_bundle=200)
-    assert shards == {"publications": 8}
+    assert search.plan_shards(150, 1, per_bundle=200) == 1
+    assert search.bundle_of(names[0], 1) == "site"
+    shards = search.plan_shards(len(names), 1, per_bundle=200)
+    assert shards == 8
     bundles = {search.bundle_of(n, shards) for n in names}
-    assert bundles == {f"publications-{k}-of-8" for k in range(1, 9)}
-    # The same page, the same bundle, in any run.
-    assert search.bundle_of(names[7], shards) == search.bundle_of(names[7], shards)
-    assert search.bundle_of("index.html", shards) == "root"
-    assert search.bundle_of("people/ada/index.html", shards) == "people"
+    assert bundles == {f"site-{k}-of-8" for k in range(1, 9)}
+    # The same page, the same bundle, in any run; pages of every section mix.
+    assert search.bundle_of(names[7], 8) == search.bundle_of(names[7], 8)
+    people = {search.bundle_of(f"people/p-{i}/index.html", 8) for i in range(100)}
+    assert people == bundles
     # A few pages more or fewer keep the shards; far more or fewer re-plan them.
-    assert search.plan_shards(names[:1100], shards, per_bundle=200) == shards
-    assert search.plan_shards(names[:600], shards, per_bundle=200) == shards
-    assert search.plan_shards(names[:300], shards, per_bundle=200) == {
-        "publications": 2
-    }
-    more = names + [f"publications/extra-{i}/index.html" for i in range(3000)]
-    assert search.plan_shards(more, shards, per_bundle=200) == {"publications": 32}
+    assert search.plan_shards(1100, shards, per_bundle=200) == shards
+    assert search.plan_shards(600, shards, per_bundle=200) == shards
+    assert search.plan_shards(300, shards, per_bundle=200) == 2
+    assert search.plan_shards(4000, shards, per_bundle=200) == 32
 
 
 def test_after_an_edit_only_the_bundle_of_the_page_is_indexed_again(mirror):
@@ -100,7 +99,7 @@ def test_after_an_edit_only_the_bundle_of_the_page_is_indexed_again(mirror):
     assert set(everything) == {search.page_url(n) for n in names}
 
     edited = "publications/paper-5/index.html"
-    home = search.bundle_of(edited, {"publications": 8})
+    home = search.bundle_of(edited, 8)
     before = {b: bundle_files(root, b) for b in first.bundles}
     write_page(root, edited, "A renamed paper")
     second = search.update_index(root, digests(root, names), per_bundle=4)
@@ -111,16 +110,21 @@ def test_after_an_edit_only_the_bundle_of_the_page_is_indexed_again(mirror):
             assert bundle_files(root, bundle) == before[bundle], bundle
 
     # A page removed leaves its bundle, and only that bundle is indexed again.
-    gone = next(n for n in names if n != edited and search.bundle_of(n, {}) == "people")
+    gone = next(n for n in names if n.startswith("people/"))
+    gone_bundle = search.bundle_of(gone, 8)
+    count = len(indexed_pages(root, gone_bundle))
     (root / gone).unlink()
     names.remove(gone)
     before = {b: bundle_files(root, b) for b in second.bundles}
     third = search.update_index(root, digests(root, names), per_bundle=4)
-    assert third.rebuilt == ["people"]
-    assert search.page_url(gone) not in indexed_pages(root, "people")
-    assert len(indexed_pages(root, "people")) == 2
+    if count > 1:
+        assert third.rebuilt == [gone_bundle]
+        assert search.page_url(gone) not in indexed_pages(root, gone_bundle)
+        assert len(indexed_pages(root, gone_bundle)) == count - 1
+    else:
+        assert third.removed == [gone_bundle]
     assert all(
-        bundle_files(root, b) == before[b] for b in third.bundles if b != "people"
+        bundle_files(root, b) == before[b] for b in third.bundles if b != gone_bundle
     )
 
     # Nothing changed: nothing indexed.
@@ -130,15 +134,15 @@ def test_after_an_edit_only_the_bundle_of_the_page_is_indexed_again(mirror):
 def test_a_bundle_left_without_pages_is_deleted(mirror):
     root, names = mirror
     search.update_index(root, digests(root, names), per_bundle=4)
-    people = [n for n in names if n.startswith("people/")]
-    for name in people:
+    emptied = search.bundle_of(names[0], 8)
+    for name in [n for n in names if search.bundle_of(n, 8) == emptied]:
         (root / name).unlink()
         names.remove(name)
     report = search.update_index(root, digests(root, names), per_bundle=4)
-    assert report.removed == ["people"]
+    assert report.removed == [emptied]
     assert report.rebuilt == []
-    assert not (root / search.BUNDLE / "people").exists()
-    assert "people" not in listed_bundles(root)
+    assert not (root / search.BUNDLE / emptied).exists()
+    assert emptied not in listed_bundles(root)
 
 
 def test_an_earlier_single_index_is_replaced_by_bundles(mirror):
@@ -166,14 +170,13 @@ def test_an_earlier_single_index_is_replaced_by_bundles(mirror):
 def test_an_export_after_one_edit_indexes_only_the_touched_bundles(
     demo_site, tmp_path, monkeypatch
 ):
-    # Shards of a few pages, so the demo's publications span several bundles.
-    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 2)
+    # Shards of a few pages, so the demo's pages span many bundles.
+    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 4)
     site = tmp_path / "site"
     first = export_site(site, base_url=BASE_URL)
     bundles = listed_bundles(site)
     assert first.search_bundles == bundles
-    papers = [b for b in bundles if b.startswith("publications-")]
-    assert len(papers) > 2
+    assert len(bundles) > 2
 
     publication = Publication.objects.order_by("pk").first()
     name = publication.get_absolute_url().lstrip("/") + "index.html"
@@ -184,7 +187,7 @@ def test_an_export_after_one_edit_indexes_only_the_touched_bundles(
     publication.save()
     second = export_site(site, base_url=BASE_URL)
     assert home in second.search_bundles
-    untouched = [b for b in papers if b not in second.search_bundles]
+    untouched = [b for b in bundles if b not in second.search_bundles]
     assert untouched
     for bundle in untouched:
         assert bundle_files(site, bundle) == before[bundle], bundle
