@@ -4,10 +4,13 @@
 robots.txt, following every site link of every page (and each choice of a
 filter form), renders each page through Django in-process (``render``), rewrites
 its links for the mirror (``site``), and writes a file only where its bytes
-differ from the last export. A manifest in the mirror remembers what it wrote:
-files of pages that are gone (a deleted publication's) are removed, and when
-neither the content version stamp nor the code has moved since, nothing is
-rendered at all.
+differ from the last export. With ``jobs`` above 1 the pages render in forked
+worker processes (``parallel``) while the walk stays here, taking their results
+in the order it queued the pages, so the files are the same bytes.
+
+A manifest in the mirror remembers what it wrote: files of pages that are gone
+(a deleted publication's) are removed, and when neither the content version
+stamp nor the code has moved since, nothing is rendered at all.
 """
 
 import contextlib
@@ -18,6 +21,7 @@ import os
 import re
 import time
 from collections import deque
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +32,7 @@ from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 
 from publications.entries import EntryStore, reusing
-from site_config.export import search
+from site_config.export import parallel, search
 from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
 from site_config.export.files import write_atomic
 from site_config.export.render import Renderer, RenderError, live_site
@@ -82,6 +86,8 @@ class ExportReport:
     # Names of the search index's bundles Pagefind (re)wrote.
     search_bundles: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    # Processes that rendered the walk's queue (1: this one alone).
+    jobs: int = 1
 
     @property
     def pages(self):
@@ -120,7 +126,7 @@ def mirror_site(base_url):
     return SiteMap(base_url, keep_query=keep_query, filtered=filtered, skip=skip)
 
 
-def export_site(directory, *, base_url, full=False, force=False, log=None):
+def export_site(directory, *, base_url, full=False, force=False, jobs=1, log=None):
     """Write the public site into directory for publication at base_url.
 
     directory: a folder (made when missing) that is empty or holds an earlier
@@ -129,11 +135,17 @@ def export_site(directory, *, base_url, full=False, force=False, log=None):
     ``https://example.github.io/lab/`` (no query or fragment). full: render and
     rewrite every file even when nothing changed. force: write into a non-empty
     folder that holds no earlier export (its files of the same names are
-    replaced). log: a callable taking one line of progress.
+    replaced). jobs: processes rendering pages (``parallel.default_jobs()``
+    is the CPUs this process may use); above 1 they are forked workers, unless
+    ``parallel.unavailable()`` says why not (then this process renders alone,
+    and logs why). The files written are the same whatever jobs is.
+    log: a callable taking one line of progress.
     Returns an ExportReport; raises ExportError naming the page that failed,
     or the path that cannot be written.
     """
     log = log or (lambda line: None)
+    if jobs < 1:
+        raise ExportError(f"jobs must be 1 or more, not {jobs}.")
     directory = Path(directory)
     try:
         site = mirror_site(base_url)
@@ -145,7 +157,7 @@ def export_site(directory, *, base_url, full=False, force=False, log=None):
         # command line) take turns; the later one finds the earlier's manifest.
         with open(directory / LOCK, "a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            return _export_locked(directory, site, full=full, log=log)
+            return _export_locked(directory, site, full=full, jobs=jobs, log=log)
     except OSError as error:
         # A path under a regular file, a read-only folder, a full disk: name
         # the path the system refused, not a traceback.
@@ -181,7 +193,7 @@ def _prepare_folder(directory, *, force):
         )
 
 
-def _export_locked(directory, site, *, full, log):
+def _export_locked(directory, site, *, full, jobs, log):
     manifest = _load_manifest(directory)
     # Read before rendering: an edit made meanwhile moves the stamp again, so
     # the next export renders it.
@@ -212,7 +224,7 @@ def _export_locked(directory, site, *, full, log):
         )
         recorder = Recorder(scans=store.load_scans() if incremental else {})
         with live_site(site), recorder.active(), store.batch(), reusing(_ENTRIES):
-            walk = _Walk(site, writer, log, recorder, store, manifest)
+            walk = _Walk(site, writer, log, recorder, store, manifest, jobs=jobs)
             if incremental:
                 walk.run_incremental()
             else:
@@ -257,13 +269,14 @@ class _Walk:
     to, and removes pages that are gone or no longer linked.
     """
 
-    def __init__(self, site, writer, log, recorder, store, manifest):
+    def __init__(self, site, writer, log, recorder, store, manifest, *, jobs=1):
         self.site = site
         self.writer = writer
         self.log = log
         self.recorder = recorder
         self.store = store
-        self.renderer = Renderer(site)
+        self.pages = _Pages(site)
+        self.jobs = jobs
         self.queue = deque()
         self.seen = set()
         self.assets = set()
@@ -274,7 +287,6 @@ class _Walk:
         self.current_links = None
         self.static_path = _site_path(settings.STATIC_URL)
         self.media_path = _site_path(settings.MEDIA_URL)
-        self.mirror_script = site.target(staticfiles_storage.url(MIRROR_SCRIPT))
         self.manifest = manifest
         self.columns = None
         self.row_changes = None
@@ -393,13 +405,53 @@ class _Walk:
         return True
 
     def drain(self):
+        """Render the queue's pages, and those their links lead to."""
+        if self.jobs > 1 and self.queue:
+            reason = parallel.unavailable()
+            if reason is None:
+                self.drain_in_workers()
+                return
+            self.log(f"Rendering in this process only: {reason}")
         count = 0
         while self.queue:
             target = self.queue.popleft()
-            self.export(target)
+            with self.recorder.page() as deps:
+                made = self.pages.make(target, **self.options(target))
+            self.add(target, made, deps)
             count += 1
-            if count % 500 == 0:
-                self.log(f"{count} pages rendered, {len(self.queue)} to go")
+            self.progress(count)
+
+    def drain_in_workers(self):
+        """Render the queue in forked workers, taking each page's result in the
+        order the pages were queued: the walk then follows links, writes files
+        and meets a file name twice exactly as when rendering alone."""
+        self.writer.report.jobs = self.jobs
+        self.log(f"Rendering in {self.jobs} processes")
+        count = 0
+        with parallel.Workers(
+            self.jobs, self.pages.make, self.recorder, _ENTRIES, self.site.prefix
+        ) as workers:
+            pending = deque()
+            while self.queue or pending:
+                while self.queue and len(pending) < workers.window:
+                    target = self.queue.popleft()
+                    future = workers.submit(target, **self.options(target))
+                    pending.append((target, future))
+                target, future = pending.popleft()
+                try:
+                    made, deps = workers.result(future)
+                except BrokenProcessPool as error:
+                    raise ExportError(
+                        f"A rendering process stopped while rendering {target.url} "
+                        f"(out of memory, or killed): {error}"
+                    ) from error
+                self.add(target, made, deps)
+                count += 1
+                self.progress(count)
+
+    def progress(self, count):
+        if count % 500 == 0:
+            self.log(f"{count} pages rendered, {len(self.queue)} to go")
 
     def remove_orphans(self, known):
         """Remove pages (and media) no page links to any more, and no root."""
@@ -464,15 +516,38 @@ class _Walk:
         )
 
     @contextlib.contextmanager
-    def page(self, target):
-        """Render target's page, recording what it reads and links to."""
+    def page(self, target, deps=None):
+        """Render target's page, recording what it reads and links to; deps:
+        what it read when it was rendered already (by a worker)."""
         self.current_links = links = set()
         self.writer.report.pages_rendered += 1
         node = {"name": None}
-        with self.recorder.page() as deps:
+        if deps is None:
+            with self.recorder.page() as deps:
+                yield node
+        else:
             yield node
         self.current_links = None
         self.nodes[target.url] = (target.url, node["name"], deps, links)
+
+    def options(self, target):
+        """How _Pages.make renders target for this walk."""
+        return {
+            "index": target in self.indexed,
+            "expect_missing": target.url in self.gone_maybe,
+        }
+
+    def add(self, target, made, deps):
+        """Follow the links of a page made (a _Made, with the PageDeps of its
+        rendering), write its file and note the problem it had."""
+        with self.page(target, deps) as node:
+            for found in made.links:
+                self.link(found)
+            if made.problem:
+                self.problems.append(made.problem)
+            if made.name is not None:
+                node["name"] = made.name
+                self.writer.put(made.name, made.body, page=True)
 
     def read_sitemaps(self, refresh=False):
         """Every page the sitemap lists (following a sitemap index) is indexed
@@ -489,7 +564,7 @@ class _Walk:
             done.add(target)
             self.seen.add(target.url)
             with self.page(target) as node:
-                page = self._fetch(target)
+                page = self.pages.fetch(target)
                 if page.status != 200:
                     continue
                 node["name"] = target.mirror_path(is_html=False)
@@ -507,78 +582,17 @@ class _Walk:
                         if refresh:
                             self.enqueue(found)
 
-    def _fetch(self, target, **options):
-        try:
-            return self.renderer.fetch(target, **options)
-        except RenderError as error:
-            raise ExportError(f"Rendering failed: {error}") from error
-
-    def export(self, target):
-        with self.page(target) as node:
-            page = self._fetch(target, expect_missing=target.url in self.gone_maybe)
-            if page.status in REDIRECTS:
-                node["name"] = self.write_redirect(target, page.location)
-                return
-            if page.status != 200:
-                if page.status != 404 or target.url not in self.gone_maybe:
-                    self.problems.append(
-                        f"{target.url} answered {page.status}; not exported"
-                    )
-                return
-            body = page.body
-            if page.is_html:
-                body = self.html(target, body.decode("utf-8"))
-            elif page.content_type == "text/css":
-                for found in self.site.css_targets(
-                    body.decode("utf-8", "replace"), target.path
-                ):
-                    self.link(found)
-            node["name"] = target.mirror_path(is_html=page.is_html)
-            self.writer.put(node["name"], body, page=True)
-
-    def html(self, target, text, *, index=None):
-        text, found = self.site.rewrite_html(text, page=target)
-        for link in sorted(found, key=lambda t: (t.path, t.query)):
-            self.link(link)
-        if index if index is not None else target in self.indexed:
-            text = _MAIN.sub("<main data-pagefind-body", text, count=1)
-        if self.mirror_script is not None:
-            script = self.site.link(staticfiles_storage.url(MIRROR_SCRIPT))
-            text = _BODY_END.sub(
-                f'<script src="{script}" defer></script>\n</body>', text, count=1
-            )
-            self.link(self.mirror_script)
-        return text.encode("utf-8")
-
-    def write_redirect(self, target, location):
-        destination = self.site.target(location)
-        if destination is None:
-            self.problems.append(f"{target.url} redirects off the site to {location}")
-            return None
-        self.link(destination)
-        link = self.site.link(location)
-        body = (
-            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-            f'<meta http-equiv="refresh" content="0; url={link}">'
-            f'<link rel="canonical" href="{link}"><title>Moved</title></head>'
-            f'<body><p>This page moved to <a href="{link}">{link}</a>.</p>'
-            "</body></html>\n"
-        )
-        name = target.mirror_path(is_html=True)
-        self.writer.put(name, body.encode(), page=True)
-        return name
-
     def write_not_found(self):
         target = Target(MISSING_PATH)
         self.seen.add(target.url)
         with self.page(target) as node:
-            page = self._fetch(target, expect_missing=True)
+            page = self.pages.fetch(target, expect_missing=True)
             if page.status != 404 or not page.is_html:
                 self.problems.append(
                     f"a missing page answered {page.status}; no 404.html"
                 )
                 return
-            body = self.html(target, page.body.decode("utf-8"), index=False)
+            body = self.html(target, page.body.decode("utf-8"))
             node["name"] = NOT_FOUND_FILE
             self.writer.put(NOT_FOUND_FILE, body, page=True)
 
@@ -590,7 +604,7 @@ class _Walk:
         target = Target(path)
         self.seen.add(target.url)
         with self.page(target) as node:
-            html = self.renderer.render_template(
+            html = self.pages.renderer.render_template(
                 SEARCH_TEMPLATE,
                 self.site.prefix.rstrip("/") + path,
                 {
@@ -598,9 +612,17 @@ class _Walk:
                     "pagefind_folder": f"{self.site.prefix}{search.BUNDLE}/",
                 },
             )
-            body = self.html(target, html.decode("utf-8"), index=False)
+            body = self.html(target, html.decode("utf-8"))
             node["name"] = target.mirror_path(is_html=True)
             self.writer.put(node["name"], body, page=True)
+
+    def html(self, target, text):
+        """A page the walk makes itself (the 404 and search pages, not marked
+        for search) as bytes, its links followed."""
+        body, links = self.pages.html(target, text, index=False)
+        for found in links:
+            self.link(found)
+        return body
 
     def copy_assets(self, targets):
         done = set()
@@ -621,6 +643,90 @@ class _Walk:
             text = Path(source).read_text("utf-8", "replace")
             for found in self.site.css_targets(text, target.path):
                 self.copy_asset(found, done)
+
+
+@dataclass
+class _Made:
+    """One page made for the mirror: its file (None: it has none) and bytes,
+    the site links in it in the order the walk follows them, and the problem
+    to report (a page answering an error, a redirect off the site)."""
+
+    name: str | None = None
+    body: bytes = b""
+    links: tuple = ()
+    problem: str | None = None
+
+
+class _Pages:
+    """Makes the mirror's pages from the live site at site (a SiteMap).
+
+    It holds nothing of the walk, so forked workers (``parallel``) make pages
+    exactly as the walk's own process does.
+    """
+
+    def __init__(self, site):
+        self.site = site
+        self.renderer = Renderer(site)
+        self.mirror_script = site.target(staticfiles_storage.url(MIRROR_SCRIPT))
+
+    def fetch(self, target, **options):
+        try:
+            return self.renderer.fetch(target, **options)
+        except RenderError as error:
+            raise ExportError(f"Rendering failed: {error}") from error
+
+    def make(self, target, *, index, expect_missing):
+        """The _Made of target. index: mark its main content for the search
+        index; expect_missing: it may be gone (a deleted object's page), so a
+        404 is no problem. Raises ExportError naming the page when its view
+        fails."""
+        page = self.fetch(target, expect_missing=expect_missing)
+        if page.status in REDIRECTS:
+            return self.redirect(target, page.location)
+        if page.status != 200:
+            if page.status == 404 and expect_missing:
+                return _Made()
+            return _Made(problem=f"{target.url} answered {page.status}; not exported")
+        body, links = page.body, ()
+        if page.is_html:
+            body, links = self.html(target, body.decode("utf-8"), index=index)
+        elif page.content_type == "text/css":
+            links = tuple(
+                self.site.css_targets(body.decode("utf-8", "replace"), target.path)
+            )
+        return _Made(target.mirror_path(is_html=page.is_html), body, links)
+
+    def html(self, target, text, *, index):
+        """(bytes, links) of an HTML page with its links rewritten for the
+        mirror, its main content marked for search when index, and the
+        mirror's script added."""
+        text, found = self.site.rewrite_html(text, page=target)
+        links = sorted(found, key=lambda t: (t.path, t.query))
+        if index:
+            text = _MAIN.sub("<main data-pagefind-body", text, count=1)
+        if self.mirror_script is not None:
+            script = self.site.link(staticfiles_storage.url(MIRROR_SCRIPT))
+            text = _BODY_END.sub(
+                f'<script src="{script}" defer></script>\n</body>', text, count=1
+            )
+            links.append(self.mirror_script)
+        return text.encode("utf-8"), tuple(links)
+
+    def redirect(self, target, location):
+        """A page that sends the browser on to location, where the live site
+        redirects target."""
+        destination = self.site.target(location)
+        if destination is None:
+            return _Made(problem=f"{target.url} redirects off the site to {location}")
+        link = self.site.link(location)
+        body = (
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="refresh" content="0; url={link}">'
+            f'<link rel="canonical" href="{link}"><title>Moved</title></head>'
+            f'<body><p>This page moved to <a href="{link}">{link}</a>.</p>'
+            "</body></html>\n"
+        )
+        return _Made(target.mirror_path(is_html=True), body.encode(), (destination,))
 
 
 def _asset_source(target, static_path, media_path):

@@ -172,6 +172,7 @@ class Recorder:
         self.scans = scans if scans is not None else {}
         self.current = None
         self._digesting = False
+        self._sent = set()
 
     @contextmanager
     def active(self):
@@ -191,6 +192,35 @@ class Recorder:
             yield deps
         finally:
             self.current = None
+
+    # --- a recorder copied into worker processes (site_config.export.parallel)
+
+    def mark_known(self):
+        """Note the scans whose digests this process already knows: in a forked
+        worker, those the parent had, which ``new_scans`` need not send back."""
+        self._sent = {key for key, entry in self.scans.items() if entry[2] is not None}
+
+    def new_scans(self, deps):
+        """{(sql, params JSON): (depends, digest)} of the scans deps ran that
+        were not marked known or sent before: what the parent's recorder needs
+        (``merge_scans``) to store the page's scans."""
+        new = {
+            key: (self.scans[key][1], self.scans[key][2])
+            for key in deps.scans
+            if key not in self._sent
+        }
+        self._sent.update(new)
+        return new
+
+    def merge_scans(self, scans):
+        """Take in a worker's ``new_scans``: scans new here, and digests of
+        stored scans this process had not run yet."""
+        for key, (depends, digest) in scans.items():
+            entry = self.scans.get(key)
+            if entry is None:
+                self.scans[key] = [None, depends, digest]
+            elif entry[2] is None:
+                entry[2] = digest
 
     def _loaded(self, sender, instance, **kwargs):
         deps = self.current

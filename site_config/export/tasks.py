@@ -26,7 +26,10 @@ def refresh_mirror():
     Returns the export's summary line, e.g.
     ``3 pages written, 215 unchanged, 0 removed``.
     """
-    report = export_site(settings.EXPORT_DIR, base_url=settings.EXPORT_BASE_URL)
+    # One process: a save re-renders the few pages that read what it changed,
+    # and the site's own web workers keep the other cores for visitors and
+    # editors (``export_site --jobs`` is for full exports by hand).
+    report = export_site(settings.EXPORT_DIR, base_url=settings.EXPORT_BASE_URL, jobs=1)
     return report.summary()
 
 

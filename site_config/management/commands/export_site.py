@@ -1,3 +1,4 @@
+from argparse import ArgumentTypeError
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from site_config.export.build import (
     mirror_site,
 )
 from site_config.export.check import check_mirror
+from site_config.export.parallel import default_jobs
 
 
 class Command(BaseCommand):
@@ -44,12 +46,21 @@ class Command(BaseCommand):
             ),
         )
         parser.add_argument(
+            "--jobs",
+            type=_positive,
+            default=None,
+            help=(
+                "Processes rendering pages (default: the CPUs this process may "
+                f"use, at most 8; here {default_jobs()}). 1 renders in this process."
+            ),
+        )
+        parser.add_argument(
             "--check",
             action="store_true",
             help="Then follow every link and asset; fail naming each broken one.",
         )
 
-    def handle(self, *args, directory, base_url, full, force, check, **options):
+    def handle(self, *args, directory, base_url, full, force, jobs, check, **options):
         if not base_url:
             # An update of a published copy keeps its address: falling back
             # to the setting would rewrite every page for another host.
@@ -65,6 +76,7 @@ class Command(BaseCommand):
                 base_url=base_url,
                 full=full,
                 force=force,
+                jobs=jobs or default_jobs(),
                 log=self.stdout.write if verbose else None,
             )
         except ExportError as error:
@@ -75,7 +87,9 @@ class Command(BaseCommand):
             self.stdout.write("Nothing changed since the last export.")
         else:
             self.stdout.write(
-                f"{report.pages_rendered} pages rendered; "
+                f"{report.pages_rendered} pages rendered"
+                + (f" in {report.jobs} processes" if report.jobs > 1 else "")
+                + "; "
                 f"{report.files_written} static and media files written, "
                 f"{report.files_unchanged} unchanged, {report.files_removed} removed"
                 + (
@@ -94,3 +108,14 @@ class Command(BaseCommand):
                 )
             self.stdout.write("Every link and asset leads to a file.")
         self.stdout.write(self.style.SUCCESS(report.summary()))
+
+
+def _positive(text):
+    """--jobs: a whole number of 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return value

@@ -1,4 +1,6 @@
+import re
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -30,3 +32,25 @@ def run_export(directory, *args):
         stderr=err,
     )
     return out.getvalue(), err.getvalue()
+
+
+# Stamps of the moment a file is rendered (an iCalendar's DTSTAMP, the date of a
+# feed without entries): two full exports differ in these too.
+_RENDER_TIME = re.compile(rb"DTSTAMP:[^\r\n]*|<lastBuildDate>[^<]*</lastBuildDate>")
+_EMPTY_FEED_DATE = re.compile(rb"<updated>[^<]*</updated>")
+
+
+def _without_render_time(data):
+    data = _RENDER_TIME.sub(b"", data)
+    return data if b"<entry>" in data else _EMPTY_FEED_DATE.sub(b"", data)
+
+
+def mirror_files(root):
+    """{relative name: bytes} of a mirror, without Pagefind's bundle (its file
+    names are content hashes), the manifest and render-time stamps."""
+    return {
+        p.relative_to(root).as_posix(): _without_render_time(p.read_bytes())
+        for p in Path(root).rglob("*")
+        if p.is_file()
+        and not p.relative_to(root).as_posix().startswith(("pagefind/", ".labsite"))
+    }

@@ -15,7 +15,7 @@ from research.models import ResearchTheme
 from site_config.export.build import export_site, mirror_site
 from site_config.export.check import check_mirror
 from site_config.models import NavigationLink
-from tests.site_config.export.conftest import BASE_URL, run_export
+from tests.site_config.export.conftest import BASE_URL, mirror_files, run_export
 
 SUMMARY = re.compile(r"^(\d+) pages written, (\d+) unchanged, (\d+) removed$", re.M)
 
@@ -169,28 +169,6 @@ def test_check_fails_on_a_link_to_a_page_the_site_does_not_have(demo_site, tmp_p
 def test_a_bad_base_url_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="not an http"):
         call_command("export_site", str(tmp_path), "--base-url", "example.org")
-
-
-# Stamps of the moment a file is rendered (an iCalendar's DTSTAMP, the date of a
-# feed without entries): two full exports differ in these too.
-_RENDER_TIME = re.compile(rb"DTSTAMP:[^\r\n]*|<lastBuildDate>[^<]*</lastBuildDate>")
-_EMPTY_FEED_DATE = re.compile(rb"<updated>[^<]*</updated>")
-
-
-def _without_render_time(data):
-    data = _RENDER_TIME.sub(b"", data)
-    return data if b"<entry>" in data else _EMPTY_FEED_DATE.sub(b"", data)
-
-
-def mirror_files(root):
-    """{relative name: bytes} of a mirror, without Pagefind's bundle (its file
-    names are content hashes), the manifest and render-time stamps."""
-    return {
-        p.relative_to(root).as_posix(): _without_render_time(p.read_bytes())
-        for p in Path(root).rglob("*")
-        if p.is_file()
-        and not p.relative_to(root).as_posix().startswith(("pagefind/", ".labsite"))
-    }
 
 
 def test_after_edits_an_incremental_export_equals_a_full_one(demo_site, tmp_path):

@@ -1,0 +1,122 @@
+"""Pages of a static export rendered in worker processes.
+
+The walk (``build._Walk``) stays in the export's own process: its queue, the
+pages seen, the links it follows, the files it writes and the dependency store.
+Workers only render: each takes a page, makes its mirror file (fetched through
+Django, links rewritten) while a copy of the walk's ``Recorder`` notes what it
+reads, and sends back the file, its links and its recorded keys and scans.
+
+Workers are forked, not spawned: a fork starts in milliseconds with Django set
+up, templates compiled, and everything the export set before it (the live
+site's settings and URL prefix, a test's database name and settings, the
+recorder's known scans, the store of rendered list entries), where a spawned
+worker would spend about 1.8 s of CPU on ``django.setup()`` alone and be told
+each of those again. Database connections must not be shared across a fork, so
+the parent closes its own first and each worker opens its own; an in-memory
+SQLite database (the test suite's) has no file to open again, and the worker
+keeps the copy forked with it. Workers see committed rows only, so an export
+inside a transaction renders in its own process (``unavailable``).
+"""
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+
+from django.db import connections
+from django.urls import set_script_prefix
+
+from publications.entries import reusing
+
+# Past a few processes an export gains little: each worker renders the list
+# entries it meets once more (its own entry store), holds a database
+# connection and its own copy of the process's memory as it changes.
+JOBS_LIMIT = 8
+# Pages handed to each worker ahead of the one the walk waits for: enough to
+# keep it busy while the walk writes, few enough to hold in memory.
+PAGES_AHEAD = 4
+
+
+def default_jobs():
+    """Processes an export renders in by default: the CPUs this process may
+    run on (its affinity, not the machine's count), at most JOBS_LIMIT."""
+    return max(1, min(len(os.sched_getaffinity(0)), JOBS_LIMIT))
+
+
+def unavailable():
+    """Why pages cannot render in forked workers here, or None when they can.
+
+    A fork copies only the thread that calls it, so a lock another thread
+    holds (a server's, a logging handler's) would never be released in the
+    worker; and rows written inside an open transaction are invisible to the
+    workers' own connections (closing the connection would also end it).
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "this system cannot fork worker processes"
+    if threading.active_count() > 1:
+        return "other threads are running in this process"
+    if any(c.in_atomic_block for c in connections.all(initialized_only=True)):
+        return "a database transaction is open, whose rows workers would not see"
+    return None
+
+
+class Workers:
+    """A pool of forked processes calling make(target, **options) on pages.
+
+    make: a callable returning a picklable result for a site ``Target``
+    (``build._Pages.make``); recorder: the export's ``deps.Recorder``, active
+    around the pool; entries: the export's ``EntryStore``; prefix: the URL
+    prefix pages render under. ``submit`` hands a page to the pool; ``result``
+    waits for it and returns (made, PageDeps), having merged the scans the page
+    ran into recorder. Use as a context manager: entering closes this
+    process's database connections and forks; leaving stops the workers.
+    """
+
+    def __init__(self, jobs, make, recorder, entries, prefix):
+        self.jobs = jobs
+        self.window = jobs * PAGES_AHEAD
+        self.recorder = recorder
+        self._start = (make, recorder, entries, prefix)
+        self.executor = None
+
+    def __enter__(self):
+        connections.close_all()
+        self.executor = ProcessPoolExecutor(
+            self.jobs,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_start_worker,
+            initargs=self._start,
+        )
+        return self
+
+    def __exit__(self, *exc_info):
+        self.executor.shutdown(wait=True, cancel_futures=True)
+        self.executor = None
+
+    def submit(self, target, **options):
+        return self.executor.submit(_make_page, target, options)
+
+    def result(self, future):
+        """(made, deps) of a submitted page; raises what make raised in the
+        worker, or BrokenProcessPool when a worker died."""
+        made, deps, scans = future.result()
+        self.recorder.merge_scans(scans)
+        return made, deps
+
+
+# The worker's job, set once when it starts (forked: nothing is pickled).
+_job = None
+
+
+def _start_worker(make, recorder, entries, prefix):
+    global _job
+    recorder.mark_known()
+    set_script_prefix(prefix)
+    _job = (make, recorder, entries)
+
+
+def _make_page(target, options):
+    make, recorder, entries = _job
+    with reusing(entries), recorder.page() as deps:
+        made = make(target, **options)
+    return made, deps, recorder.new_scans(deps)

@@ -1,0 +1,110 @@
+"""export_site rendering in worker processes (--jobs): the same files as in one
+process, the same incremental exports after it, and the same errors."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from publications.models import Publication
+from research.views import ThemeDetailView
+from site_config.export.build import ExportError, export_site
+from tests.site_config.export.conftest import BASE_URL, mirror_files
+
+
+def modified(root):
+    """{file: modification time} of a mirror's pages and files."""
+    return {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def test_two_processes_write_the_same_files_as_one(demo_site, tmp_path):
+    # Workers first: the list entries they render are their own, not copies
+    # of those the export in this process stores.
+    lines = []
+    parallel = export_site(
+        tmp_path / "two", base_url=BASE_URL, jobs=2, log=lines.append
+    )
+    alone = export_site(tmp_path / "one", base_url=BASE_URL, jobs=1)
+    assert parallel.jobs == 2
+    assert "Rendering in 2 processes" in lines
+    assert alone.jobs == 1
+    two, one = mirror_files(tmp_path / "two"), mirror_files(tmp_path / "one")
+    assert sorted(two) == sorted(one)
+    assert [name for name in one if two[name] != one[name]] == []
+    for measure in ("pages_written", "pages_rendered", "files_written", "warnings"):
+        assert getattr(parallel, measure) == getattr(alone, measure), measure
+
+
+def test_after_a_parallel_export_an_edit_rewrites_what_it_does_in_one_process(
+    demo_site, tmp_path
+):
+    one, two = tmp_path / "one", tmp_path / "two"
+    export_site(one, base_url=BASE_URL, jobs=1)
+    export_site(two, base_url=BASE_URL, jobs=2)
+    before = {root: modified(root) for root in (one, two)}
+
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Freshly Renamed Paper"
+    publication.save()
+    alone = export_site(one, base_url=BASE_URL, jobs=1)
+    parallel = export_site(two, base_url=BASE_URL, jobs=2)
+
+    assert parallel.jobs == 2
+    assert 0 < parallel.pages_written == alone.pages_written
+    assert parallel.pages_rendered == alone.pages_rendered
+    rewritten = {}
+    for root in (one, two):
+        after = modified(root)
+        rewritten[root] = {
+            path.relative_to(root).as_posix()
+            for path, stamp in after.items()
+            if before[root].get(path) != stamp
+            and not path.relative_to(root).as_posix().startswith("pagefind/")
+        }
+    assert rewritten[two] == rewritten[one]
+    detail = publication.get_absolute_url().lstrip("/") + "index.html"
+    assert detail in rewritten[two]
+    assert "A Freshly Renamed Paper" in (two / detail).read_text()
+    assert mirror_files(two) == mirror_files(one)
+
+
+def test_a_view_failing_in_a_worker_names_its_page(demo_site, tmp_path, monkeypatch):
+    def fail(view, **kwargs):
+        raise RuntimeError("theme pages are broken")
+
+    # Forked workers run this process's code, patched as it is.
+    monkeypatch.setattr(ThemeDetailView, "get_context_data", fail)
+    messages = []
+    for jobs in (1, 2):
+        with pytest.raises(ExportError) as failed:
+            export_site(tmp_path / f"site-{jobs}", base_url=BASE_URL, jobs=jobs)
+        messages.append(str(failed.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith("Rendering failed: /research/")
+    assert messages[0].endswith(": RuntimeError: theme pages are broken")
+
+
+def test_inside_a_transaction_the_export_renders_in_its_own_process(
+    db, make_publication, tmp_path
+):
+    # Workers' own connections would not see the test's uncommitted rows.
+    make_publication("Only In This Transaction", year=2024)
+    lines = []
+    report = export_site(tmp_path / "site", base_url=BASE_URL, jobs=2, log=lines.append)
+    assert report.jobs == 1
+    assert any("transaction is open" in line for line in lines)
+    listing = (tmp_path / "site" / "publications" / "index.html").read_text()
+    assert "Only In This Transaction" in listing
+
+
+def test_jobs_must_be_a_whole_number_of_one_or_more(db, tmp_path):
+    with pytest.raises(CommandError, match="1 or more"):
+        call_command(
+            "export_site",
+            str(tmp_path / "site"),
+            "--base-url",
+            BASE_URL,
+            "--jobs",
+            "0",
+            stderr=StringIO(),
+        )
