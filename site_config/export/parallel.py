@@ -40,7 +40,11 @@ PAGES_AHEAD = 4
 def default_jobs():
     """Processes an export renders in by default: the CPUs this process may
     run on (its affinity, not the machine's count), at most JOBS_LIMIT."""
-    return max(1, min(len(os.sched_getaffinity(0)), JOBS_LIMIT))
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS has no affinity call
+        usable = os.cpu_count() or 1
+    return max(1, min(usable, JOBS_LIMIT))
 
 
 def unavailable():

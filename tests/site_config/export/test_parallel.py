@@ -1,6 +1,7 @@
 """export_site rendering in worker processes (--jobs): the same files as in one
 process, the same incremental exports after it, and the same errors."""
 
+import os
 from io import StringIO
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.management import CommandError, call_command
 from publications.models import Publication
 from research.views import ThemeDetailView
 from site_config.export.build import ExportError, export_site
+from site_config.export.parallel import JOBS_LIMIT, default_jobs
 from tests.site_config.export.conftest import BASE_URL, mirror_files
 
 
@@ -108,3 +110,11 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(db, tmp_path):
             "0",
             stderr=StringIO(),
         )
+
+
+def test_the_default_is_the_cpus_this_process_may_use_up_to_a_limit(monkeypatch):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(64)))
+    assert default_jobs() == JOBS_LIMIT
+    # Pinned to one CPU (taskset, a container's cpuset): one process.
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {5})
+    assert default_jobs() == 1
