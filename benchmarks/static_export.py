@@ -10,7 +10,9 @@ authors a paper; a SQLite file under var/benchmark/, built when missing) it
 measures, on this machine and in this one run:
 
 1. a full ``export_site`` (every page, feed, download, filter page and the
-   Pagefind index): pages and seconds;
+   Pagefind index) rendering in ``--jobs`` processes (default: the CPUs this
+   process may use, as ``export_site``'s own default): pages, seconds and CPU
+   seconds of the export and its workers;
 2. Hugo (Debian's ``hugo``, installed with apt-get when missing) building the same
    pages from Markdown files with front matter written here: one page per
    publication (with its BibTeX, CSL-JSON and RIS downloads), person and theme,
@@ -25,6 +27,10 @@ measures, on this machine and in this one run:
 Targets: full export within 3x of Hugo; incremental after one edit within a
 tenth of Hugo's full build. The table is printed and written into
 docs/benchmark.md (section "Static export").
+
+``--export-only`` runs step 1 alone and prints its figures (JSON, with the load
+average before and after) without touching docs/benchmark.md: to compare
+``--jobs 1`` with ``--jobs 2``, say.
 """
 
 import argparse
@@ -87,17 +93,21 @@ def dataset(size, people):
 # --- children: run with Django set up on the benchmark database ---------------
 
 
-def child_export(out, base_url):
-    """Full export, one edit, incremental export, unchanged export: JSON out."""
+def child_export(out, base_url, jobs):
+    """Full export, one edit, incremental export, unchanged export, each in
+    jobs processes (None: export_site's default): JSON out."""
     import django
 
     django.setup()
     from publications.models import Publication
     from site_config.export.build import export_site
+    from site_config.export.parallel import default_jobs
 
-    figures = {}
+    jobs = jobs or default_jobs()
+    figures = {"jobs_asked": jobs}
     started, cpu = time.perf_counter(), cpu_seconds()
-    report = export_site(out, base_url=base_url, full=True)
+    report = export_site(out, base_url=base_url, full=True, jobs=jobs)
+    figures["jobs"] = report.jobs
     figures["full_seconds"] = time.perf_counter() - started
     figures["full_cpu"] = cpu_seconds() - cpu
     figures["search_seconds"] = report.search_seconds
@@ -108,14 +118,15 @@ def child_export(out, base_url):
     publication.title = f"{publication.title} (edited {time.time():.0f})"
     publication.save()
     started, cpu = time.perf_counter(), cpu_seconds()
-    report = export_site(out, base_url=base_url)
+    report = export_site(out, base_url=base_url, jobs=jobs)
+    figures["incremental_jobs"] = report.jobs
     figures["incremental_seconds"] = time.perf_counter() - started
     figures["incremental_cpu"] = cpu_seconds() - cpu
     figures["incremental_written"] = report.pages_written
     figures["incremental_rendered"] = report.pages_rendered
     figures["incremental_search_seconds"] = report.search_seconds
     started = time.perf_counter()
-    report = export_site(out, base_url=base_url)
+    report = export_site(out, base_url=base_url, jobs=jobs)
     figures["unchanged_seconds"] = time.perf_counter() - started
     figures["unchanged_written"] = report.pages_written
     figures["detail"] = publication.get_absolute_url()
@@ -125,8 +136,9 @@ def child_export(out, base_url):
 
 
 def cpu_seconds():
-    """CPU time of this process and its finished children (Pagefind): on a
-    shared machine it says more than wall time about the work done."""
+    """CPU time of this process and its finished children (render workers,
+    Pagefind): on a shared machine it says more than wall time about the work
+    done."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
@@ -426,6 +438,17 @@ def main():
     parser.add_argument("--people", type=int, default=500)
     parser.add_argument("--seconds", type=int, default=10, help="per load run")
     parser.add_argument("--busy", default="", help="a note printed beside the figures")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="processes the export renders in (default: the CPUs it may use)",
+    )
+    parser.add_argument(
+        "--export-only",
+        action="store_true",
+        help="run step 1 alone and print its figures; docs/benchmark.md is left as is",
+    )
     parser.add_argument("--child-export", nargs=2, metavar=("OUT", "BASE_URL"))
     parser.add_argument("--child-hugo", metavar="SITE")
     parser.add_argument(
@@ -434,13 +457,14 @@ def main():
     )
     args = parser.parse_args()
     if args.child_export:
-        child_export(*args.child_export)
+        child_export(*args.child_export, args.jobs)
         return
     if args.child_hugo:
         child_hugo_content(args.child_hugo)
         return
 
-    apt_install("hugo", "nginx", "wrk")
+    if not args.export_only:
+        apt_install("hugo", "nginx", "wrk")
     size = args.publications
     database = dataset(size, args.people)
     env = django_env(database)
@@ -454,6 +478,7 @@ def main():
         say(f"   (figures of an earlier run of this step, from {saved})")
         out = saved.read_text()
     else:
+        jobs = ["--jobs", str(args.jobs)] if args.jobs else []
         out = run.run_checked(
             [
                 PYTHON,
@@ -461,11 +486,20 @@ def main():
                 "--child-export",
                 str(mirror),
                 "http://127.0.0.1/",
+                *jobs,
             ],
             env,
             timeout=7200,
         )
     export = json.loads(out.strip().splitlines()[-1])
+    say(
+        f"   full export in {export.get('jobs', 1)} processes: "
+        f"{export['full_seconds']:.1f} s, CPU {export['full_cpu']:.1f} s"
+    )
+    if args.export_only:
+        loads = {"load_before": load_before, "load_after": os.getloadavg()[0]}
+        sys.stdout.write(json.dumps({**export, **loads}) + "\n")
+        return
     # Kept for --export-json: the report can be made again without exporting.
     (WORK / f"export-{size}.json").write_text(json.dumps(export) + "\n")
 
@@ -543,13 +577,17 @@ def write_report(size, export, hugo_seconds, hugo_pages, http, pages, busy, load
         "|---|---|---|",
         f"| full export: pages (HTML, feeds, downloads, cards) and files | "
         f"{export['pages']:,} pages, {export['files']:,} static and media files | |",
-        f"| full export | {export['full_seconds']:.1f} s (Pagefind "
-        f"{export['search_seconds']:.1f} s of it); CPU {export['full_cpu']:.1f} s | |",
+        f"| full export, rendering in {export.get('jobs', 1)} processes | "
+        f"{export['full_seconds']:.1f} s (Pagefind "
+        f"{export['search_seconds']:.1f} s of it); CPU {export['full_cpu']:.1f} s "
+        "(with its workers') | |",
         f"| Hugo {hugo_version()} building the same pages ({hugo_pages:,} files) | "
         f"{hugo_seconds:.2f} s; CPU {export['hugo_cpu']:.2f} s (all threads) | |",
         f"| full export / Hugo | {full_ratio:.1f}x (CPU: "
         f"{export['full_cpu'] / export['hugo_cpu']:.1f}x) | ≤ {TARGET_FULL:g}x: {ok} |",
-        f"| incremental export after one edit | {export['incremental_seconds']:.1f} s: "
+        f"| incremental export after one edit, in "
+        f"{export.get('incremental_jobs', 1)} processes | "
+        f"{export['incremental_seconds']:.1f} s: "
         f"{export.get('incremental_rendered', '?')} pages rendered, "
         f"{export['incremental_written']} rewritten (Pagefind "
         f"{export['incremental_search_seconds']:.1f} s of it); CPU "
