@@ -873,7 +873,8 @@ def _load_manifest(directory):
     path = directory / MANIFEST
     try:
         data = json.loads(path.read_text("utf-8"))
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):
+        # None there, or the folder is a file: _prepare_folder says which.
         return {}
     return data if data.get("format") == MANIFEST_FORMAT else {}
 

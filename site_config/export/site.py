@@ -34,6 +34,8 @@ from urllib.parse import (
     urlunsplit,
 )
 
+from django.http.request import split_domain_port
+
 # Attributes whose value is one URL, and srcset, whose value is a list of them.
 _URL_ATTRIBUTE = re.compile(
     r"""(?P<lead>\s(?P<name>href|src|action|poster)=)(?P<quote>["'])(?P<url>[^"'<>]*)(?P=quote)""",
@@ -155,6 +157,15 @@ class SiteMap:
             raise ValueError(
                 f"The base URL {base_url!r} has a query or fragment; give the "
                 "folder address alone, e.g. https://example.github.io/lab/."
+            )
+        if parts.username is not None or not split_domain_port(parts.netloc)[0]:
+            # Pages render for a request to this host, which Django's host
+            # check (RFC 1034/1035 names, IP addresses) would refuse: every
+            # page would answer 400 and the copy would be empty.
+            raise ValueError(
+                f"The base URL {base_url!r} does not name a valid host (letters, "
+                "digits, hyphens and dots, or an IP address, with no user name "
+                "or password); e.g. https://lab.example.org/."
             )
         self.scheme = parts.scheme
         self.host = parts.netloc

@@ -49,6 +49,25 @@ def test_a_path_under_a_regular_file_names_the_file(db, tmp_path):
         run(plain / "sub")
     with pytest.raises(CommandError, match=re.escape(f"{plain} is a file")):
         run(plain)
+    # Without --base-url the command first reads the folder's earlier
+    # manifest for its address: still the one sentence, not a traceback.
+    for path in (plain, plain / "sub"):
+        with pytest.raises(CommandError, match=re.escape(f"{plain} is a file")):
+            call_command("export_site", str(path))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://my_lab.example.org/lab/",
+        "http://user:secret@lab.example.org/",
+    ],
+)
+def test_a_base_url_whose_host_django_refuses_is_refused(db, tmp_path, url):
+    # Every page would answer 400 (DisallowedHost) and the copy be empty.
+    with pytest.raises(CommandError, match="not name a valid host|not an http"):
+        call_command("export_site", str(tmp_path / "site"), "--base-url", url)
+    assert not (tmp_path / "site").exists()
 
 
 def test_an_unwritable_path_is_a_clear_error_naming_it(db, tmp_path, monkeypatch):
