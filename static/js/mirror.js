@@ -22,6 +22,7 @@
   var action = new URL(form.getAttribute("action"), window.location.href).pathname;
   var OFF = ["", "0", "false", "off", "no"];
   var WORDS = "q";
+  var PAGE = "page";
 
   function fields() {
     return Array.prototype.slice.call(
@@ -60,7 +61,9 @@
   function fromQuery(params) {
     var values = [];
     fields().forEach(function (field) {
-      var value = params.get(field.name) || "";
+      // As the live form reads a query: the last of repeated values, trimmed.
+      var all = params.getAll(field.name);
+      var value = all.length ? all[all.length - 1].trim() : "";
       if (field.type === "checkbox") {
         value = OFF.indexOf(value.toLowerCase()) === -1 ? (field.value || "on") : "";
       }
@@ -207,6 +210,7 @@
       form.after(empty);
     }
     main.replaceChildren.apply(main, Array.prototype.slice.call(first.childNodes));
+    showNotes();
     setForm(values);
     main.removeAttribute("aria-busy");
   }
@@ -232,6 +236,30 @@
     });
   }
 
+  // As the live list does, a value no choice has (a year with no
+  // publication, a mistyped type, a person's old address) is left out with a
+  // note, and the other filters still apply.
+  function known(index, values) {
+    var kept = [];
+    values.forEach(function (pair) {
+      if (pair[0] === WORDS || Object.prototype.hasOwnProperty.call(index.values[pair[0]] || {}, pair[1])) {
+        kept.push(pair);
+        return;
+      }
+      var field = form.querySelector("[name=" + pair[0] + "]");
+      var label = field && field.labels && field.labels.length ? field.labels[0].textContent.trim() : pair[0];
+      var note = document.createElement("p");
+      note.className = "notice";
+      note.setAttribute("role", "status");
+      note.textContent = "No choice “" + pair[1] + "” under " + label.replace(/\s*\(\d+\)\s*$/, "") +
+        " here; it is left out.";
+      notes.push(note);
+    });
+    return kept;
+  }
+
+  var notes = [];
+
   function combine(values) {
     var main = document.querySelector("main");
     main.setAttribute("aria-busy", "true");
@@ -250,6 +278,13 @@
     ]).then(function (loaded) {
       var index = loaded[0];
       index.words = loaded[1].words;
+      values = known(index, values);
+      if (values.length === 0) {
+        main.removeAttribute("aria-busy");
+        setForm(values);
+        showNotes();
+        return;
+      }
       var keep = intersect(values.map(function (pair) { return entry(index, pair[0], pair[1]); }));
       var urls = [];
       index.pages.forEach(function (pks, i) {
@@ -273,8 +308,19 @@
     });
   }
 
+  function showNotes() {
+    notes.forEach(function (note) { form.after(note); });
+  }
+
   if (window.location.pathname === action && window.location.search) {
-    var values = fromQuery(new URLSearchParams(window.location.search));
-    if (values.length > 0) { combine(values); }
+    var params = new URLSearchParams(window.location.search);
+    var values = fromQuery(params);
+    var page = parseInt(params.get(PAGE), 10);
+    if (values.length > 0) {
+      combine(values);
+    } else if (page > 1) {
+      // An unfiltered list's page is a folder of its own in the copy.
+      window.location.replace(pageUrl(page));
+    }
   }
 }());

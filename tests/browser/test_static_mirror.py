@@ -140,6 +140,32 @@ def test_filters_work_in_the_static_copy(static_page, mirror):
     assert page.watch.take() == []
 
 
+def test_the_copy_reads_odd_filter_queries_as_the_live_list_does(static_page, mirror):
+    page = static_page
+    sample = Publication.objects.order_by("pk").first()
+    page.goto(f"{mirror}publications/")
+    unfiltered = sorted(_titles(page))
+    # A value no choice has is left out with a note; the others still apply.
+    page.goto(f"{mirror}publications/?year=1900&type={sample.kind}")
+    page.wait_for_function("!document.querySelector('main[aria-busy]')")
+    of_kind = Publication.objects.filter(kind=sample.kind)
+    assert sorted(_titles(page)) == sorted(of_kind.values_list("title", flat=True))
+    assert "“1900”" in page.locator("main .notice").inner_text()
+    # Alone, it leaves the whole list, as the live page does.
+    page.goto(f"{mirror}publications/?year=1900")
+    page.wait_for_function("!document.querySelector('main[aria-busy]')")
+    page.locator("main .notice").wait_for()
+    assert sorted(_titles(page)) == unfiltered
+    # Blank words are no filter; of repeated values the last counts.
+    page.goto(f"{mirror}publications/?q=%20%20")
+    assert sorted(_titles(page)) == unfiltered
+    assert page.locator("main .notice").count() == 0
+    page.goto(f"{mirror}publications/?type=bogus&type={sample.kind}")
+    page.wait_for_function("!document.querySelector('main[aria-busy]')")
+    assert sorted(_titles(page)) == sorted(of_kind.values_list("title", flat=True))
+    assert page.watch.take() == []
+
+
 def test_the_copy_offers_no_citation_style_it_cannot_show(static_page, mirror):
     page = static_page
     publication = Publication.objects.order_by("pk").first()
