@@ -116,9 +116,12 @@ def bundle_of(name, shards):
 def plan_shards(count, previous, *, per_bundle=PAGES_PER_BUNDLE):
     """The number of bundles for count pages: previous while the bundles average
     at most twice and (when several) at least a quarter of per_bundle pages,
-    else the least power of two that brings them to per_bundle or fewer."""
-    if count > 2 * per_bundle * previous or (
-        previous > 1 and 4 * count < per_bundle * previous
+    else (and when there is no previous plan: previous 0) the least power of
+    two that brings them to per_bundle or fewer."""
+    if (
+        previous < 1
+        or count > 2 * per_bundle * previous
+        or (previous > 1 and 4 * count < per_bundle * previous)
     ):
         previous = 1
         while count > per_bundle * previous:
@@ -146,7 +149,7 @@ def update_index(directory, pages, *, rebuild=False, per_bundle=None):
     state = None if rebuild else _current_state(folder)
     old = state or {}
     per_bundle = per_bundle or PAGES_PER_BUNDLE
-    shards = plan_shards(len(pages), old.get("shards", 1), per_bundle=per_bundle)
+    shards = plan_shards(len(pages), old.get("shards", 0), per_bundle=per_bundle)
     groups = {}
     for name in sorted(pages):
         groups.setdefault(bundle_of(name, shards), []).append(name)

@@ -70,6 +70,11 @@ def mirror(tmp_path):
 def test_a_site_over_the_limit_is_split_into_stable_shards():
     names = [f"publications/paper-{i}/index.html" for i in range(1000)]
     assert search.plan_shards(150, 1, per_bundle=200) == 1
+    # A first plan splits anything over the limit (243 pages: 2 bundles),
+    # where a standing plan of one bundle waits for twice the limit.
+    assert search.plan_shards(243, 0, per_bundle=200) == 2
+    assert search.plan_shards(243, 1, per_bundle=200) == 1
+    assert search.plan_shards(0, 0, per_bundle=200) == 1
     assert search.bundle_of(names[0], 1) == "site"
     shards = search.plan_shards(len(names), 1, per_bundle=200)
     assert shards == 8
