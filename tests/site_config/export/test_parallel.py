@@ -9,9 +9,19 @@ from django.core.management import CommandError, call_command
 
 from publications.models import Publication
 from research.views import ThemeDetailView
+from site_config.export import parallel
 from site_config.export.build import ExportError, export_site
 from site_config.export.parallel import JOBS_LIMIT, default_jobs
 from tests.site_config.export.conftest import BASE_URL, mirror_files
+
+
+@pytest.fixture(autouse=True)
+def single_threaded(monkeypatch):
+    """The process as export_site's command runs it: one thread. In the
+    whole suite the browser tests' live server (a session fixture) is a
+    second thread, idle here, and the export would rightly decline to fork
+    beside it; these tests are about what the workers make."""
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
 
 
 def modified(root):
