@@ -387,6 +387,15 @@ _CSL_BY_FIELD = {
     # biblatex's venue is where an event took place (biblatex manual, 2.2.2),
     # what the CSL-JSON reader reads a talk's event-place into.
     "venue": "event-place",
+    # biblatex fields with a CSL variable of the same meaning (biblatex manual
+    # 2.2.2; the pairs pandoc's and citation.js's biblatex readers use).
+    "urldate": "accessed",
+    "eventdate": "event-date",
+    "origdate": "original-date",
+    "origtitle": "original-title",
+    "origpublisher": "original-publisher",
+    "origlocation": "original-publisher-place",
+    "pagetotal": "number-of-pages",
 }
 
 

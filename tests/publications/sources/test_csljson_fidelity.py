@@ -447,3 +447,43 @@ def test_a_talks_place_survives_the_csl_json_export():
     text = reimported()
     assert json.loads(text)[0]["event-place"] == "Berlin"
     assert Publication.objects.get().other_fields == {"venue": "Berlin"}
+
+
+# biblatex fields with a CSL variable of the same meaning -------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "variable", "written"),
+    [
+        ("urldate", "2024-02-29", "accessed", {"raw": "2024-02-29"}),
+        ("eventdate", "2023-06-12/2023-06-16", "event-date",
+         {"raw": "2023-06-12/2023-06-16"}),
+        ("origdate", "1905", "original-date", {"raw": "1905"}),
+        ("pagetotal", "212", "number-of-pages", "212"),
+        ("origtitle", "Zur Elektrodynamik", "original-title", "Zur Elektrodynamik"),
+        ("origpublisher", "Barth", "original-publisher", "Barth"),
+        ("origlocation", "Leipzig", "original-publisher-place", "Leipzig"),
+    ],
+)  # fmt: skip
+def test_a_biblatex_field_is_written_as_its_csl_variable(
+    field, value, variable, written
+):
+    import_bibtex(
+        sources=[("w.bib", f"@book{{w1, title={{A Work}}, year={{2021}}, "
+                  f"{field}={{{value}}}}}")]
+    )  # fmt: skip
+    [csl] = json.loads(export(exportable(), "csl-json"))
+    assert csl[variable] == written
+    assert field not in csl
+    # The BibTeX export keeps the field under its own name.
+    assert f"{field} = {{{value}}}" in export(exportable(), "bibtex", full=True)
+
+
+def test_a_csl_variable_read_from_csl_json_wins_over_the_biblatex_field():
+    # Both present: the CSL-JSON reader's own variable is written, once.
+    import_bibtex(
+        sources=[("w.bib", "@book{w1, title={A Work}, year={2021}, "
+                  "urldate={2020-01-01}, accessed={2024-02-29}}")]
+    )  # fmt: skip
+    [csl] = json.loads(export(exportable(), "csl-json"))
+    assert csl["accessed"] == {"raw": "2024-02-29"}
