@@ -28,6 +28,7 @@ from publications.forms import PublicationFilterForm, with_current_slugs
 from publications.listing import group_by_year, year_pages
 from publications.models import Publication
 from research.models import ResearchTheme
+from site_config.models import OldSlug
 
 # Longest download filename stem ("publications-2024-ada-lovelace").
 FILENAME_LENGTH = 80
@@ -150,11 +151,14 @@ def publication_filter_index():
     in the browser where no server runs (the static mirror's
     ``publications/filters.json``, read by static/js/mirror.js).
 
-    Returns {"pages": [[pk, ...], ...], "values": {name: {value: [pk, ...]}}}:
-    the pks on each page of the unfiltered list (whole years a page, as
-    ``publication_list_page`` cuts them), and for every choice the form offers
-    (year, type, status, theme, person; "selected" under ``CHECKED``) the pks
-    it keeps, by ``filters.apply_filters``: one query per choice.
+    Returns {"pages": [[pk, ...], ...], "values": {name: {value: [pk, ...]}},
+    "renamed": {name: {old slug: slug now}}}: the pks on each page of the
+    unfiltered list (whole years a page, as ``publication_list_page`` cuts
+    them), for every choice the form offers (year, type, status, theme,
+    person; "selected" under ``CHECKED``) the pks it keeps, by
+    ``filters.apply_filters`` (one query per choice), and the old slugs of the
+    themes and people among the choices, which the live form still takes
+    (``forms.with_current_slugs``).
     """
     tree, _people, rows, form = _filter_form({})
     year_rows = Facets(rows=rows).year_counts({})
@@ -182,7 +186,15 @@ def publication_filter_index():
             values.setdefault(name, {})[key] = list(
                 matching.values_list("pk", flat=True)
             )
-    return {"pages": listed, "values": values}
+    renamed = {}
+    for name, model in (("theme", ResearchTheme), ("person", Person)):
+        offered = values.get(name, {})
+        renamed[name] = {
+            old: now
+            for old, now in OldSlug.objects.renamed(model).items()
+            if now in offered and old not in offered
+        }
+    return {"pages": listed, "values": values, "renamed": renamed}
 
 
 def publication_word_index():

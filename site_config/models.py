@@ -166,6 +166,21 @@ class OldSlugQuerySet(models.QuerySet):
                 found[name] = current
         return found
 
+    def renamed(self, model):
+        """{old slug: slug now} of every row of model that has an old slug
+        (two queries), for a copy of the site that must follow old addresses
+        without a server; an old slug a row holds again is left out."""
+        kind = ContentType.objects.get_for_model(model)
+        olds = dict(self.filter(content_type=kind).values_list("slug", "object_id"))
+        now = dict(
+            model._default_manager.filter(pk__in=set(olds.values())).values_list(
+                "pk", "slug"
+            )
+        )
+        return {
+            old: now[pk] for old, pk in olds.items() if pk in now and now[pk] != old
+        }
+
 
 class OldSlug(models.Model):
     """A slug a page answered to before its object's slug changed.

@@ -237,11 +237,15 @@
   }
 
   // As the live list does, a value no choice has (a year with no
-  // publication, a mistyped type, a person's old address) is left out with a
-  // note, and the other filters still apply.
+  // publication, a mistyped type) is left out with a note, and the other
+  // filters still apply; an old slug of a theme or person (filters.json's
+  // "renamed") stands for its slug now.
   function known(index, values) {
     var kept = [];
     values.forEach(function (pair) {
+      // A theme's or person's old slug picks them, as the live form takes it.
+      var now = ((index.renamed || {})[pair[0]] || {})[pair[1]];
+      if (now) { pair = [pair[0], now]; }
       if (pair[0] === WORDS || Object.prototype.hasOwnProperty.call(index.values[pair[0]] || {}, pair[1])) {
         kept.push(pair);
         return;

@@ -166,6 +166,28 @@ def test_the_copy_reads_odd_filter_queries_as_the_live_list_does(static_page, mi
     assert page.watch.take() == []
 
 
+def test_the_copy_follows_a_persons_old_slug_as_the_live_list_does(
+    static_page, demo, tmp_path
+):
+    person = Person.objects.filter(authorships__isnull=False).distinct().first()
+    old = person.slug
+    person.slug = f"{old}-renamed"
+    person.save()
+    theirs = sorted(
+        Publication.objects.filter(authorships__person=person)
+        .distinct()
+        .values_list("title", flat=True)
+    )
+    with serve_export(tmp_path / "www") as copy:
+        page = static_page
+        page.goto(f"{copy}publications/?person={old}")
+        page.wait_for_function("!document.querySelector('main[aria-busy]')")
+        assert sorted(_titles(page)) == theirs
+        assert page.locator("main .notice").count() == 0
+        assert page.locator("select[name=person]").input_value() == person.slug
+        assert page.watch.take() == []
+
+
 def test_the_copy_offers_no_citation_style_it_cannot_show(static_page, mirror):
     page = static_page
     publication = Publication.objects.order_by("pk").first()

@@ -151,6 +151,24 @@ def test_filter_index_lists_each_choice_items_and_the_unfiltered_pages(shelf, cl
     assert values["status"]["preprint"] == [pk["B"]]
 
 
+def test_filter_index_follows_old_slugs_as_the_live_form_does(shelf, client):
+    ada, theory = shelf["ada"], ResearchTheme.objects.get(slug="theory")
+    old_person, old_theme = ada.slug, theory.slug
+    ada.slug, theory.slug = "ada-king", "computing-theory"
+    ada.save()
+    theory.save()
+    index = client.get(reverse("publications:filter_index")).json()
+    assert index["renamed"] == {
+        "person": {old_person: "ada-king"},
+        "theme": {old_theme: "computing-theory"},
+    }
+    # A slug taken back is no longer an old one; the one left is.
+    ada.slug = old_person
+    ada.save()
+    again = client.get(reverse("publications:filter_index")).json()
+    assert again["renamed"]["person"] == {"ada-king": old_person}
+
+
 def test_word_index_finds_what_the_words_filter_finds(
     make_publication, make_person, client, django_assert_max_num_queries
 ):
