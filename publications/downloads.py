@@ -4,7 +4,7 @@ A publication's BibTeX, CSL-JSON and RIS entry and its formatted reference
 stand in the whole list's download, in each of its authors' and themes' list
 downloads, and (the data formats) in its own cite.bib, cite.json and cite.ris.
 While an EntryStore is active (``publications.entries.reusing``: the static
-export holds one for its whole run and the next), each entry is written once
+export holds one kept on disk for its run and the next ones), each entry is written once
 per distinct input and every later file copies it; without one (a visitor's
 request) every entry is written, from the same writers.
 
@@ -83,7 +83,7 @@ def _stored(rows, fmt, style):
     given, from the active store, writing and storing those it lacks."""
     store = active_store()
     keys = _keys(rows, fmt, style)
-    texts = [store.get(key) for key in keys]
+    texts = store.get_many(keys)
     missing = [row[0] for row, text in zip(rows, texts, strict=True) if text is None]
     if missing:
         by_pk = {

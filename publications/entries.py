@@ -3,8 +3,9 @@
 The same item (number, badge, title, authors with their marks, venue, abstract,
 link buttons) appears on the list, a filter's pages, each author's page and CV,
 its themes' pages and the home page. While a store is active (``reusing(store)``:
-the static export holds one for its whole run and the next), an entry is
-rendered once per distinct input and later uses copy its HTML.
+the static export holds one kept on disk for its run and the next ones,
+site_config/export/entries.py), an entry is rendered once per distinct input
+and later uses copy its HTML.
 
 The key is a digest of everything the entry shows, not a row version: the
 publication's listed fields, its authors as listed (name shown, person, slug,
@@ -35,13 +36,16 @@ _active = contextvars.ContextVar("labsite_entry_store", default=None)
 
 
 class EntryStore:
-    """Rendered entries by key, the least recently used dropped past limit."""
+    """Rendered entries by key, the least recently used dropped past limit;
+    hits, misses and writes count lookups found, lookups not found and
+    entries put."""
 
     def __init__(self, limit=STORE_LIMIT):
         self.limit = limit
         self.entries = OrderedDict()
         self.hits = 0
         self.misses = 0
+        self.writes = 0
 
     def get(self, key):
         html = self.entries.get(key)
@@ -52,10 +56,25 @@ class EntryStore:
         self.entries.move_to_end(key)
         return html
 
+    def get_many(self, keys):
+        """The entries of keys, in order (None for each missing)."""
+        return [self.get(key) for key in keys]
+
     def put(self, key, html):
+        """Store html, just written, at key."""
+        self.writes += 1
+        self.remember(key, html)
+
+    def remember(self, key, html):
+        """Keep html in memory at key, the least recently used dropped."""
         self.entries[key] = html
         if len(self.entries) > self.limit:
             self.entries.popitem(last=False)
+
+    def flush(self):
+        """Write entries put since the last flush where they last longer than
+        this store: nothing to do for one in memory (a store kept on disk,
+        site_config/export/entries.py, writes them)."""
 
 
 @contextlib.contextmanager

@@ -31,9 +31,10 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 
-from publications.entries import EntryStore, reusing
+from publications.entries import reusing
 from site_config.export import parallel, search
 from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
+from site_config.export.entries import DiskEntryStore, entries_path
 from site_config.export.files import write_atomic
 from site_config.export.render import Renderer, RenderError, live_site
 from site_config.export.site import SiteMap, Target
@@ -56,12 +57,6 @@ _BODY_END = re.compile(r"</body>", re.I)
 # reads their filters.json): a page per filter value would grow with the
 # number of people, themes and years, each with its downloads.
 FILTERED_LISTS = ("publications:list",)
-
-
-# Publications' list entries rendered by this process's exports: one export
-# renders each entry once for all the pages that list it, and the next reuses
-# those whose inputs are unchanged (the key is a digest of them).
-_ENTRIES = EntryStore()
 
 
 class ExportError(Exception):
@@ -88,6 +83,10 @@ class ExportReport:
     warnings: list = field(default_factory=list)
     # Processes that rendered the walk's queue (1: this one alone).
     jobs: int = 1
+    # List and download entries written (their inputs new since the stored
+    # ones) and reused from the entry store, in every process of the export.
+    entries_written: int = 0
+    entries_reused: int = 0
 
     @property
     def pages(self):
@@ -212,6 +211,11 @@ def _export_locked(directory, site, *, full, jobs, log):
         return report
 
     store = DepsStore(state_path(directory))
+    # Publications' list and download entries: written once for all the pages
+    # that show them, and kept for later exports (site_config.export.entries).
+    entries = DiskEntryStore(
+        entries_path(store.path), fingerprint=fingerprint, fresh=full
+    )
     try:
         incremental = (
             not full
@@ -223,14 +227,19 @@ def _export_locked(directory, site, *, full, jobs, log):
             directory, manifest, full=full, keep=incremental, report=report
         )
         recorder = Recorder(scans=store.load_scans() if incremental else {})
-        with live_site(site), recorder.active(), store.batch(), reusing(_ENTRIES):
-            walk = _Walk(site, writer, log, recorder, store, manifest, jobs=jobs)
+        with live_site(site), recorder.active(), store.batch(), reusing(entries):
+            walk = _Walk(
+                site, writer, log, recorder, store, manifest, entries, jobs=jobs
+            )
             if incremental:
                 walk.run_incremental()
             else:
                 store.reset()
                 walk.run()
             rows_valid = walk.save_row_states(stamp)
+        entries.finish()
+        report.entries_written += entries.writes
+        report.entries_reused += entries.hits
         report.warnings.extend(walk.problems)
         writer.remove_stale()
         # Pagefind reads HTML only: new downloads, cards or feeds leave its
@@ -257,6 +266,7 @@ def _export_locked(directory, site, *, full, jobs, log):
             indexed=sorted(t.url for t in walk.indexed),
         )
     finally:
+        entries.close()
         store.close()
     return report
 
@@ -269,8 +279,11 @@ class _Walk:
     to, and removes pages that are gone or no longer linked.
     """
 
-    def __init__(self, site, writer, log, recorder, store, manifest, *, jobs=1):
+    def __init__(
+        self, site, writer, log, recorder, store, manifest, entries, *, jobs=1
+    ):
         self.site = site
+        self.entries = entries
         self.writer = writer
         self.log = log
         self.recorder = recorder
@@ -429,7 +442,7 @@ class _Walk:
         self.log(f"Rendering in {self.jobs} processes")
         count = 0
         with parallel.Workers(
-            self.jobs, self.pages.make, self.recorder, _ENTRIES, self.site.prefix
+            self.jobs, self.pages.make, self.recorder, self.entries, self.site.prefix
         ) as workers:
             pending = deque()
             while self.queue or pending:
@@ -439,12 +452,14 @@ class _Walk:
                     pending.append((target, future))
                 target, future = pending.popleft()
                 try:
-                    made, deps = workers.result(future)
+                    made, deps, written, reused = workers.result(future)
                 except BrokenProcessPool as error:
                     raise ExportError(
                         f"A rendering process stopped while rendering {target.url} "
                         f"(out of memory, or killed): {error}"
                     ) from error
+                self.writer.report.entries_written += written
+                self.writer.report.entries_reused += reused
                 self.add(target, made, deps)
                 count += 1
                 self.progress(count)

@@ -9,13 +9,18 @@ reads, and sends back the file, its links and its recorded keys and scans.
 Workers are forked, not spawned: a fork starts in milliseconds with Django set
 up, templates compiled, and everything the export set before it (the live
 site's settings and URL prefix, a test's database name and settings, the
-recorder's known scans, the store of rendered list entries), where a spawned
+recorder's known scans, the store of written list entries), where a spawned
 worker would spend about 1.8 s of CPU on ``django.setup()`` alone and be told
 each of those again. Database connections must not be shared across a fork, so
 the parent closes its own first and each worker opens its own; an in-memory
 SQLite database (the test suite's) has no file to open again, and the worker
 keeps the copy forked with it. Workers see committed rows only, so an export
 inside a transaction renders in its own process (``unavailable``).
+
+List and download entries a worker writes go into the export's entry store on
+disk (``entries.DiskEntryStore``) after each page, where the other workers and
+later exports find them; the export's process writes its pending ones before
+forking, so no worker starts with entries to write that are not its own.
 """
 
 import multiprocessing
@@ -28,9 +33,9 @@ from django.urls import set_script_prefix
 
 from publications.entries import reusing
 
-# Past a few processes an export gains little: each worker renders the list
-# entries it meets once more (its own entry store), holds a database
-# connection and its own copy of the process's memory as it changes.
+# Past a few processes an export gains little: each holds a database
+# connection and its own copy of the process's memory as it changes, and two
+# workers meeting the same new list entries at once both write them.
 JOBS_LIMIT = 8
 # Pages handed to each worker ahead of the one the walk waits for: enough to
 # keep it busy while the walk writes, few enough to hold in memory.
@@ -69,11 +74,14 @@ class Workers:
 
     make: a callable returning a picklable result for a site ``Target``
     (``build._Pages.make``); recorder: the export's ``deps.Recorder``, active
-    around the pool; entries: the export's ``EntryStore``; prefix: the URL
-    prefix pages render under. ``submit`` hands a page to the pool; ``result``
-    waits for it and returns (made, PageDeps), having merged the scans the page
-    ran into recorder. Use as a context manager: entering closes this
-    process's database connections and forks; leaving stops the workers.
+    around the pool; entries: the export's EntryStore (a
+    ``entries.DiskEntryStore``: each worker writes the entries it wrote after
+    each page); prefix: the URL prefix pages render under. ``submit`` hands a
+    page to the pool; ``result`` waits for it and returns (made, PageDeps,
+    entries written, entries reused), having merged the scans the page ran
+    into recorder. Use as a context manager: entering writes entries' pending
+    entries, closes this process's database connections and forks; leaving
+    stops the workers.
     """
 
     def __init__(self, jobs, make, recorder, entries, prefix):
@@ -84,6 +92,7 @@ class Workers:
         self.executor = None
 
     def __enter__(self):
+        self._start[2].flush()
         connections.close_all()
         self.executor = ProcessPoolExecutor(
             self.jobs,
@@ -101,11 +110,12 @@ class Workers:
         return self.executor.submit(_make_page, target, options)
 
     def result(self, future):
-        """(made, deps) of a submitted page; raises what make raised in the
-        worker, or BrokenProcessPool when a worker died."""
-        made, deps, scans = future.result()
+        """(made, deps, entries written, entries reused) of a submitted page;
+        raises what make raised in the worker, or BrokenProcessPool when a
+        worker died."""
+        made, deps, scans, written, reused = future.result()
         self.recorder.merge_scans(scans)
-        return made, deps
+        return made, deps, written, reused
 
 
 # The worker's job, set once when it starts (forked: nothing is pickled).
@@ -121,6 +131,10 @@ def _start_worker(make, recorder, entries, prefix):
 
 def _make_page(target, options):
     make, recorder, entries = _job
+    written, reused = entries.writes, entries.hits
     with reusing(entries), recorder.page() as deps:
         made = make(target, **options)
-    return made, deps, recorder.new_scans(deps)
+    # Before the result: the walk may queue a page that needs these entries.
+    entries.flush()
+    written, reused = entries.writes - written, entries.hits - reused
+    return made, deps, recorder.new_scans(deps), written, reused

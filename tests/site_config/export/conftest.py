@@ -1,9 +1,13 @@
 import re
+import sqlite3
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+from site_config.export.deps import state_path
+from site_config.export.entries import entries_path
 
 BASE_URL = "https://example.github.io/lab/"
 
@@ -54,3 +58,9 @@ def mirror_files(root):
         if p.is_file()
         and not p.relative_to(root).as_posix().startswith(("pagefind/", ".labsite"))
     }
+
+
+def stored_keys(site):
+    """{key: text} of the entries stored for the mirror in site."""
+    with sqlite3.connect(entries_path(state_path(site))) as db:
+        return dict(db.execute("SELECT key, text FROM entries"))

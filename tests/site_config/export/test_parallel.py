@@ -12,7 +12,7 @@ from research.views import ThemeDetailView
 from site_config.export import parallel
 from site_config.export.build import ExportError, export_site
 from site_config.export.parallel import JOBS_LIMIT, default_jobs
-from tests.site_config.export.conftest import BASE_URL, mirror_files
+from tests.site_config.export.conftest import BASE_URL, mirror_files, stored_keys
 
 
 @pytest.fixture
@@ -81,6 +81,29 @@ def test_after_a_parallel_export_an_edit_rewrites_what_it_does_in_one_process(
     assert detail in rewritten[two]
     assert "A Freshly Renamed Paper" in (two / detail).read_text()
     assert mirror_files(two) == mirror_files(one)
+
+
+def test_entries_workers_wrote_serve_the_next_export_after_an_edit(
+    demo_site, tmp_path, can_fork
+):
+    site = tmp_path / "site"
+    first = export_site(site, base_url=BASE_URL, jobs=2)
+    assert first.jobs == 2
+    before = stored_keys(site)
+    # Written in the workers, counted and kept on disk for the next export.
+    assert 0 < len(before) <= first.entries_written
+
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Freshly Renamed Paper"
+    publication.save()
+    again = export_site(site, base_url=BASE_URL, jobs=2)
+    new = set(stored_keys(site)) - set(before)
+    assert again.jobs == 2
+    # The edited publication's entries only; two workers may meet one at once.
+    assert 0 < len(new) <= 5
+    assert len(new) <= again.entries_written <= 2 * len(new)
+    export_site(tmp_path / "fresh", base_url=BASE_URL, full=True, jobs=1)
+    assert mirror_files(site) == mirror_files(tmp_path / "fresh")
 
 
 def test_a_view_failing_in_a_worker_names_its_page(
