@@ -131,6 +131,7 @@ def child_export(out, base_url, jobs):
     figures["incremental_written"] = update["written"]
     figures["incremental_rendered"] = update["rendered"]
     figures["incremental_search_seconds"] = update["search_seconds"]
+    figures["incremental_search_bundles"] = update["search_bundles"]
     update = run_update(out, base_url, jobs)
     figures["unchanged_seconds"] = update["seconds"]
     figures["unchanged_cpu"] = update["cpu"]
@@ -182,6 +183,7 @@ def child_update(out, base_url, jobs):
         "written": report.pages_written,
         "rendered": report.pages_rendered,
         "search_seconds": report.search_seconds,
+        "search_bundles": report.search_bundles,
     }
     sys.stdout.write(json.dumps(figures) + "\n")
 

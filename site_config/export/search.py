@@ -20,12 +20,20 @@ browser merges (Pagefind's multisite search, ``mergeIndex``):
   people bundles and rare in the others, and a search for it no longer put the
   person's page first (docs/benchmark.md, "Search index in bundles").
 - Each bundle is one Pagefind index in ``pagefind/<bundle>/``, written by
-  Pagefind's command line over a folder of hard links to the bundle's pages
-  (two bundles at a time, the machine's cores), and only when the pages in it
-  changed: ``pagefind/bundles.json``
-  keeps, per bundle, a digest of its pages' names and the digests of their
-  bytes. A page edited, added or removed changes the digest of its bundle only;
-  a bundle left without pages is deleted.
+  Pagefind's binary over a folder of hard links to the bundle's pages (two
+  bundles at a time, the machine's cores), and only when what Pagefind reads
+  from its pages changed: ``pagefind/bundles.json`` keeps, per bundle, a digest
+  of its pages' names and of the part of each page Pagefind indexes
+  (``indexed_digest``: the ``data-pagefind-body`` element without its
+  ``data-pagefind-ignore`` elements, and the page's language and title). A page
+  edited, added or removed changes the digest of its bundle only, and only
+  when its indexed part changed: the lists of publications on people's,
+  themes' and list pages are ``data-pagefind-ignore`` (a search finds the
+  publication's own page, as the live search does), so a title edited
+  rewrites its authors' pages but re-indexes the bundle of the publication's
+  page alone. A bundle left without pages is deleted.
+- ``pagefind/pages.json`` remembers, per page, the digest of its bytes and of
+  its indexed part, so an export reads again only the pages it rewrote.
 - ``bundles.json`` also lists the bundles for the mirror's search page
   (``static/js/mirror-search.js``): it loads the first and merges the others.
   Pagefind's UI script and style sheet are kept once, in ``pagefind/``.
@@ -38,9 +46,9 @@ browser merges (Pagefind's multisite search, ``mergeIndex``):
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
-import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,9 +57,17 @@ from pathlib import Path
 
 from site_config.export.files import write_atomic
 
+try:
+    from pagefind.service import get_executable
+except ImportError:  # Pagefind is optional until an export indexes: see version().
+    get_executable = None
+
 BUNDLE = "pagefind"
 BUNDLES = "bundles.json"
-FORMAT = 2
+# Per page: the digests of its bytes and of its indexed part (not read by the browser).
+PAGES = "pages.json"
+# 3: bundle digests over pages' indexed parts, not their bytes.
+FORMAT = 3
 # Pages one bundle may hold before the index is split into shards; a bundle of about
 # 200 pages is indexed in about a second.
 PAGES_PER_BUNDLE = 200
@@ -69,6 +85,20 @@ UNUSED_FILES = (
     "pagefind-highlight.js",
     "pagefind-modular-ui.css",
     "pagefind-modular-ui.js",
+)
+
+
+# The element Pagefind indexes, and those inside it that it skips.
+_BODY = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-body\b[^>]*>")
+_IGNORED = re.compile(rb"<([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*\sdata-pagefind-ignore\b[^>]*>")
+# What Pagefind reads besides the body: the page's language and its title.
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_TITLE = re.compile(rb"<title\b.*?</title>", re.IGNORECASE | re.DOTALL)
+_ATTRIBUTE = b"data-pagefind-"
+# Elements that always have a closing tag, so their extent is found by counting
+# opening and closing tags; an ignored element of another kind is digested whole.
+_CLOSED = frozenset(
+    b"article aside div figure footer header main nav ol section table ul".split()
 )
 
 
@@ -103,6 +133,59 @@ def page_url(name):
     """The URL Pagefind gives the mirror file name (``people/ada/index.html``
     is ``/people/ada/``), as its command line does."""
     return "/" + name.removesuffix("index.html")
+
+
+def indexed_digest(data):
+    """A digest of what Pagefind indexes in a page (its bytes, data): the
+    element marked ``data-pagefind-body`` less the ``data-pagefind-ignore``
+    elements in it, the ``<html>`` tag (its language) and the ``<title>``.
+
+    Conservative: whatever may change Pagefind's output changes the digest.
+    A page without a body mark, with Pagefind attributes outside its body, or
+    whose body does not close is digested whole; an ignored element is left
+    in when it holds other Pagefind attributes (a filter or meta inside it is
+    still read) or is not of a kind that always closes (``_CLOSED``). Pagefind's
+    rules: https://pagefind.app/docs/indexing/ (body, ignore).
+    """
+    body = _BODY.search(data)
+    if body is None:
+        return hashlib.sha256(data).hexdigest()
+    end = _end_of(data, body)
+    outside = data[: body.start()] + data[end:]
+    if end < 0 or _ATTRIBUTE in outside:
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    for found in (_HTML_TAG.search(outside), _TITLE.search(outside)):
+        digest.update(found.group() if found else b"")
+        digest.update(b"\0")
+    position = body.start()
+    for ignored in _IGNORED.finditer(data, body.end(), end):
+        if ignored.start() < position:
+            continue  # inside an element already left out
+        stop = _end_of(data, ignored)
+        kept = data[ignored.start() : stop]
+        if stop < 0 or kept.count(_ATTRIBUTE) > kept.count(b"data-pagefind-ignore"):
+            continue
+        digest.update(data[position : ignored.start()])
+        position = stop
+    digest.update(data[position:end])
+    return digest.hexdigest()
+
+
+def _end_of(data, opening):
+    """Where the element whose opening tag is the match opening ends (after its
+    closing tag), counting nested elements of the same name; -1 when it is not
+    of a kind in _CLOSED or does not close."""
+    name = opening.group(1).lower()
+    if name not in _CLOSED:
+        return -1
+    depth = 1
+    tags = re.compile(rb"<(/?)" + name + rb"\b[^>]*>", re.IGNORECASE)
+    for tag in tags.finditer(data, opening.end()):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return tag.end()
+    return -1
 
 
 def bundle_of(name, shards):
@@ -150,11 +233,12 @@ def update_index(directory, pages, *, rebuild=False, per_bundle=None):
     old = state or {}
     per_bundle = per_bundle or PAGES_PER_BUNDLE
     shards = plan_shards(len(pages), old.get("shards", 0), per_bundle=per_bundle)
+    indexed = _indexed_digests(directory, pages)
     groups = {}
     for name in sorted(pages):
         groups.setdefault(bundle_of(name, shards), []).append(name)
     digests = {
-        bundle: _digest(names, pages) for bundle, names in sorted(groups.items())
+        bundle: _digest(names, indexed) for bundle, names in sorted(groups.items())
     }
     known = old.get("digests", {})
     todo = [bundle for bundle in digests if known.get(bundle) != digests[bundle]]
@@ -162,7 +246,12 @@ def update_index(directory, pages, *, rebuild=False, per_bundle=None):
     if todo:
         _index_bundles(directory, {b: groups[b] for b in todo})
     removed = sorted(set(known) - set(digests))
-    _keep_only(folder, {*digests, BUNDLES, *UI_FILES})
+    _keep_only(folder, {*digests, BUNDLES, PAGES, *UI_FILES})
+    remembered = {name: [pages[name], indexed[name]] for name in sorted(pages)}
+    _write_if_changed(
+        folder / PAGES,
+        json.dumps({"format": FORMAT, "pages": remembered}, indent=0).encode(),
+    )
     new_state = {
         "format": FORMAT,
         "pagefind": version(),
@@ -197,6 +286,28 @@ def _current_state(folder):
     return state if complete else None
 
 
+def _indexed_digests(directory, pages):
+    """{name: indexed_digest of the page} for pages ({name: digest of its
+    bytes}), reading only the pages whose bytes pages.json does not know.
+    Raises SearchIndexError when a page to read is missing."""
+    try:
+        saved = json.loads((directory / BUNDLE / PAGES).read_text("utf-8"))
+        known = saved["pages"] if saved.get("format") == FORMAT else {}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        known = {}
+    indexed = {}
+    for name, digest in pages.items():
+        remembered = known.get(name)
+        if isinstance(remembered, list) and remembered[:1] == [digest]:
+            indexed[name] = remembered[1]
+            continue
+        try:
+            indexed[name] = indexed_digest((directory / name).read_bytes())
+        except OSError as error:
+            raise SearchIndexError(f"A page to index is missing: {name}") from error
+    return indexed
+
+
 def _digest(names, pages):
     digest = hashlib.sha256()
     for name in names:
@@ -222,9 +333,11 @@ def _index_bundles(directory, groups):
 
 
 def _index_bundle(directory, bundle, names):
-    """Run Pagefind's command line over the bundle's pages alone: hard links to
-    them, under their own names, in a folder of their own. (Its Python API
-    reads one answer per tenth of a second, about 100 ms a page.)"""
+    """Run Pagefind's binary over the bundle's pages alone: hard links to them,
+    under their own names, in a folder of their own. The binary itself, not
+    ``python -m pagefind``, whose Python start-up cost 0.15 to 0.2 s a bundle.
+    (Its Python API reads one answer per tenth of a second, about 100 ms a
+    page.)"""
     folder = directory / BUNDLE
     work = Path(tempfile.mkdtemp(dir=folder, prefix=f".new-{bundle}-"))
     try:
@@ -232,9 +345,7 @@ def _index_bundle(directory, bundle, names):
             _link(directory / name, work / "site" / name)
         (work / "site").mkdir(exist_ok=True)
         command = [
-            sys.executable,
-            "-m",
-            "pagefind",
+            str(_binary()),
             "--site",
             str(work / "site"),
             "--output-path",
@@ -258,6 +369,16 @@ def _index_bundle(directory, bundle, names):
         _swap(work / "index", folder / bundle)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _binary():
+    """The path of the Pagefind binary the installed package runs."""
+    found = get_executable() if get_executable else None
+    if found is None:
+        raise SearchIndexError(
+            "Pagefind's binary is missing: pip install 'pagefind[extended]'."
+        )
+    return found
 
 
 def _link(source, target):

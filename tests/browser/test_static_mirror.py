@@ -258,3 +258,25 @@ def _show_result(page, href):
         more.click()
         page.wait_for_timeout(200)
     link.first.wait_for(timeout=5000)
+
+
+def test_a_persons_full_name_finds_their_page_first_across_bundles(
+    demo, static_page, tmp_path, monkeypatch
+):
+    """Ranking over merged bundles: Pagefind scores a page within its own
+    bundle, so each bundle must be a sample of the whole site (shards by a hash
+    of the path, not by section), and a person's name in the publication lists
+    of others' pages is not indexed (data-pagefind-ignore). Then a search for
+    a person's full name lists their own page first, as the live search does."""
+    page = static_page
+    monkeypatch.setattr(search, "PAGES_PER_BUNDLE", 16)
+    with serve_export(tmp_path / "www") as mirror:
+        index = tmp_path / "www" / "lab" / search.BUNDLE
+        assert json.loads((index / search.BUNDLES).read_text())["shards"] > 1
+        people = Person.objects.filter(authorships__isnull=False).distinct()
+        for person in people.order_by("pk")[:6]:
+            page.goto(f"{mirror}search/?q={quote(person.full_name)}")
+            first = page.locator(".pagefind-ui__result-link").first
+            first.wait_for(timeout=15000)
+            assert first.get_attribute("href") == f"/lab{person.get_absolute_url()}"
+    assert page.watch.take() == []

@@ -9,19 +9,88 @@ from pathlib import Path
 import pytest
 
 from publications.models import Publication
+from research.models import ResearchTheme
 from site_config.export import search
 from site_config.export.build import export_site
 from tests.site_config.export.conftest import BASE_URL
 
 
-def write_page(root, name, title):
+def write_page(root, name, title, *, listed="", menu="Menu"):
+    """A page as the export writes it: listed is the text of its list of
+    publications, which the index skips (data-pagefind-ignore)."""
     path = Path(root) / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f'<!doctype html><html lang="en"><head><title>{title}</title></head>'
-        f"<body><nav>Menu</nav><main data-pagefind-body><h1>{title}</h1>"
-        f"<p>Notes on {title}.</p></main></body></html>"
+        f"<body><nav>{menu}</nav><main data-pagefind-body><h1>{title}</h1>"
+        f"<p>Notes on {title}.</p>"
+        f'<ol class="pub-list" data-pagefind-ignore><li>{listed}</li></ol>'
+        f"</main></body></html>"
     )
+
+
+PAGE = (
+    '<!doctype html><html lang="{lang}"><head><title>{title}</title>'
+    '<meta name="description" content="{head}"></head>'
+    "<body><nav>{menu}</nav><main data-pagefind-body><h1>Ada</h1>"
+    "<section data-pagefind-ignore><ol><li>{listed}<ol><li>{nested}</li></ol></li>"
+    "</ol></section><p>{after}</p>{extra}</main><footer>{menu}</footer></body></html>"
+)
+PARTS = {
+    "lang": "en",
+    "title": "Ada",
+    "head": "About Ada",
+    "menu": "Menu",
+    "listed": "A paper",
+    "nested": "Another paper",
+    "after": "Ada works on graphs.",
+    "extra": "",
+}
+
+
+def digest_of(**changes):
+    return search.indexed_digest(PAGE.format(**{**PARTS, **changes}).encode())
+
+
+def test_the_indexed_digest_follows_what_pagefind_reads_and_nothing_else():
+    same = digest_of()
+    # Outside the body, and the ignored list (nested lists too): not indexed.
+    assert digest_of(menu="Other menu") == same
+    assert digest_of(head="Other description") == same
+    assert digest_of(listed="A renamed paper") == same
+    assert digest_of(nested="Another renamed paper") == same
+    # The body after the ignored list, the language, the title: indexed.
+    assert digest_of(after="Ada works on trees.") != same
+    assert digest_of(lang="de") != same
+    assert digest_of(title="Ada L.") != same
+    # An element that does not always close is not cut by a count of tags.
+    assert digest_of(extra="<p data-pagefind-ignore>x</p>") != digest_of(
+        extra="<p data-pagefind-ignore>y</p>"
+    )
+    # A filter or meta inside an ignored element is still read by Pagefind.
+    meta = '<span data-pagefind-meta="topic">{}</span>'
+    assert digest_of(listed=meta.format("graphs")) != digest_of(
+        listed=meta.format("trees")
+    )
+
+
+def test_a_page_pagefind_may_read_otherwise_is_digested_whole():
+    def digest(text):
+        return search.indexed_digest(text.encode())
+
+    # No body mark: Pagefind reads the whole page.
+    assert digest("<html><body><nav>A</nav><p>x</p></body></html>") != digest(
+        "<html><body><nav>B</nav><p>x</p></body></html>"
+    )
+    # A Pagefind attribute outside the body (a filter, say).
+    page = (
+        '<html><body><nav data-pagefind-filter="tag">{}</nav>'
+        "<main data-pagefind-body><p>x</p></main></body></html>"
+    )
+    assert digest(page.format("A")) != digest(page.format("B"))
+    # A body that does not close.
+    page = "<html><body><main data-pagefind-body><p>x</p><nav>{}</nav>"
+    assert digest(page.format("A")) != digest(page.format("B"))
 
 
 def digests(root, names):
@@ -136,6 +205,29 @@ def test_after_an_edit_only_the_bundle_of_the_page_is_indexed_again(mirror):
     assert search.update_index(root, digests(root, names), per_bundle=4).rebuilt == []
 
 
+def test_a_change_pagefind_does_not_read_indexes_no_bundle(mirror):
+    root, names = mirror
+    search.update_index(root, digests(root, names), per_bundle=4)
+    person = "people/person-1/index.html"
+    bundle = search.bundle_of(person, 8)
+    before = bundle_files(root, bundle)
+    # A listed paper renamed and another menu: the page's bytes change, its
+    # indexed part does not, so its bundle is left as it was.
+    write_page(root, person, "person-1", listed="A renamed paper", menu="Home")
+    report = search.update_index(root, digests(root, names), per_bundle=4)
+    assert report.rebuilt == []
+    assert bundle_files(root, bundle) == before
+    # Its own text changed: its bundle is indexed again.
+    write_page(root, person, "Person One", listed="A renamed paper", menu="Home")
+    report = search.update_index(root, digests(root, names), per_bundle=4)
+    assert report.rebuilt == [bundle]
+    assert indexed_pages(root, bundle)["/people/person-1/"] == "Person One"
+    # pages.json lost: every page is read again, and nothing needs indexing.
+    (root / search.BUNDLE / search.PAGES).unlink()
+    assert search.update_index(root, digests(root, names), per_bundle=4).rebuilt == []
+    assert (root / search.BUNDLE / search.PAGES).is_file()
+
+
 def test_a_bundle_left_without_pages_is_deleted(mirror):
     root, names = mirror
     search.update_index(root, digests(root, names), per_bundle=4)
@@ -161,7 +253,7 @@ def test_an_earlier_single_index_is_replaced_by_bundles(mirror):
     report = search.update_index(root, digests(root, names), per_bundle=4)
     assert report.rebuilt == report.bundles
     assert sorted(p.name for p in old.iterdir()) == sorted(
-        [*report.bundles, search.BUNDLES, *search.UI_FILES]
+        [*report.bundles, search.BUNDLES, search.PAGES, *search.UI_FILES]
     )
     assert (old / "pagefind-ui.js").read_text() != "// old"
     assert search.has_index(root)
@@ -172,7 +264,7 @@ def test_an_earlier_single_index_is_replaced_by_bundles(mirror):
     assert again.rebuilt == again.bundles
 
 
-def test_an_export_after_one_edit_indexes_only_the_touched_bundles(
+def test_an_export_after_a_title_edit_indexes_only_the_papers_bundle(
     demo_site, tmp_path, monkeypatch
 ):
     # Shards of a few pages, so the demo's pages span many bundles.
@@ -183,7 +275,12 @@ def test_an_export_after_one_edit_indexes_only_the_touched_bundles(
     assert first.search_bundles == bundles
     assert len(bundles) > 2
 
-    publication = Publication.objects.order_by("pk").first()
+    # A paper no theme cites: a citation in a theme's text shows its title in
+    # text the index reads, so the theme's bundle would be indexed again too.
+    cited = {key for theme in ResearchTheme.objects.all() for key in theme.cited_keys}
+    publication = (
+        Publication.objects.exclude(bibtex_key__in=cited).order_by("pk").first()
+    )
     name = publication.get_absolute_url().lstrip("/") + "index.html"
     shards = json.loads((site / search.BUNDLE / search.BUNDLES).read_text())["shards"]
     home = search.bundle_of(name, shards)
@@ -191,7 +288,18 @@ def test_an_export_after_one_edit_indexes_only_the_touched_bundles(
     publication.title = "A Freshly Renamed Paper"
     publication.save()
     second = export_site(site, base_url=BASE_URL)
-    assert home in second.search_bundles
+    # Its authors' and themes' pages list it (and were rewritten), but in lists
+    # the index skips: only the bundle of the paper's own page is indexed again.
+    authors = [a.person.get_absolute_url() for a in publication.authorships.all()]
+    assert any(
+        "A Freshly Renamed Paper" in (site / url.lstrip("/") / "index.html").read_text()
+        for url in authors
+    )
+    elsewhere = {
+        search.bundle_of(u.lstrip("/") + "index.html", shards) for u in authors
+    }
+    assert elsewhere - {home}
+    assert second.search_bundles == [home]
     untouched = [b for b in bundles if b not in second.search_bundles]
     assert untouched
     for bundle in untouched:
