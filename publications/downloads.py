@@ -9,8 +9,9 @@ per distinct input and every later file copies it; without one (a visitor's
 request) every entry is written, from the same writers.
 
 The key is a digest of every column of the publication's row, of each of its
-authorship rows in order and of each author's person row, with the format (for
-formatted text also the style and the formatter's version) and the language.
+authorship rows in order and of each author's person row (read once per store
+for all formats and lists: ``_inputs``), with the format (for formatted text
+also the style and the formatter's version) and the language.
 What the writers read (``publications.bibtex.export``,
 ``publications.references``) lies within those rows, so an edit of any of
 them makes a new key and no entry is stale; old entries age out of the bounded
@@ -49,9 +50,7 @@ def download_entries(publications, fmt, *, limit, style=None):
     # The list is a filter: its ids first, then the rows by id, which the
     # export's recorder notes row by row.
     ids = list(publications.values_list("pk", flat=True)[:limit])
-    rows = _rows(Publication.objects.filter(pk__in=ids))
-    found = {row[0]: row for row in rows}
-    return _stored([found[pk] for pk in ids if pk in found], fmt, style)
+    return _stored(ids, fmt, style)
 
 
 def item_entries(slug, fmt):
@@ -60,7 +59,7 @@ def item_entries(slug, fmt):
     if active_store() is None:
         return _write(_loaded(publications), fmt, None)
     # A lookup by slug: the recorder notes the row by its slug.
-    return _stored(_rows(publications[:1]), fmt, None)
+    return _stored(list(publications.values_list("pk", flat=True)[:1]), fmt, None)
 
 
 def download_body(entries, fmt):
@@ -78,20 +77,31 @@ def _loaded(publications):
     return list(publications.with_authors(people_once=True))
 
 
-def _stored(rows, fmt, style):
-    """The entries of the publications whose rows (``_rows``, in order) are
-    given, from the active store, writing and storing those it lacks."""
+def _stored(ids, fmt, style):
+    """The entries of the publications with ids (in order) from the active
+    store, writing and storing those it lacks."""
     store = active_store()
-    keys = _keys(rows, fmt, style)
+    inputs = _inputs(store, ids)
+    # A row deleted since its id was read is left out, as a list read a
+    # moment later would leave it out.
+    ids = [pk for pk in ids if pk in inputs]
+    head = "\x1f".join(
+        [
+            fmt,
+            f"{style}:{FORMAT_VERSION}" if fmt == TEXT else "",
+            translation.get_language() or "",
+        ]
+    ).encode()
+    keys = [
+        hashlib.blake2b(head + inputs[pk], digest_size=16).hexdigest() for pk in ids
+    ]
     texts = store.get_many(keys)
-    missing = [row[0] for row, text in zip(rows, texts, strict=True) if text is None]
+    missing = [pk for pk, text in zip(ids, texts, strict=True) if text is None]
     if missing:
         by_pk = {
             publication.pk: publication
             for publication in _loaded(Publication.objects.filter(pk__in=missing))
         }
-        # A row deleted since it was read is left out, as a list read a
-        # moment later would leave it out.
         loaded = [by_pk[pk] for pk in missing if pk in by_pk]
         made = dict(
             zip(
@@ -100,32 +110,49 @@ def _stored(rows, fmt, style):
                 strict=True,
             )
         )
-        for index, row in enumerate(rows):
-            if texts[index] is None and row[0] in made:
-                texts[index] = made[row[0]]
+        for index, pk in enumerate(ids):
+            if texts[index] is None and pk in made:
+                texts[index] = made[pk]
                 store.put(keys[index], texts[index])
     return [text for text in texts if text is not None]
 
 
-def _rows(publications):
-    """The rows of publications (a queryset) as tuples of ``_columns``."""
-    return list(publications.values_list(*_columns(Publication)))
+def _inputs(store, ids):
+    """{id: digest of the publication's row, its authorship rows in order and
+    their people's rows} for those of ids whose row exists: the part of an
+    entry's key every format shares.
+
+    Read once per store when it keeps them (``store.inputs``: the export's
+    run, in each of its processes), since the whole list's four downloads,
+    and each author's and theme's, hold the same publications. Each page
+    still depends on the rows: those read now the recorder notes from the
+    queries, those kept from an earlier page are noted through
+    ``store.note_rows``, as the same lookups by id would be."""
+    kept = store.inputs if store.inputs is not None else {}
+    new = [pk for pk in dict.fromkeys(ids) if pk not in kept]
+    if new:
+        kept.update(_digests(new))
+    read = set(new)
+    old = [pk for pk in dict.fromkeys(ids) if pk in kept and pk not in read]
+    if old and store.note_rows is not None:
+        store.note_rows(Publication._meta.db_table, Publication._meta.pk.column, old)
+        authorships = Authorship._meta
+        column = authorships.get_field("publication").column
+        store.note_rows(authorships.db_table, column, old)
+        people = {person for pk in old for person in kept[pk][1]}
+        store.note_rows(Person._meta.db_table, Person._meta.pk.column, people)
+    return {pk: kept[pk][0] for pk in ids if pk in kept}
 
 
-def _keys(rows, fmt, style):
-    """Each publication's key (its row given, in order): a digest of its row,
-    its authorship rows in order and their people's rows."""
-    head = "\x1f".join(
-        [
-            fmt,
-            f"{style}:{FORMAT_VERSION}" if fmt == TEXT else "",
-            translation.get_language() or "",
-        ]
+def _digests(ids):
+    """{id: (digest, ids of its authors)} of the publications with ids that
+    exist, read by id (rows as tuples of ``_columns``)."""
+    rows = list(
+        Publication.objects.filter(pk__in=ids).values_list(*_columns(Publication))
     )
-    ids = [row[0] for row in rows]
     authorships = defaultdict(list)
     for row in (
-        Authorship.objects.filter(publication_id__in=ids)
+        Authorship.objects.filter(publication_id__in=[row[0] for row in rows])
         .order_by("publication_id", "position")
         .values_list("publication_id", "person_id", *_columns(Authorship))
     ):
@@ -138,14 +165,14 @@ def _keys(rows, fmt, style):
             *_columns(Person)
         )
     }
-    keys = []
+    digests = {}
     for row in rows:
-        digest = hashlib.blake2b(head.encode(), digest_size=16)
-        digest.update(repr(row).encode())
-        for authorship in authorships.get(row[0], ()):
+        digest = hashlib.blake2b(repr(row).encode(), digest_size=16)
+        own = authorships.get(row[0], ())
+        for authorship in own:
             digest.update(f"\x1e{authorship!r}{people.get(authorship[1])}".encode())
-        keys.append(digest.hexdigest())
-    return keys
+        digests[row[0]] = (digest.digest(), frozenset(a[1] for a in own))
+    return digests
 
 
 _COLUMNS = {}

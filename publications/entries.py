@@ -38,14 +38,26 @@ _active = contextvars.ContextVar("labsite_entry_store", default=None)
 class EntryStore:
     """Rendered entries by key, the least recently used dropped past limit;
     hits, misses and writes count lookups found, lookups not found and
-    entries put."""
+    entries put.
 
-    def __init__(self, limit=STORE_LIMIT):
+    keep_inputs: keep in ``inputs`` the digests of what entries are made from,
+    by publication id, read once while the store lasts
+    (``publications.downloads``): only for a store held through one export,
+    whose rows do not change under it (else ``inputs`` is None and they are
+    read on each use). note_rows: None,
+    or a callable(table, column, values) noting that the page being rendered
+    read the rows of table whose column holds one of values, when inputs saved
+    reading them (the static export's dependency recorder).
+    """
+
+    def __init__(self, limit=STORE_LIMIT, *, keep_inputs=False, note_rows=None):
         self.limit = limit
         self.entries = OrderedDict()
         self.hits = 0
         self.misses = 0
         self.writes = 0
+        self.inputs = {} if keep_inputs else None
+        self.note_rows = note_rows
 
     def get(self, key):
         html = self.entries.get(key)

@@ -227,6 +227,9 @@ def _export_locked(directory, site, *, full, jobs, log):
             directory, manifest, full=full, keep=incremental, report=report
         )
         recorder = Recorder(scans=store.load_scans() if incremental else {})
+        # Rows a download's keys were made from on an earlier page are noted
+        # on each page that uses them (publications.downloads).
+        entries.note_rows = recorder.note_rows
         with live_site(site), recorder.active(), store.batch(), reusing(entries):
             walk = _Walk(
                 site, writer, log, recorder, store, manifest, entries, jobs=jobs

@@ -222,6 +222,17 @@ class Recorder:
             elif entry[2] is None:
                 entry[2] = digest
 
+    def note_rows(self, table, column, values):
+        """Note that the page rendering read the rows of table whose column
+        holds one of values, as a lookup of them (``WHERE column IN ...``)
+        would be noted: for rows whose digest a store kept from another page
+        (``publications.entries.EntryStore.inputs``)."""
+        deps = self.current
+        if deps is None or not values:
+            return
+        deps.keys.update(key_of(table, column, value) for value in values)
+        deps.key_columns.add((table, column))
+
     def _loaded(self, sender, instance, **kwargs):
         deps = self.current
         if deps is not None and instance.pk is not None:

@@ -78,20 +78,23 @@ def entries_path(state):
 class DiskEntryStore(EntryStore):
     """An EntryStore whose entries last on disk at path (``entries_path``).
 
-        fingerprint: what besides the key decides an entry (``build._fingerprint``);
-        entries written under another are dropped, as all are when fresh (a full
-        export). Each opening is one run (``run``). ``writes`` counts the entries
-        this process wrote, ``hits`` and ``misses`` its lookups (a forked worker
-    goes on from the counts it was forked with).
-        Call ``finish`` at the end of an export to write what is pending and drop
-        old entries, then ``close``. Raises sqlite3.Error when the file cannot be
-        used (another process holding it past BUSY_SECONDS, a full disk).
+    fingerprint: what besides the key decides an entry (``build._fingerprint``);
+    entries written under another are dropped, as all are when fresh (a full
+    export). note_rows: EntryStore's (the export's ``Recorder.note_rows``).
+    Each opening is one run (``run``). ``writes`` counts the entries this
+    process wrote, ``hits`` and ``misses`` its lookups (a forked worker goes on
+    from the counts it was forked with). Call ``finish`` at the end of an
+    export to write what is pending and drop old entries, then ``close``.
+    Raises sqlite3.Error when the file cannot be used (another process holding
+    it past BUSY_SECONDS, a full disk).
     """
 
-    def __init__(self, path, *, fingerprint, fresh=False, limit=STORE_LIMIT):
-        super().__init__(limit)
+    def __init__(
+        self, path, *, fingerprint, fresh=False, limit=STORE_LIMIT, note_rows=None
+    ):
+        # One store per export run: rows do not change under it.
+        super().__init__(limit, keep_inputs=True, note_rows=note_rows)
         self.path = Path(path)
-        self.writes = 0
         self._pending = {}
         self._used = set()
         self._pid = os.getpid()

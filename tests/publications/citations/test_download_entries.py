@@ -5,7 +5,10 @@ an edit of a title or of an author's name is never served from a stale entry."""
 import pytest
 from django.urls import reverse
 
+from people.models import Person
+from publications import downloads
 from publications.entries import EntryStore, reusing
+from publications.models import Authorship, Publication
 
 LISTS = [
     "publications:list_bibtex",
@@ -141,3 +144,34 @@ def test_a_capped_list_is_the_same_with_the_store(client, site, monkeypatch):
         assert fetch(client, site) == plain
     capped = client.get(reverse("publications:list_bibtex"))
     assert capped["X-Labsite-Truncated"] == "3 of 4"
+
+
+def test_an_export_store_reads_a_papers_rows_once_and_notes_them_on_each_use(
+    client, site, monkeypatch
+):
+    read = []
+
+    def digests(ids, real=downloads._digests):
+        read.extend(ids)
+        return real(ids)
+
+    monkeypatch.setattr(downloads, "_digests", digests)
+    noted = []
+    store = EntryStore(
+        keep_inputs=True,
+        note_rows=lambda table, column, values: noted.append(
+            (table, column, set(values))
+        ),
+    )
+    plain = fetch(client, site)
+    with reusing(store):
+        assert fetch(client, site) == plain
+    # Once for every format, list and item file that holds the paper.
+    assert sorted(read) == sorted(paper.pk for paper in site["papers"])
+    # Each item file (fetched last) still depends on the paper's row, its
+    # authorship rows and its authors' rows, as if it had read them.
+    for paper in site["papers"]:
+        authors = {a.person_id for a in paper.authorships.all()}
+        assert (Publication._meta.db_table, "id", {paper.pk}) in noted
+        assert (Authorship._meta.db_table, "publication_id", {paper.pk}) in noted
+        assert (Person._meta.db_table, "id", authors) in noted
