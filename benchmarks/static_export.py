@@ -675,11 +675,12 @@ def write_report(size, export, hugo_seconds, hugo_pages, http, pages, busy, load
         "request, so the copy is the live site's HTML; Hugo fills one template from front",
         "matter. The export also writes what Hugo's build has no counterpart for (an",
         "OpenGraph card per publication, each person's and theme's list downloads and",
-        "feeds). A list entry is rendered once per export and copied into every page that",
-        "lists it (publications/entries.py); filters run in the browser, with no page per",
+        "feeds). A list entry or download entry is written once and copied into every",
+        "file that holds it, and kept on disk for later exports (publications/entries.py,",
+        "site_config/export/entries.py); filters run in the browser, with no page per",
         "filter value. After an edit only the pages that read the changed row are rendered",
-        "(site_config/export/deps.py); Pagefind, which has no incremental mode, re-indexes",
-        "the whole copy whenever an HTML page changed.",
+        "(site_config/export/deps.py), from stored entries but the edited ones; Pagefind",
+        "indexes again only the search bundles holding a changed page.",
     ]
     section = "\n".join(rows) + "\n"
     sys.stdout.write(section)
