@@ -3,7 +3,7 @@
 Run from the repository root (not part of the test suite):
 
     .venv/bin/python benchmarks/export_pages.py [--publications 200] [--people 40]
-        [--profile FILE] [--edit]
+        [--profile FILE] [--edit] [--database FILE] [--mirror DIR]
 
 On the benchmark dataset (benchmarks/dataset.py, a SQLite file under
 var/benchmark/ built when missing, as benchmarks/static_export.py builds it) it
@@ -14,6 +14,11 @@ then the whole export's CPU seconds (Pagefind's child included). ``--edit``
 then changes one publication's title and one author's name and prints the same
 table for the incremental export that follows. ``--profile FILE`` writes a
 cProfile of the full export (read it with ``python -m pstats FILE``).
+``--database FILE`` exports a copy of that SQLite file instead of the
+generated dataset (the dataset is edited by benchmarks/static_export.py, so a
+fixed copy gives the same pages run after run); ``--mirror DIR`` exports into
+DIR, kept afterwards, so two runs' files can be compared with ``diff -r``.
+The export renders in this one process (``jobs=1``).
 CPU seconds, not wall time: the machine is shared.
 """
 
@@ -31,25 +36,28 @@ from pathlib import Path
 BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS))
 
-from run import django_env, run_checked  # noqa: E402
+from run import WORK, django_env, run_checked  # noqa: E402
 from static_export import dataset  # noqa: E402
 
-# (kind, pattern of the page's URL), first match wins.
+# (kind, pattern of the page's path, or of the whole URL when with_query),
+# first match wins.
 KINDS = [
-    ("list downloads", re.compile(r"/publications/export\.(bib|json|ris|txt)")),
-    ("per-item cite files", re.compile(r"/publications/[^/]+/cite\.")),
-    ("cards", re.compile(r"/card\.png$")),
-    ("feeds", re.compile(r"(feed|\.xml$|atom|rss|\.ics$)")),
-    ("publication pages", re.compile(r"^/publications/[^/]+/$")),
-    ("people (pages, CVs)", re.compile(r"^/people/")),
-    ("themes", re.compile(r"^/research/")),
+    ("list downloads", re.compile(r"/publications/export\.(bib|json|ris|txt)"), True),
+    ("per-item cite files", re.compile(r"/publications/[^/]+/cite\."), False),
+    ("cards", re.compile(r"/card\.png$"), False),
+    ("feeds", re.compile(r"(feed|atom$|rss$|\.ics$)"), False),
+    ("publication pages", re.compile(r"^/publications/[^/]+/$"), False),
+    ("CVs", re.compile(r"^/people/[^/]+/cv/$"), False),
+    ("person pages", re.compile(r"^/people/[^/]+/$"), False),
+    ("theme pages", re.compile(r"^/research/[^/]+/$"), False),
+    ("list pages", re.compile(r"^/([a-z]+/)?$"), False),
 ]
 
 
 def kind_of(url):
     path = url.split("?", 1)[0]
-    for kind, pattern in KINDS:
-        if pattern.search(url if kind == "list downloads" else path):
+    for kind, pattern, with_query in KINDS:
+        if pattern.search(url if with_query else path):
             return kind
     return "other"
 
@@ -117,7 +125,11 @@ def child(args):
     django.setup()
     from publications.models import Publication
 
-    mirror = Path(tempfile.mkdtemp(prefix="labsite-export-pages-"))
+    if args.mirror:
+        mirror = Path(args.mirror)
+        mirror.mkdir(parents=True, exist_ok=True)
+    else:
+        mirror = Path(tempfile.mkdtemp(prefix="labsite-export-pages-"))
     base_url = "https://example.org/lab/"
     out(f"load average before: {load_average()}")
     timed_export(mirror, base_url, full=True, profile=args.profile)
@@ -140,14 +152,17 @@ def main():
     parser.add_argument("--people", type=int, default=40)
     parser.add_argument("--profile", help="write a cProfile of the full export here")
     parser.add_argument("--edit", action="store_true")
+    parser.add_argument("--database", type=Path, help="export a copy of this file")
+    parser.add_argument("--mirror", help="export into this folder (kept)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args)
         return
-    database = dataset(args.publications, args.people)
+    database = args.database or dataset(args.publications, args.people)
     # A copy, so the edits do not change the dataset other benchmarks read.
-    copy = database.with_name(f"{database.stem}-pages.sqlite3")
+    WORK.mkdir(parents=True, exist_ok=True)
+    copy = WORK / f"{database.stem}-pages.sqlite3"
     copy.write_bytes(database.read_bytes())
     env = django_env(copy)
     run_checked([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env)

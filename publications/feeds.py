@@ -12,6 +12,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from people.models import Person
+from publications.listing import attach_authors
 from publications.models import Publication
 from research.models import ResearchTheme
 from site_config.markup.feeds import AbsoluteLinksFeed
@@ -20,6 +21,9 @@ from site_config.markup.render import render_markdown
 from site_config.models import SiteProfile
 
 FEED_ITEMS = 30
+# Django's get_kind_display() builds the choices afresh on each call; the
+# labels are lazy, so str() still gives each request's language.
+_KIND_LABELS = dict(Publication._meta.get_field("kind").flatchoices)
 
 
 class PublicationFeed(AbsoluteLinksFeed):
@@ -46,11 +50,14 @@ class PublicationFeed(AbsoluteLinksFeed):
         return Publication.objects.all()
 
     def items(self, obj=None):
-        return (
-            self.publications(obj)
-            .with_authors()
-            .order_by("-created_at", "-pk")[:FEED_ITEMS]
-        )
+        # Authors as list pages read them (publications.listing): one query of
+        # plain values and one small Person per person, not an Authorship and
+        # a full Person per author. A person's feed lists their co-authors
+        # again and again, and building those rows was most of what a feed
+        # cost in a full static export, which renders the group's, every
+        # theme's and every person's feeds, RSS and Atom.
+        newest = self.publications(obj).order_by("-created_at", "-pk")
+        return attach_authors(list(newest[:FEED_ITEMS]))
 
     def item_title(self, item):
         return to_plain(item.title)
@@ -58,9 +65,7 @@ class PublicationFeed(AbsoluteLinksFeed):
     def item_description(self, item):
         parts = []
         venue = item.venue or item.venue_short
-        authors = ", ".join(
-            to_plain(a.display_name) for a in item.ordered_authorships()
-        )
+        authors = ", ".join(_author_names(item))
         if authors and item.authors_et_al:
             authors += " et al."
         if authors:
@@ -75,7 +80,7 @@ class PublicationFeed(AbsoluteLinksFeed):
         return item.get_absolute_url()
 
     def item_author_name(self, item):
-        names = [to_plain(a.display_name) for a in item.ordered_authorships()]
+        names = _author_names(item)
         if names and item.authors_et_al:
             names[-1] += " et al."
         return ", ".join(names) or None
@@ -87,7 +92,12 @@ class PublicationFeed(AbsoluteLinksFeed):
         return item.updated_at
 
     def item_categories(self, item):
-        return [item.get_kind_display()]
+        return [str(_KIND_LABELS.get(item.kind, item.kind))]
+
+
+def _author_names(item):
+    """The item's authors' names as plain text, in order (a new list)."""
+    return [to_plain(author.display_name) for author in item.listed_authors]
 
 
 class PublicationAtomFeed(PublicationFeed):

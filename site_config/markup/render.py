@@ -5,7 +5,10 @@ scripts, event handlers or javascript: URLs into public pages.
 """
 
 import hashlib
+import re
+import secrets
 import threading
+from collections import OrderedDict
 from importlib.metadata import version
 from pathlib import Path
 
@@ -46,6 +49,95 @@ RENDERER_STAMP = "<!--labsite:{}-->".format(
 
 _converters = threading.local()
 
+# Conversions kept by this process: an export renders the same abstract in
+# every feed, list entry and head that shows it (the group's feed, its themes'
+# and each author's, RSS and Atom), and Markdown with math and nh3 is most of
+# what such a page costs. Bounded by the characters held, so a large site's
+# abstracts (a few KiB each as MathML) cannot grow a process without limit.
+CACHE_CHARS = 16_000_000
+# The stand-in for a citation in a kept conversion: a per-process nonce, so no
+# editor's text can hold one, and only letters and digits, so Markdown and nh3
+# treat it exactly as the page scope's own tokens (citations.CitationScope).
+_NONCE = secrets.token_hex(8)
+_KEPT_TOKEN = re.compile(rf"LSMD{_NONCE}N(\d+)E")
+
+
+class _Citations:
+    """A scope that only notes each citation's keys, in the order cited."""
+
+    def __init__(self):
+        self.cited = []
+
+    def cite(self, keys):
+        self.cited.append(tuple(keys))
+        return f"LSMD{_NONCE}N{len(self.cited) - 1}E"
+
+
+class ConversionCache:
+    """Sanitised conversions of Markdown texts, least recently used dropped
+    once the HTML held passes max_chars characters.
+
+    A value is (html, citations): the HTML with each citation as a token, and
+    each citation's keys in the order the text cites them. The key is a
+    digest of the text and the renderer's stamp (RENDERER_STAMP: the
+    pipeline's code, Markdown's and nh3's versions), the only inputs of a
+    conversion: what depends on the page (its URL prefix, its language, which
+    cited papers it lists, their numbers) is added after, when the citations
+    are resolved in the page's scope, so one conversion serves every page.
+    Safe to share between threads.
+    """
+
+    def __init__(self, max_chars=CACHE_CHARS):
+        self.max_chars = max_chars
+        self.chars = 0
+        self.entries = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(text):
+        return hashlib.blake2b(
+            f"{RENDERER_STAMP}\0{text}".encode(), digest_size=16
+        ).digest()
+
+    def get(self, text):
+        """(html, citations) of text, converting it on a miss."""
+        key = self.key(text)
+        with self._lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                self.hits += 1
+                return found
+            self.misses += 1
+        citations = _Citations()
+        found = (_convert(text, citations), tuple(citations.cited))
+        self._put(key, found)
+        return found
+
+    def _put(self, key, value):
+        size = len(value[0])
+        if size > self.max_chars:
+            return
+        with self._lock:
+            old = self.entries.pop(key, None)
+            if old is not None:
+                self.chars -= len(old[0])
+            self.entries[key] = value
+            self.chars += size
+            while self.chars > self.max_chars:
+                _key, dropped = self.entries.popitem(last=False)
+                self.chars -= len(dropped[0])
+
+    def clear(self):
+        with self._lock:
+            self.entries.clear()
+            self.chars = 0
+
+
+conversions = ConversionCache()
+
 
 def _convert(text, scope):
     # Building a Markdown instance costs more than converting a typical text, so
@@ -65,6 +157,17 @@ def _convert(text, scope):
         md.citation_scope = None
 
 
+def _converted(text, scope):
+    """text's sanitised HTML with its citations noted in scope (any object with
+    cite(keys) -> token, in the order the text cites), as a conversion with
+    that scope would give; the conversion itself comes from `conversions`."""
+    html, cited = conversions.get(text)
+    if not cited:
+        return html
+    tokens = [scope.cite(list(keys)) for keys in cited]
+    return _KEPT_TOKEN.sub(lambda match: tokens[int(match[1])], html)
+
+
 def render_markdown(text):
     """Markdown text to sanitized HTML, with math typeset and citations linked.
 
@@ -76,9 +179,9 @@ def render_markdown(text):
         return ""
     scope = active_scope()
     if scope is not None:
-        return _convert(text, scope)
+        return _converted(text, scope)
     scope = CitationScope()
-    return scope.finish(_convert(text, scope))
+    return scope.finish(_converted(text, scope))
 
 
 def render_for_storage(text):
@@ -91,7 +194,7 @@ def render_for_storage(text):
     if not text:
         return "", []
     markers = KeyMarkers()
-    return RENDERER_STAMP + _convert(text, markers), markers.keys
+    return RENDERER_STAMP + _converted(text, markers), markers.keys
 
 
 def stored_html(html, text):
@@ -110,7 +213,7 @@ def collect_citations(text):
     """The citation scope text would fill, without resolving anything."""
     scope = CitationScope()
     if text:
-        _convert(text, scope)
+        _converted(text, scope)
     return scope
 
 

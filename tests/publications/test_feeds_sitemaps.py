@@ -119,3 +119,43 @@ def test_robots_txt_under_a_sub_path_names_that_paths_pages(client, db):
         set_script_prefix("/")
     assert "Disallow: /lab/admin/" in lines
     assert "Disallow: /lab/search/" in lines
+
+
+def test_feed_authors_are_shown_as_printed_in_order_with_et_al(
+    client, make_publication, make_person
+):
+    ada = make_person("Ada Lovelace")
+    taro = make_person("田中 太郎", given_name="太郎", family_name="田中")
+    paper = make_publication(
+        "Shared work",
+        authors=[ada, taro, "Zed"],
+        authors_et_al=True,
+        kind="conference",
+    )
+    paper.authorships.filter(person=ada).update(printed_name="A. Lovelace")
+    # A CJK name printed in Western order shows family name first.
+    paper.authorships.filter(person=taro).update(printed_name="太郎 田中")
+    response = client.get(reverse("feeds:person_atom", kwargs={"slug": ada.slug}))
+    entry = ET.fromstring(response.content).find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}author/{ATOM}name").text == (
+        "A. Lovelace, 田中太郎, Zed et al."
+    )
+    assert "<p>A. Lovelace, 田中太郎, Zed et al.</p>" in (
+        entry.find(f"{ATOM}summary").text
+    )
+    assert entry.find(f"{ATOM}category").get("term") == "Conference paper"
+
+
+def test_a_feeds_queries_do_not_grow_with_its_authors(
+    client, make_publication, make_person, django_assert_max_num_queries
+):
+    ada = make_person("Ada Lovelace")
+    for n in range(3):
+        co_authors = [f"Co {n}-{k}" for k in range(8)]
+        make_publication(f"Paper {n}", authors=[ada, *co_authors])
+    url = reverse("feeds:person_rss", kwargs={"slug": ada.slug})
+    client.get(url)
+    # The person, the site profile, the items, their authorships, their people.
+    with django_assert_max_num_queries(6):
+        response = client.get(url)
+    assert response.text.count("Co 2-7") == 2  # description and author line

@@ -97,3 +97,42 @@ def test_a_store_left_mid_batch_starts_afresh(tmp_path):
     store.close()
     assert DepsStore(path).is_empty()
     assert not store.open_marker.exists()
+
+
+def indexes(store):
+    return {
+        name
+        for (name,) in store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE "
+            "'sqlite_autoindex%'"
+        )
+    }
+
+
+def test_a_full_export_fills_the_node_tables_unindexed_and_indexes_them_at_the_end(
+    tmp_path,
+):
+    store = DepsStore(tmp_path / "state.sqlite3")
+    every = indexes(store)
+    assert {"node_keys_key", "node_keys_node", "links_dst"} <= every
+    deps = PageDeps()
+    deps.keys.add(key_of(PUB, "id", 1))
+    with store.batch():
+        store.reset()
+        assert not {"node_keys_key", "node_keys_node", "links_src"} & indexes(store)
+        for n in range(3):
+            store.save_node(f"/p/{n}/", f"p/{n}/index.html", deps, {"/"}, {})
+    assert indexes(store) == every
+    # The lookups an incremental export makes find the rows by the new indexes.
+    plan = " ".join(
+        str(row)
+        for row in store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT node FROM node_keys WHERE key = ?",
+            [key_of(PUB, "id", 1)],
+        )
+    )
+    assert "node_keys_key" in plan
+    assert store.nodes_for({key_of(PUB, "id", 1)}, set()) == {
+        node for node, _name in store.nodes().values()
+    }
+    assert store.linked("/")
