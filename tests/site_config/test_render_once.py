@@ -13,7 +13,10 @@ from site_config.markup import render
 
 @pytest.fixture
 def conversions(monkeypatch):
-    """Counts Markdown conversions (the one renderer's `_convert`)."""
+    """Counts Markdown conversions (the one renderer's `_convert`), from an
+    empty store of kept conversions (`render.conversions`), so a text that
+    must be rendered again converts once."""
+    render.conversions.clear()
     calls = []
     convert = render._convert
 
@@ -89,6 +92,7 @@ def test_stale_stored_html_is_rendered_again_and_cites_the_same(
         description_html="<!--labsite:old--><p>old</p>"
     )
     conversions.clear()
+    render.conversions.clear()
     again = client.get(theme.get_absolute_url()).text
     assert conversions.count("Cites [@paper0].") == 1
     assert "<p>old</p>" not in again
