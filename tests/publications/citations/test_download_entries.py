@@ -3,6 +3,8 @@ active (the static export) every byte is what a visitor's request gives, and
 an edit of a title or of an author's name is never served from a stale entry."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from people.models import Person
@@ -175,3 +177,23 @@ def test_an_export_store_reads_a_papers_rows_once_and_notes_them_on_each_use(
         assert (Publication._meta.db_table, "id", {paper.pk}) in noted
         assert (Authorship._meta.db_table, "publication_id", {paper.pk}) in noted
         assert (Person._meta.db_table, "id", authors) in noted
+
+
+def test_a_download_without_a_theme_reads_no_theme_and_a_themes_covers_its_subthemes(
+    client, site, make_publication, make_theme
+):
+    sub = make_theme("Sample Complexity", parent=site["theory"])
+    make_publication("Sub Bounds", authors=[site["ada"]], year=2023, themes=[sub])
+    table = '"research_researchtheme"'
+    for query in ({"person": site["ada"].slug}, {"year": "2024"}, {}):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("publications:list_bibtex"), query)
+        assert response.status_code == 200
+        assert not [q for q in captured if table in q["sql"]], query
+    # A theme's download lists its sub-themes' papers, as its page does.
+    body = client.get(
+        reverse("publications:list_bibtex"), {"theme": site["theory"].slug}
+    ).content.decode()
+    assert "Sub Bounds" in body
+    assert "On Bounds" in body
+    assert "Later Bounds" not in body
