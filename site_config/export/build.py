@@ -203,6 +203,7 @@ def _export_locked(directory, site, *, full, jobs, log):
         not full
         and manifest.get("fingerprint") == fingerprint
         and manifest.get("stamp") == stamp
+        and not manifest.get("search_pending")
         and all((directory / name).is_file() for name in manifest.get("pages", {}))
     ):
         report.up_to_date = True
@@ -240,14 +241,34 @@ def _export_locked(directory, site, *, full, jobs, log):
                 store.reset()
                 walk.run()
             rows_valid = walk.save_row_states(stamp)
+            writer.remove_stale()
+            # Pagefind reads HTML only: new downloads, cards or feeds leave its
+            # index as it was; of its bundles, those whose pages changed are
+            # redone. An export stopped before its index was brought up to
+            # date leaves that to the next one (search_pending).
+            reindex = (
+                writer.html_changed
+                or full
+                or manifest.get("search_pending")
+                or not search.has_index(directory)
+            )
+            # The manifest is saved before the store of row states commits (at
+            # the end of this block): stopped after that commit, an export whose
+            # manifest still named the earlier files' digests would leave the
+            # next one finding nothing to render and the search index stale.
+            saved = {
+                "fingerprint": fingerprint,
+                "stamp": stamp,
+                "base_url": site.base_url,
+                "rows_valid": rows_valid,
+                "indexed": sorted(t.url for t in walk.indexed),
+            }
+            writer.save(**saved, **({"search_pending": True} if reindex else {}))
         entries.finish()
         report.entries_written += entries.writes
         report.entries_reused += entries.hits
         report.warnings.extend(walk.problems)
-        writer.remove_stale()
-        # Pagefind reads HTML only: new downloads, cards or feeds leave its
-        # index as it was; of its bundles, those whose pages changed are redone.
-        if writer.html_changed or full or not search.has_index(directory):
+        if reindex:
             log("Indexing for search (Pagefind)")
             started = time.perf_counter()
             indexed = {t.mirror_path(is_html=True) for t in walk.indexed}
@@ -260,14 +281,8 @@ def _export_locked(directory, site, *, full, jobs, log):
             report.search_indexed = bool(index.rebuilt or index.removed)
             report.search_bundles = index.rebuilt
             report.search_seconds = time.perf_counter() - started
+            writer.save(**saved)
         report.pages_unchanged = len(writer.pages) - report.pages_written
-        writer.save(
-            fingerprint=fingerprint,
-            stamp=stamp,
-            base_url=site.base_url,
-            rows_valid=rows_valid,
-            indexed=sorted(t.url for t in walk.indexed),
-        )
     finally:
         entries.close()
         store.close()

@@ -12,6 +12,7 @@ from people.models import Person
 from publications import selectors as publication_selectors
 from publications.models import Publication
 from research.models import ResearchTheme
+from site_config.export import search
 from site_config.export.build import export_site, mirror_site
 from site_config.export.check import check_mirror
 from site_config.models import NavigationLink
@@ -285,3 +286,40 @@ def test_a_changed_slug_leaves_a_redirect_page_at_the_old_address(demo_site, tmp
     # A full export writes it too.
     export(site, "--full")
     assert new_link in page_file(site, old_url).read_text()
+
+
+class _Stopped(BaseException):
+    """The process killed (SIGTERM, a lost machine) while Pagefind indexed."""
+
+
+def test_an_export_stopped_while_indexing_is_finished_by_the_next_one(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL)
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Title The Search Must Find"
+    publication.save()
+
+    def stop(directory, groups):
+        raise _Stopped
+
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "_index_bundles", stop)
+        with pytest.raises(_Stopped):
+            export_site(site, base_url=BASE_URL)
+    export_site(site, base_url=BASE_URL)
+
+    fresh = tmp_path / "fresh"
+    export_site(fresh, base_url=BASE_URL, full=True)
+    manifest = json.loads((site / ".labsite-export.json").read_text())
+    assert (
+        manifest["pages"]
+        == json.loads((fresh / ".labsite-export.json").read_text())["pages"]
+    )
+    assert "search_pending" not in manifest
+    digests = json.loads((site / "pagefind" / "bundles.json").read_text())["digests"]
+    assert (
+        digests
+        == json.loads((fresh / "pagefind" / "bundles.json").read_text())["digests"]
+    )
