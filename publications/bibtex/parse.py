@@ -433,7 +433,7 @@ def _read_fields(reader, pos, end, closing, warnings, commented=None):
 def _read_string(reader, header, pos, end, line, warnings):
     string_warnings = []
     try:
-        fields, _close = _read_fields(
+        fields, close = _read_fields(
             reader, pos, end, _closing(header.group(2)), string_warnings
         )
     except EntryError as error:
@@ -442,12 +442,17 @@ def _read_string(reader, header, pos, end, line, warnings):
             # silently reading the macro's name as its value.
             reader.oversized[error.field] = (line, error.reason)
             reader.macros.pop(error.field, None)
-        warnings.append(f"line {error.line}: @string not understood ({error})")
+        # A Failure-shaped note, so the report names the line as every other
+        # problem (file:line: reason), not as line 0 of the file.
+        warnings.append(Failure(error.line, "", f"@string not understood ({error})"))
         return
     for name, value in fields.items():
         reader.macros[name] = value
         reader.oversized.pop(name, None)
-    warnings.extend(f"line {line}: {message}" for message in string_warnings)
+    if close is None:
+        # As for an entry: what follows up to the next @ was read as its value.
+        string_warnings.append("@string is not closed; read up to the next entry")
+    warnings.extend(Failure(line, "", message) for message in string_warnings)
 
 
 class BibtexInputError(ValueError):

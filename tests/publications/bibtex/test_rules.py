@@ -57,6 +57,23 @@ def test_undefined_macro_is_kept_as_its_name_with_a_warning(db):
     assert "undefined macro 'AIJ' kept as its name" in messages(report)
 
 
+def test_a_problem_in_a_string_definition_is_reported_at_its_line(db):
+    report = run(
+        "% a comment\n"
+        '@string{foo = "bar" # undefinedmacro}\n'
+        "@string{open = {never closed}\n"
+        "@string{broken = {unbalanced\n"
+        "@article{a, title = foo, year = 1990}\n"
+    )
+    lines = [str(problem) for problem in report.warnings]
+    assert "test.bib:2: undefined macro 'undefinedmacro' kept as its name" in lines
+    assert any(
+        line.startswith("test.bib:4: @string not understood") for line in lines
+    ), lines
+    assert "test.bib:3: @string is not closed; read up to the next entry" in lines
+    assert Publication.objects.get().title == "barundefinedmacro"
+
+
 def test_comments_preamble_and_junk_between_entries_are_skipped():
     text = (
         'Some junk text\n@comment{jabref-meta: x}\n@preamble{ "\\newcommand" }\n'
