@@ -301,12 +301,14 @@ def _render_each(key, items):
     for item in items:
         try:
             entries.extend(_render(_style(key), [item]))
-        except _FORMATTER_ERRORS:
+        except _FORMATTER_ERRORS as error:
+            # A handled fallback, not a crash: the error in one line, no traceback.
             logger.warning(
-                "citeproc-py could not format %r; formatted from its title, "
-                "authors and year",
+                "citeproc-py could not format %r (%s: %s); formatted from its "
+                "title, authors and year",
                 item.get("title", ""),
-                exc_info=True,
+                type(error).__name__,
+                error,
             )
             plain = {name: item[name] for name in _FALLBACK_FIELDS if name in item}
             parts = item.get("issued", {}).get("date-parts")

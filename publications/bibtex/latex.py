@@ -156,6 +156,35 @@ _MEMO_LENGTH = 200
 _SHALLOW = 64
 
 
+# Commands the decoder knows; any other command with no argument is dropped
+# whole (``dropped_commands``).
+_KNOWN_COMMANDS = frozenset(
+    {*ACCENTS, *LETTERS, *SYMBOLS, *STYLE_COMMANDS, *TITLE_COMMANDS}
+    | DROPPED_WITH_ARGUMENT
+)
+# A command with letters for a name and no argument (no "{" after its spaces).
+_BARE_COMMAND = re.compile(r"(?<!\\)\\([A-Za-z]+)(?![A-Za-z]|\s*\{)")
+
+
+def dropped_commands(text):
+    """The names of the unknown commands that ``decode`` leaves out of text
+    with nothing in their place (``\\MTeX``, ``\\AmS``: logos a document class
+    defines), each once, in order; [] when there are none. Math is kept as
+    written, so commands in it are not counted. An unknown command with an
+    argument keeps the argument and is not counted."""
+    if "\\" not in text:
+        return []
+    names = []
+    for is_math, piece in split_math(text):
+        if is_math:
+            continue
+        for match in _BARE_COMMAND.finditer(piece):
+            name = match.group(1)
+            if name not in _KNOWN_COMMANDS and name not in names:
+                names.append(name)
+    return names
+
+
 def needs_decoding(text):
     return bool(_NEEDS_DECODING.search(text))
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from operator import gt, itemgetter
 
-from publications.bibtex.latex import decode, encode
+from publications.bibtex.latex import decode, dropped_commands, encode
 from publications.bibtex.names import parse_names
 from publications.models import Publication
 from site_config.core.text import fold
@@ -623,11 +623,18 @@ def normalise(entry, *, marks=None):
             for name, value in fields.items()
         }
     warnings = list(entry.warnings)
-    title = fields.get("title") or ""
+    raw_title = fields.get("title") or ""
     # Title markup kept as the inline tags pages show (latex.TITLE_COMMANDS).
-    title = decode(title, tags=True) if title.strip() else ""
+    title = decode(raw_title, tags=True) if raw_title.strip() else ""
+    # Never silently: a logo command the decoder does not know (\MTeX) is
+    # left out of the title, and named.
+    dropped = ", ".join(f"\\{name}" for name in dropped_commands(raw_title))
     if not title:
+        if dropped:
+            raise ValueError(f"no title: it holds only unknown LaTeX ({dropped})")
         raise ValueError("no title")
+    if dropped:
+        warnings.append(f"title: unknown LaTeX {dropped} left out")
     other = {}
     doi = _doi(fields, warnings)
     arxiv_id = _arxiv_id(fields, doi)

@@ -155,7 +155,13 @@ def export_site(directory, *, base_url, full=False, force=False, jobs=1, log=Non
         # Exports into one folder (a save's background task, a person at the
         # command line) take turns; the later one finds the earlier's manifest.
         with open(directory / LOCK, "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                # Said, so that a person at the command line does not take
+                # the wait for a hang.
+                log(f"Waiting for another export of {directory} to finish")
+                fcntl.flock(lock, fcntl.LOCK_EX)
             return _export_locked(directory, site, full=full, jobs=jobs, log=log)
     except OSError as error:
         # A path under a regular file, a read-only folder, a full disk: name

@@ -479,3 +479,36 @@ def test_a_year_before_1000_says_what_is_wrong_and_where(db, year):
     assert "from 1000 to 9999" in problem.message
     publication = Publication.objects.get()
     assert (publication.year, publication.year_text) == (None, year)
+
+
+@pytest.mark.parametrize(
+    ("title", "stored", "named"),
+    [
+        (r"The {\MTeX} system", "The system", r"\MTeX"),
+        (r"{\AmS}-\LaTeX\ and \Foo{kept}", "-LaTeX and kept", r"\AmS"),
+        (r"\MTeX, \XeLaTeX and \MTeX", ", and", r"\MTeX, \XeLaTeX"),
+    ],
+)
+def test_an_unknown_latex_command_left_out_of_a_title_is_named(
+    db, title, stored, named
+):
+    report = run(f"@article{{a, title = {{{title}}}, year = 1990}}\n")
+    assert Publication.objects.get().title == stored
+    assert f"test.bib:1:a: title: unknown LaTeX {named} left out" in [
+        str(problem) for problem in report.warnings
+    ]
+
+
+@pytest.mark.parametrize(
+    "title", [r"The $\alpha \mathcal{O}$ bound", r"\relax A \protect\TeX\ book"]
+)
+def test_known_commands_and_math_are_not_named_as_left_out(db, title):
+    report = run(f"@article{{a, title = {{{title}}}, year = 1990}}\n")
+    assert not [p for p in report.warnings if "unknown LaTeX" in str(p)]
+
+
+def test_a_title_of_unknown_latex_alone_fails_naming_it(db):
+    report = run("@article{a, title = {{\\MTeX}}, year = 1990}\n")
+    assert [str(problem) for problem in report.failures] == [
+        "test.bib:1:a: no title: it holds only unknown LaTeX (\\MTeX)"
+    ]

@@ -3,6 +3,7 @@ why in one sentence; the head's addresses (og:url, og:image, JSON-LD) work under
 a sub-path and --check follows them."""
 
 import errno
+import fcntl
 import json
 import re
 
@@ -141,3 +142,23 @@ def test_check_follows_meta_tags_and_json_ld(demo_site, tmp_path):
     broken = {(link.page, link.url) for link in links}
     page = person.get_absolute_url().lstrip("/") + "index.html"
     assert (page, f"{BASE_URL}media/{person.photo.name}") in broken
+
+
+def test_an_export_waiting_for_another_of_the_same_folder_says_so(
+    db, tmp_path, monkeypatch
+):
+    # Another export holds the folder's lock at first: the wait is announced
+    # rather than looking like a hang, and the export then runs.
+    real = fcntl.flock
+
+    def flock(handle, operation):
+        if operation & fcntl.LOCK_NB:
+            raise BlockingIOError(errno.EWOULDBLOCK, "held")
+        return real(handle, operation)
+
+    monkeypatch.setattr(fcntl, "flock", flock)
+    lines = []
+    folder = tmp_path / "site"
+    build.export_site(folder, base_url=BASE_URL, log=lines.append)
+    assert lines[0] == f"Waiting for another export of {folder} to finish"
+    assert (folder / MANIFEST).is_file()
