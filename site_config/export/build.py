@@ -758,10 +758,12 @@ class _Pages:
         if destination is None:
             return _Made(problem=f"{target.url} redirects off the site to {location}")
         link = self.site.link(location)
+        # Addresses in a page's head are absolute, as the live pages' are.
+        canonical = self.site.origin + link if link.startswith("/") else link
         body = (
             '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta http-equiv="refresh" content="0; url={link}">'
-            f'<link rel="canonical" href="{link}"><title>Moved</title></head>'
+            f'<link rel="canonical" href="{canonical}"><title>Moved</title></head>'
             f'<body><p>This page moved to <a href="{link}">{link}</a>.</p>'
             "</body></html>\n"
         )

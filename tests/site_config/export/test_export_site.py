@@ -282,6 +282,8 @@ def test_a_changed_slug_leaves_a_redirect_page_at_the_old_address(demo_site, tmp
     new_link = f"/lab{person.get_absolute_url()}"
     moved = page_file(site, old_url).read_text()
     assert f'http-equiv="refresh" content="0; url={new_link}"' in moved
+    origin = BASE_URL.removesuffix("/lab/")
+    assert f'<link rel="canonical" href="{origin}{new_link}">' in moved
     assert page_file(site, person.get_absolute_url()).is_file()
     # A full export writes it too.
     export(site, "--full")
