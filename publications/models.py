@@ -432,6 +432,13 @@ class Publication(models.Model):
                 fields=["-year", "-month", "title"], name="publication_newest_idx"
             ),
             models.Index(fields=["year", "status"], name="publication_year_status_idx"),
+            # The highest former P-number (numbering.next_numbers); most rows
+            # have none, and the partial index holds only those that do.
+            models.Index(
+                fields=["preprint_number"],
+                condition=Q(preprint_number__isnull=False),
+                name="publication_former_p_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -23,7 +23,7 @@ module can call them and a migration can run them on its historical model.
 """
 
 from django.db import connections, models
-from django.db.models import Case, F, Max, Q, Value, When
+from django.db.models import Case, F, Q, Value, When
 
 PAPER, PREPRINT, SOFTWARE = "paper", "preprint", "software"
 # What a number is printed with: [12], [P3], [S1].
@@ -82,19 +82,33 @@ def date_order():
 
 
 def next_numbers(model):
-    """{series: the next free number}, from one query over every row.
+    """{series: the next free number}, each read from an index.
 
-    A preprint number kept by a published paper stays taken.
+    A preprint number kept by a published paper stays taken. Each series' highest
+    serial comes from the (number_series, serial) unique index and the highest
+    former P-number from its partial index: one aggregate with a filter per series
+    read every row, a cost each batch of an import paid again.
     """
-    rows = model._default_manager.aggregate(
-        **{
-            series: Max("serial", filter=Q(number_series=series))
-            for series in SERIES_ORDER
-        },
-        former=Max("preprint_number"),
+    manager = model._default_manager
+    free = {
+        series: (
+            manager.filter(number_series=series)
+            .order_by("-serial")
+            .values_list("serial", flat=True)
+            .first()
+            or 0
+        )
+        + 1
+        for series in SERIES_ORDER
+    }
+    former = (
+        manager.filter(preprint_number__isnull=False)
+        .order_by("-preprint_number")
+        .values_list("preprint_number", flat=True)
+        .first()
     )
-    rows[PREPRINT] = max(rows[PREPRINT] or 0, rows.pop("former") or 0)
-    return {series: (rows[series] or 0) + 1 for series in SERIES_ORDER}
+    free[PREPRINT] = max(free[PREPRINT], (former or 0) + 1)
+    return free
 
 
 def date_key(year, month, position):
