@@ -6,17 +6,23 @@ from django.db.models.functions import ExtractYear
 from django.urls import reverse
 
 from news.models import Course, NewsPost, Talk
+from site_config.core.sitemaps import SlugSitemap
 
 
 class NewsPostSitemap(Sitemap):
+    """Items are (date, slug, updated_at) rows; a post's URL holds its year."""
+
     changefreq = "monthly"
     priority = 0.5
 
     def items(self):
-        return NewsPost.objects.only("slug", "date", "updated_at").order_by("pk")
+        return NewsPost.objects.order_by("pk").values_list("date", "slug", "updated_at")
+
+    def location(self, item):
+        return reverse("news:detail", kwargs={"year": item[0].year, "slug": item[1]})
 
     def lastmod(self, item):
-        return item.updated_at
+        return item[2]
 
 
 class NewsYearSitemap(Sitemap):
@@ -40,26 +46,22 @@ class NewsYearSitemap(Sitemap):
         return item["latest"]
 
 
-class TalkSitemap(Sitemap):
+class TalkSitemap(SlugSitemap):
     changefreq = "monthly"
     priority = 0.4
+    url_name = "talks:detail"
 
-    def items(self):
-        return Talk.objects.only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
+    def rows(self):
+        return Talk.objects.order_by("pk").values_list("slug", "updated_at")
 
 
-class CourseSitemap(Sitemap):
+class CourseSitemap(SlugSitemap):
     changefreq = "yearly"
     priority = 0.4
+    url_name = "teaching:detail"
 
-    def items(self):
-        return Course.objects.only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
+    def rows(self):
+        return Course.objects.order_by("pk").values_list("slug", "updated_at")
 
 
 SITEMAPS = {

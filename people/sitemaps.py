@@ -1,16 +1,13 @@
 """The person pages of sitemap.xml (site_config.sitemaps lists them)."""
 
-from django.contrib.sitemaps import Sitemap
-
 from people.models import Person
+from site_config.core.sitemaps import SlugSitemap
 
 
-class PersonSitemap(Sitemap):
+class PersonSitemap(SlugSitemap):
     changefreq = "monthly"
     priority = 0.5
+    url_name = "people:detail"
 
-    def items(self):
-        return Person.objects.only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
+    def rows(self):
+        return Person.objects.order_by("pk").values_list("slug", "updated_at")

@@ -1,16 +1,13 @@
 """The publication pages of sitemap.xml (site_config.sitemaps lists them)."""
 
-from django.contrib.sitemaps import Sitemap
-
 from publications.models import Publication
+from site_config.core.sitemaps import SlugSitemap
 
 
-class PublicationSitemap(Sitemap):
+class PublicationSitemap(SlugSitemap):
     changefreq = "monthly"
     priority = 0.6
+    url_name = "publications:detail"
 
-    def items(self):
-        return Publication.objects.only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
+    def rows(self):
+        return Publication.objects.order_by("pk").values_list("slug", "updated_at")

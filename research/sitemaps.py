@@ -1,16 +1,17 @@
 """The theme pages of sitemap.xml (site_config.sitemaps lists them)."""
 
-from django.contrib.sitemaps import Sitemap
-
 from research.models import ResearchTheme
+from site_config.core.sitemaps import SlugSitemap
 
 
-class ThemeSitemap(Sitemap):
+class ThemeSitemap(SlugSitemap):
     changefreq = "monthly"
     priority = 0.7
+    url_name = "research:detail"
 
-    def items(self):
-        return ResearchTheme.objects.active().only("slug", "updated_at").order_by("pk")
-
-    def lastmod(self, item):
-        return item.updated_at
+    def rows(self):
+        return (
+            ResearchTheme.objects.active()
+            .order_by("pk")
+            .values_list("slug", "updated_at")
+        )

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from site_config import search, sitemaps, views
+from site_config.core.sitemaps import sitemap
 from site_config.markup import views as markdownx_views
 
 urlpatterns = [
@@ -31,7 +31,7 @@ urlpatterns = [
     path("feeds/", include("publications.feeds")),
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
+        sitemap,
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap",
     ),
