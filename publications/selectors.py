@@ -256,10 +256,12 @@ def publication_download(query, *, limit, read):
     filters) shows: the same filter form and rules as the list page, a
     value that names nothing left out as it is there. read(publications,
     limit) gives the entries of at most limit of the matching publications (a
-    queryset, newest first; publications.downloads.download_entries); three
-    queries besides read's, one more when a theme is named (the themes, for
-    the form's choices and the sub-themes it covers) and one for each theme or
-    person named (their old slugs still filter)."""
+    queryset, newest first; publications.downloads.download_entries).
+    Besides read's queries: none when the query names nothing; one when a
+    year is named (the years, for the form's choices), one when a theme is
+    (the themes, for the form's choices and the sub-themes it covers), one
+    when a person is, one when a theme or person is (their old slugs still
+    filter), and a count when the list is cut at limit."""
     query = with_current_slugs(query)
     # What the form's choices and the theme filter read of a theme: not its
     # description, which is most of a theme row (every download reads them all).
@@ -272,10 +274,16 @@ def publication_download(query, *, limit, read):
     tree = themes.tree()
     person = query.get("person", "")
     people = list(Person.objects.filter(slug=person)) if person else []
-    years = Publication.objects.filter(year__isnull=False).order_by("-year")
+    # The years are the year filter's choices: without a year asked for, the
+    # file does not depend on them (nor is every download made again when a
+    # paper's year is new).
+    years = []
+    if query.get("year"):
+        dated = Publication.objects.filter(year__isnull=False).order_by("-year")
+        years = list(dated.values_list("year", flat=True).distinct())
     form = PublicationFilterForm(
         query,
-        years=list(years.values_list("year", flat=True).distinct()),
+        years=years,
         theme_tree=tree,
         people=people,
     )

@@ -197,3 +197,27 @@ def test_a_download_without_a_theme_reads_no_theme_and_a_themes_covers_its_subth
     assert "Sub Bounds" in body
     assert "On Bounds" in body
     assert "Later Bounds" not in body
+
+
+def test_a_download_reads_the_years_only_when_a_year_is_asked_for(client, site):
+    def fetch(query):
+        with CaptureQueriesContext(connection) as captured:
+            body = client.get(reverse("publications:list_bibtex"), query).text
+        years_read = any(
+            "DISTINCT" in q["sql"] and "year" in q["sql"] for q in captured
+        )
+        return body, years_read
+
+    everything, years_read = fetch({"person": site["ada"].slug})
+    assert not years_read
+    assert "Later Bounds" in everything
+    assert "Draft Bounds" in everything
+    of_2024, years_read = fetch({"year": "2024"})
+    assert years_read
+    assert "Later Bounds" in of_2024
+    assert "Other Work" in of_2024
+    assert "On Bounds" not in of_2024
+    # A year no paper has is left out, as the list page leaves it out.
+    unknown, _years_read = fetch({"year": "1900"})
+    assert "On Bounds" in unknown
+    assert "Later Bounds" in unknown
