@@ -407,7 +407,7 @@ class _Walk:
         self.columns = self.read_columns()
         reader = RowStates()
         states = reader.read(self.columns)
-        keys, tables, self.row_changes = self.store.changes(states, reader.names)
+        keys, tables, self.row_changes = self.store.changes(states, reader)
         self.names = reader.names
         if not self.row_changes:
             return set()
@@ -438,7 +438,7 @@ class _Walk:
         if _stamp() != stamp:
             return False
         reader = RowStates()
-        self.store.save_rows(reader.read(columns), reader.names)
+        self.store.save_rows(reader.read(columns), reader)
         return True
 
     def drain(self):

@@ -6,22 +6,28 @@ connection's execute wrapper) and every model row it loads (``post_init``):
 - a lookup by one column (``WHERE "t"."slug" = %s``, a prefetch's
   ``WHERE "t"."publication_id" IN (%s, %s)``), and every row loaded, becomes a
   *key* ``(table, column, value)``: the page depends on the rows holding that
-  value, and on no others;
+  value, and on no others. A page whose keys on one column cover most of a
+  table (a whole list's download) holds one key for the table instead
+  (``table_key``), which any change in the table finds;
 - any other query (a list, a count, a filter) is a *scan*: its SQL, parameters,
   a digest of its result and, per table, the columns its result depends on
   beyond the rows it loads (those of WHERE, JOIN, GROUP BY, and of ORDER BY
-  under a LIMIT; every selected column when it loads no model instances) are
-  kept once per export, shared by every page that ran it.
+  under a LIMIT that cut rows; every selected column when it loads no model
+  instances) are kept once per export, shared by every page that ran it.
+  When it returns a table's primary key as a value (``values()``), the
+  columns only its select list reads are kept apart with the keys it
+  returned (*members*): they matter for those rows only.
 
 ``RowStates`` reads every table the pages read and keeps each row (as JSON)
 with its key values. The next export compares: each changed, added or deleted
 row gives the keys of its old and new values and the columns that changed; a
 scan runs again only when a row was added to or deleted from one of its
-tables, or a column it depends on changed, and counts as changed when its
-digest differs. Only the pages holding a changed key or scan are rendered
-again. The rules are Gatsby's page-query dependencies (node ids and
-connections), applied to SQL. The state holds unpublished rows too, so it is
-kept outside the mirror (see ``state_path``).
+tables, a column it depends on changed, or a member column changed in a row
+it returned, and counts as changed when its digest differs. Only the pages
+holding a changed key or scan are rendered again. The rules are Gatsby's
+page-query dependencies (node ids and connections), applied to SQL. The state
+holds unpublished rows too, so it is kept outside the mirror (see
+``state_path``).
 """
 
 import datetime
@@ -41,6 +47,13 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_init
 
+# A page's keys on one column of a table stand for the whole table (one
+# record, found by any change in it) when they are at least WHOLE_ROWS and
+# WHOLE_SHARE of the column's distinct values: a whole list's download would
+# otherwise store a key for every publication, authorship and person.
+WHOLE_ROWS = 256
+WHOLE_SHARE = 0.5
+
 _TABLE = re.compile(r'(?:\bFROM|\bJOIN)\s+"(?P<table>[^"]+)"')
 # One condition on one column, then at most ORDER BY / LIMIT (no parameter).
 _KEYED = re.compile(
@@ -55,9 +68,14 @@ _COLUMN = re.compile(
 )
 _ORDER_BY = re.compile(r"\sORDER\s+BY\s", re.I)
 _LIMITED = re.compile(r"\s(?:LIMIT|OFFSET)\s", re.I)
+_LIMIT_ONLY = re.compile(r"\sLIMIT\s+(?P<limit>\d+)\s*$", re.I)
+_GROUPED = re.compile(r"\s(?:GROUP\s+BY|HAVING)\s", re.I)
 _ORDINAL = re.compile(
     r"(?:\sORDER\s+BY|\sGROUP\s+BY|,)\s+\d+(?:\s+(?:ASC|DESC))?", re.I
 )
+# The layout of the state file (its tables and what their JSON holds): a
+# file of another is started afresh.
+STATE_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS nodes (
     id INTEGER PRIMARY KEY, target TEXT UNIQUE NOT NULL, name TEXT
@@ -123,6 +141,12 @@ def key_of(table, column, value):
     return _digest(f"{table}\0{column}\0{_plain(value)}")
 
 
+def table_key(table):
+    """The hashed key of every row of table: held by a page that read most of
+    them (``PageDeps.settle``), found by any change in the table."""
+    return _digest(f"{table}\0*")
+
+
 # Every model row a page loads is noted by its primary key, and a page loads
 # the same rows many times (a person on each paper of theirs a feed lists):
 # the keys of rows met lately are kept rather than hashed again.
@@ -169,11 +193,36 @@ _PARSE = {
 @dataclass
 class PageDeps:
     """What one page read: hashed keys, scan ids, and the tables behind both;
-    key_columns are the (table, column) pairs its keys are on."""
+    key_columns are the (table, column) pairs its keys are on, tables those
+    it depends on as a whole (any change in them: ``table_key``).
+
+    While the page renders, keys gather by (table, column) in ``pending``;
+    ``settle`` then keeps each group as its keys, or as its whole table."""
 
     keys: set = field(default_factory=set)
     scans: set = field(default_factory=set)
     key_columns: set = field(default_factory=set)
+    tables: set = field(default_factory=set)
+    pending: dict = field(default_factory=dict)
+
+    def add(self, table, column, keys):
+        """Note the hashed keys of rows of table looked up by column."""
+        self.pending.setdefault((table, column), set()).update(keys)
+        self.key_columns.add((table, column))
+
+    def settle(self, is_whole):
+        """Move the pending keys into keys, or, for a (table, column) group
+        that is_whole(table, column, count of keys) says covers most of the
+        table, into tables: one record rather than a key a row (a whole
+        list's download reads every publication, authorship and person)."""
+        for (table, column), keys in self.pending.items():
+            if table in self.tables:
+                continue
+            if is_whole(table, column, len(keys)):
+                self.tables.add(table)
+            else:
+                self.keys |= keys
+        self.pending = {}
 
 
 class Recorder:
@@ -193,6 +242,9 @@ class Recorder:
         self.current = None
         self._digesting = False
         self._sent = set()
+        # Distinct values of (table, column), counted once a process: a
+        # count a little off only moves the line between keys and table.
+        self._distinct = {}
 
     @contextmanager
     def active(self):
@@ -212,6 +264,25 @@ class Recorder:
             yield deps
         finally:
             self.current = None
+            deps.settle(self.is_whole)
+
+    def is_whole(self, table, column, count):
+        """Whether count keys on table's column cover most of the table: at
+        least WHOLE_ROWS of them, and WHOLE_SHARE of its distinct values."""
+        if count < WHOLE_ROWS:
+            return False
+        if (table, column) not in self._distinct:
+            quote = self.connection.ops.quote_name
+            self._digesting = True
+            try:
+                with self.connection.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT COUNT(DISTINCT {quote(column)}) FROM {quote(table)}"
+                    )
+                    self._distinct[(table, column)] = cursor.fetchone()[0]
+            finally:
+                self._digesting = False
+        return count >= WHOLE_SHARE * self._distinct[(table, column)]
 
     # --- a recorder copied into worker processes (site_config.export.parallel)
 
@@ -240,7 +311,7 @@ class Recorder:
             if entry is None:
                 self.scans[key] = [None, depends, digest]
             elif entry[2] is None:
-                entry[2] = digest
+                entry[1:] = [depends, digest]
 
     def note_rows(self, table, column, values):
         """Note that the page rendering read the rows of table whose column
@@ -250,15 +321,14 @@ class Recorder:
         deps = self.current
         if deps is None or not values:
             return
-        deps.keys.update(key_of(table, column, value) for value in values)
-        deps.key_columns.add((table, column))
+        deps.add(table, column, [key_of(table, column, value) for value in values])
 
     def _loaded(self, sender, instance, **kwargs):
         deps = self.current
         if deps is not None and instance.pk is not None:
             meta = instance._meta
-            deps.keys.add(_row_key(meta.db_table, meta.pk.column, instance.pk))
-            deps.key_columns.add((meta.db_table, meta.pk.column))
+            key = _row_key(meta.db_table, meta.pk.column, instance.pk)
+            deps.add(meta.db_table, meta.pk.column, (key,))
 
     def _executed(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -281,23 +351,30 @@ class Recorder:
         encoded = json.dumps(_encode(list(params)), separators=(",", ":"))
         entry = self.scans.get((sql, encoded))
         if entry is None or entry[2] is None:
-            digest = self.run_scan(sql, params)
+            digest, rows = self.run_scan(sql, params)
+            depends = self.scan_depends(sql, rows)
             if entry is None:
-                depends = self.depends(sql, tables)
                 entry = self.scans[(sql, encoded)] = [None, depends, digest]
             else:
-                entry[2] = digest
+                entry[1:] = [depends, digest]
         deps.scans.add((sql, encoded))
 
-    def depends(self, sql, tables):
+    def scan_depends(self, sql, rows):
+        """[depends, members] of a query that returned rows: ``depends``'
+        columns, whose change runs it again, and ``members``' columns, whose
+        change runs it again only for rows it returned."""
+        tables = {t for t in _TABLE.findall(sql) if t in self.models}
+        depends = self.depends(sql, tables, rows)
+        return [depends, self.members(sql, depends, rows)]
+
+    def depends(self, sql, tables, rows=None):
         """{table: [columns]}: the columns of each table whose change may change
-        the query's result even for rows it did not load as model instances."""
+        the query's result even for rows it did not load as model instances
+        (nor returned the primary key of, when rows, the query's result, is
+        given: those columns are ``members``')."""
         aliases = {m["alias"]: m["table"] for m in _ALIAS.finditer(sql)}
         head, _, rest = sql.partition(" FROM ")
-        order = _ORDER_BY.search(rest)
-        # Ordering matters beyond the rows loaded only when a window cuts it.
-        if order is not None and not _LIMITED.search(rest[order.end() :]):
-            rest = rest[: order.start()]
+        rest = _unordered(rest, rows)
         ordinal = _ORDINAL.search(rest) is not None
         depends = {table: set() for table in tables}
         # Tables whose primary key is selected as a plain column (not "AS"
@@ -308,14 +385,62 @@ class Recorder:
             at = head.find(column)
             if at >= 0 and not head[at + len(column) :].lstrip().startswith("AS "):
                 loaded.add(table)
+        returned = self._returned(sql, head, rest, rows)
         for part, counts in ((head, False), (rest, True)):
             for match in _COLUMN.finditer(part):
                 table = match["table"] or aliases.get(match["alias"])
                 if table not in depends:
                     continue
-                if counts or ordinal or table not in loaded:
+                if counts or ordinal or table not in loaded | returned.keys():
                     depends[table].add(match["column"])
         return {table: sorted(columns) for table, columns in depends.items()}
+
+    def members(self, sql, depends, rows):
+        """{table: [columns, [pk texts]]}: for each table whose primary key
+        the query returned as a value (``values()``), the columns beyond
+        depends' that only its select list reads, and the rows it returned.
+        Such a column's change in another row cannot change the result (the
+        row's filter columns, in depends, did not change), so it runs the
+        query again only for a row returned."""
+        head, _, rest = sql.partition(" FROM ")
+        rest = _unordered(rest, rows)
+        members = {}
+        for table, index in self._returned(sql, head, rest, rows).items():
+            shown = {m["column"] for m in _COLUMN.finditer(head) if m["table"] == table}
+            shown.difference_update(depends.get(table, ()))
+            if shown:
+                pks = {str(row[index]) for row in rows if row[index] is not None}
+                members[table] = [sorted(shown), sorted(pks)]
+        return members
+
+    def _returned(self, sql, head, rest, rows):
+        """{table: position in the select list} of the tables whose primary
+        key the query selects "AS" a value, when the rules of ``members``
+        hold: rows known, no function or subquery in the select list, no
+        grouping or ordinal, and the table read once (no second alias of it
+        whose rows the select list could show)."""
+        if (
+            rows is None
+            or "(" in head
+            or _GROUPED.search(rest)
+            or _ORDINAL.search(rest)
+        ):
+            return {}
+        found = _TABLE.findall(sql)
+        items = [
+            item.strip()
+            for item in re.sub(r"^SELECT\s+(?:DISTINCT\s+)?", "", head).split(",")
+        ]
+        returned = {}
+        for table in set(found):
+            if found.count(table) != 1:
+                continue
+            pk = f'"{table}"."{self.models[table]._meta.pk.column}" AS '
+            for index, item in enumerate(items):
+                if item.startswith(pk):
+                    returned[table] = index
+                    break
+        return returned
 
     def _note_keyed(self, deps, sql, params, tables):
         match = _KEYED.search(sql)
@@ -334,24 +459,25 @@ class Recorder:
         values = list(params)[start : start + count]
         if len(values) != count:
             return False
-        for value in values:
-            deps.keys.add(key_of(table, column, value))
-        deps.key_columns.add((table, column))
+        deps.add(table, column, [key_of(table, column, value) for value in values])
         return True
 
     def run_scan(self, sql, params):
-        """The digest of a query's rows, run on its own cursor."""
+        """(digest, rows) of a query, run on its own cursor."""
         self._digesting = True
         try:
             with self.connection.cursor() as cursor:
                 cursor.execute(sql, params)
-                return _digest(repr(cursor.fetchall()))
+                rows = cursor.fetchall()
+                return _digest(repr(rows)), rows
         finally:
             self._digesting = False
 
 
 class RowStates:
-    """Every row of some tables as JSON, with its digest and hashed keys."""
+    """Every row of some tables as JSON, with its digest; its hashed keys are
+    made only when asked for (``keys``): an incremental export needs those of
+    the few rows that changed."""
 
     def __init__(self, using=DEFAULT_DB_ALIAS):
         self.connection = connections[using]
@@ -359,13 +485,19 @@ class RowStates:
             model._meta.db_table: model
             for model in apps.get_models(include_auto_created=True)
         }
+        self.names = {}
+        self.positions = {}
 
     def read(self, columns):
-        """{table: {pk text: (digest, [keys], JSON text)}} for the key columns
-        {table: {column}}; ``names`` holds each table's column names."""
+        """{table: {pk text: (digest, JSON text, row)}} of the tables of the
+        key columns {table: {column}}; ``names`` then holds each table's
+        column names, and ``keys`` gives a row's keys on its key columns."""
         states = {}
-        self.names = {}
+        self.names, self.positions = {}, {}
         quote = self.connection.ops.quote_name
+        dumps = json.JSONEncoder(
+            default=str, ensure_ascii=False, separators=(",", ":")
+        ).encode
         with self.connection.cursor() as cursor:
             for table, wanted in sorted(columns.items()):
                 model = self.models.get(table)
@@ -377,20 +509,20 @@ class RowStates:
                     f"SELECT {', '.join(quote(n) for n in names)} FROM {quote(table)}"
                 )
                 where = names.index(pk)
-                positions = [
-                    (names.index(c), c) for c in sorted(wanted | {pk}) if c in names
-                ]
                 rows = {}
-                dumps = json.JSONEncoder(
-                    default=str, ensure_ascii=False, separators=(",", ":")
-                ).encode
                 for row in cursor.fetchall():
-                    keys = [key_of(table, c, row[i]) for i, c in positions]
                     text = dumps(row)
-                    rows[str(row[where])] = (_digest(text), keys, text)
+                    rows[str(row[where])] = (_digest(text), text, row)
                 states[table] = rows
                 self.names[table] = names
+                self.positions[table] = [
+                    (names.index(c), c) for c in sorted(wanted | {pk}) if c in names
+                ]
         return states
+
+    def keys(self, table, row):
+        """The hashed keys of row (as ``read`` gives it) of table."""
+        return [key_of(table, c, row[i]) for i, c in self.positions[table]]
 
 
 class DepsStore:
@@ -409,6 +541,13 @@ class DepsStore:
             self.path.unlink(missing_ok=True)
             self.open_marker.unlink()
         self.db = sqlite3.connect(self.path, isolation_level=None)
+        (version,) = self.db.execute("PRAGMA user_version").fetchone()
+        if version != STATE_VERSION:
+            # Written by another version of this code: started afresh.
+            self.db.close()
+            self.path.unlink(missing_ok=True)
+            self.db = sqlite3.connect(self.path, isolation_level=None)
+            self.db.execute(f"PRAGMA user_version = {STATE_VERSION}")
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.executescript(_SCHEMA)
@@ -500,7 +639,8 @@ class DepsStore:
         if deps is not None:
             self.db.executemany(
                 "INSERT INTO node_keys (key, node) VALUES (?, ?)",
-                [(key, node) for key in deps.keys],
+                [(key, node) for key in deps.keys]
+                + [(table_key(table), node) for table in sorted(deps.tables)],
             )
             self.db.executemany(
                 "INSERT INTO node_scans (scan, node) VALUES (?, ?)",
@@ -554,32 +694,37 @@ class DepsStore:
                 ).lastrowid
                 entry[0] = scan
             elif digest is not None:
+                # Run again: what it depends on may have moved too.
                 self.db.execute(
-                    "UPDATE scans SET digest = ? WHERE id = ?", [digest, scan]
+                    "UPDATE scans SET digest = ?, tables = ? WHERE id = ?",
+                    [digest, json.dumps(tables), scan],
                 )
             ids[(sql, params)] = scan
         return ids
 
     def changed_scans(self, recorder, tables):
         """Ids of stored scans whose result differs now, given tables as
-        {table: changed columns, or None when rows were added or deleted}.
-        Only scans depending on such a change run; their new digests go into
-        recorder.scans, so pages rendered now share them."""
+        ``changes`` gives them. Only scans such a change may reach run
+        (``_may_change``); their new digests go into recorder.scans, so
+        pages rendered now share them."""
         changed = set()
         self.scans_run = 0
+        columns = {
+            table: None if rows is None else set().union(*rows.values())
+            for table, rows in tables.items()
+        }
         for scan, sql, params, depends, digest in self.db.execute(
             "SELECT id, sql, params, tables, digest FROM scans"
         ).fetchall():
-            depends = json.loads(depends)
-            if not any(
-                table in tables
-                and (tables[table] is None or tables[table].intersection(columns))
-                for table, columns in depends.items()
-            ):
+            if not _may_change(json.loads(depends), tables, columns):
                 continue
             self.scans_run += 1
-            now = recorder.run_scan(sql, _decode(json.loads(params)))
-            recorder.scans[(sql, params)] = [scan, depends, now]
+            now, rows = recorder.run_scan(sql, _decode(json.loads(params)))
+            recorder.scans[(sql, params)] = [
+                scan,
+                recorder.scan_depends(sql, rows),
+                now,
+            ]
             if now != digest:
                 changed.add(scan)
         return changed
@@ -606,14 +751,16 @@ class DepsStore:
     def scan_tables(self):
         tables = set()
         for (names,) in self.db.execute("SELECT DISTINCT tables FROM scans"):
-            tables.update(json.loads(names))
+            tables.update(json.loads(names)[0])
         return tables
 
-    def changes(self, states, names):
-        """What changed between the stored rows and states (``RowStates.read``,
-        with its column names): (keys of the changed rows' old and new values;
-        {table: changed columns, or None when rows were added or deleted};
-        the changed rows as [(table, pk, new state or None)])."""
+    def changes(self, states, reader):
+        """What changed between the stored rows and states (``RowStates.read``
+        by reader): (keys of the changed rows' old and new values, and of
+        their tables' whole-table dependency (``table_key``); {table: None
+        when rows were added or deleted or its columns changed, else {pk
+        text: the columns that changed}}; the changed rows as [(table, pk,
+        (digest, keys, JSON text) now, or None)])."""
         keys, tables, changed = set(), {}, []
         stored = {}
         for table, pk, digest in self.db.execute("SELECT tbl, pk, digest FROM rows"):
@@ -628,9 +775,12 @@ class DepsStore:
                 before, after = old.get(pk), new.get(pk)
                 if before is not None and after is not None and before == after[0]:
                     continue
-                changed.append((table, pk, after))
+                keys.add(table_key(table))
+                state = None
                 if after is not None:
-                    keys.update(after[1])
+                    state = (after[0], reader.keys(table, after[2]), after[1])
+                    keys.update(state[1])
+                changed.append((table, pk, state))
                 if before is None or after is None:
                     tables[table] = None
                 if before is None:
@@ -639,15 +789,18 @@ class DepsStore:
                     "SELECT keys, data FROM rows WHERE tbl = ? AND pk = ?", [table, pk]
                 ).fetchone()
                 keys.update(json.loads(row_keys))
-                if after is None or tables.get(table, set()) is None:
+                if after is None or (table in tables and tables[table] is None):
                     continue
                 columns = _changed_columns(
-                    old_names.get(table), json.loads(data), names.get(table), after[2]
+                    old_names.get(table),
+                    json.loads(data),
+                    reader.names.get(table),
+                    after[1],
                 )
                 if columns is None:
                     tables[table] = None
                 else:
-                    tables.setdefault(table, set()).update(columns)
+                    tables.setdefault(table, {})[pk] = columns
         return keys, tables, changed
 
     def apply_row_changes(self, changed):
@@ -663,17 +816,18 @@ class DepsStore:
                     [table, pk, state[0], json.dumps(state[1]), state[2]],
                 )
 
-    def save_rows(self, states, names):
+    def save_rows(self, states, reader):
+        """Store every row of states (``RowStates.read`` by reader)."""
         self.db.execute("DELETE FROM rows")
         for table, rows in states.items():
             self.db.executemany(
                 "INSERT INTO rows (tbl, pk, digest, keys, data) VALUES (?, ?, ?, ?, ?)",
                 [
-                    (table, pk, digest, json.dumps(keys), data)
-                    for pk, (digest, keys, data) in rows.items()
+                    (table, pk, digest, json.dumps(reader.keys(table, row)), text)
+                    for pk, (digest, text, row) in rows.items()
                 ],
             )
-        self.save_names(names)
+        self.save_names(reader.names)
 
     def save_names(self, names):
         self.db.executemany(
@@ -689,6 +843,55 @@ def _changed_columns(old_names, old_row, new_names, new_text):
     new_row = json.loads(new_text)
     pairs = zip(new_names, old_row, new_row, strict=True)
     return {name for name, a, b in pairs if a != b}
+
+
+def _unordered(rest, rows):
+    """rest (a query after its first FROM) without its ORDER BY when the
+    ordering cannot change which rows it returns: no window (LIMIT, OFFSET)
+    follows it, or, given rows (its result), a LIMIT n alone that kept
+    fewer than n rows. Only an ORDER BY outside parentheses is dropped."""
+    order = _ORDER_BY.search(rest)
+    if order is None:
+        return rest
+    before = rest[: order.start()]
+    if before.count("(") != before.count(")"):
+        return rest
+    window = _LIMITED.search(rest[order.end() :])
+    if window is not None:
+        limit = _LIMIT_ONLY.search(rest)
+        if (
+            rows is None
+            or limit is None
+            or len(_LIMITED.findall(rest)) != 1
+            or len(_ORDER_BY.findall(rest)) != 1
+            or len(rows) >= int(limit["limit"])
+        ):
+            return rest
+    return before
+
+
+def _may_change(depends, tables, columns):
+    """Whether a scan's result may differ after the changes tables (as
+    ``DepsStore.changes`` gives them; columns: each table's changed columns,
+    or None when rows were added or deleted): rows added to or deleted from
+    one of its tables, a column of its ``depends`` changed, or a column of
+    its ``members`` changed in a row it returned."""
+    filters, members = depends
+    for table, names in filters.items():
+        if table in columns and (
+            columns[table] is None or not columns[table].isdisjoint(names)
+        ):
+            return True
+    for table, (shown, pks) in members.items():
+        rows = tables.get(table)
+        if rows and not columns[table].isdisjoint(shown):
+            returned = set(pks)
+            if any(
+                pk in returned and not changed.isdisjoint(shown)
+                for pk, changed in rows.items()
+            ):
+                return True
+    return False
 
 
 def _chunks(items, size=500):

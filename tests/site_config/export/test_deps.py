@@ -1,7 +1,9 @@
 """The rules that decide which pages an incremental export renders again: which
 queries are lookups by key, and which columns a list query depends on."""
 
-from site_config.export.deps import DepsStore, PageDeps, Recorder, key_of
+from publications.models import Publication
+from site_config.export import deps
+from site_config.export.deps import DepsStore, PageDeps, Recorder, RowStates, key_of
 
 PUB = "publications_publication"
 AUTHORSHIP = "publications_authorship"
@@ -12,6 +14,7 @@ ROW = "INSERT INTO rows VALUES ('t', '1', 'digest', '[]', '[]')"
 def keyed(sql, params, tables):
     deps = PageDeps()
     found = Recorder()._note_keyed(deps, sql, params, set(tables))
+    deps.settle(lambda *_: False)
     return found, deps
 
 
@@ -136,3 +139,73 @@ def test_a_full_export_fills_the_node_tables_unindexed_and_indexes_them_at_the_e
         node for node, _name in store.nodes().values()
     }
     assert store.linked("/")
+
+
+def test_a_page_reading_most_rows_of_a_table_holds_one_key_for_the_table(
+    make_publication, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(deps, "WHOLE_ROWS", 2)
+    for n in range(3):
+        make_publication(f"Paper {n}")
+    recorder = Recorder()
+    with recorder.active(), recorder.page() as whole:
+        list(Publication.objects.all())
+    with recorder.active(), recorder.page() as one:
+        Publication.objects.get(title="Paper 1")
+    assert (whole.tables, whole.keys) == ({PUB}, set())
+    assert one.tables == set()
+    assert len(one.keys) >= 1
+
+    store = DepsStore(tmp_path / "state.sqlite3")
+    with store.batch():
+        ids = store.save_scans(recorder.scans)
+        store.save_node("/all/", "all/index.html", whole, set(), ids)
+        store.save_node("/one/", "one/index.html", one, set(), ids)
+        reader = RowStates()
+        store.save_rows(reader.read({PUB: {"id"}}), reader)
+    nodes = {url: node for url, (node, _name) in store.nodes().items()}
+    assert store.db.execute("SELECT count(*) FROM node_keys").fetchone()[0] == 1 + len(
+        one.keys
+    )
+
+    # A row added: the whole-table page only (the other keyed no new row).
+    make_publication("Paper 3")
+    keys, tables, _rows = store.changes(reader.read({PUB: {"id"}}), reader)
+    assert tables == {PUB: None}
+    assert store.nodes_for(keys, set()) == {nodes["/all/"]}
+
+
+def test_a_list_of_values_runs_again_for_a_row_it_returned_or_a_filter_column():
+    sql = (
+        f'SELECT "{PUB}"."id" AS "pk", "{PUB}"."title" AS "title" FROM "{PUB}" '
+        f'WHERE "{PUB}"."year" = %s ORDER BY "{PUB}"."title" ASC'
+    )
+    scan = Recorder().scan_depends(sql, [(1, "A"), (2, "B")])
+    assert scan == [{PUB: ["year"]}, {PUB: [["id", "title"], ["1", "2"]]}]
+
+    def runs(changes):
+        columns = {
+            table: None if rows is None else set().union(*rows.values())
+            for table, rows in changes.items()
+        }
+        return deps._may_change(scan, changes, columns)
+
+    assert not runs({PUB: {"3": {"title"}}})  # another row's title
+    assert not runs({AUTHORSHIP: {"1": {"position"}}})
+    assert runs({PUB: {"2": {"title"}}})  # a row it returned
+    assert runs({PUB: {"3": {"year"}}})  # its filter: the row may join it
+    assert runs({PUB: None})  # a row added or deleted
+
+
+def test_a_window_that_cut_nothing_does_not_depend_on_its_order(db):
+    sql = (
+        f'SELECT "{PUB}"."id", "{PUB}"."title" FROM "{PUB}" '
+        f'WHERE "{PUB}"."year" = %s ORDER BY "{PUB}"."title" ASC LIMIT 3'
+    )
+    recorder = Recorder()
+    assert recorder.depends(sql, {PUB}, [(1, "A"), (2, "B")]) == {PUB: ["year"]}
+    # Three rows may have left a fourth out: the order decides which.
+    full = [(1, "A"), (2, "B"), (3, "C")]
+    assert recorder.depends(sql, {PUB}, full) == {PUB: ["title", "year"]}
+    offset = sql.replace("LIMIT 3", "LIMIT 3 OFFSET 3")
+    assert recorder.depends(offset, {PUB}, []) == {PUB: ["title", "year"]}
