@@ -24,7 +24,7 @@ from collections import OrderedDict
 from django.urls import get_script_prefix
 from django.utils import translation
 
-from publications.listing import UNLISTED_FIELDS
+from publications.listing import UNLISTED_FIELDS, sharing_authors
 from site_config.markup.citations import KeyMarkers, expand_stored, page_scope
 
 # Entries kept: a 10,000-publication site's list entries (a few KiB each) and
@@ -44,7 +44,8 @@ class EntryStore:
     by publication id, read once while the store lasts
     (``publications.downloads``): only for a store held through one export,
     whose rows do not change under it (else ``inputs`` is None and they are
-    read on each use). note_rows: None,
+    read on each use); so, too, the authors lists show, in ``listed_authors``
+    and ``listed_people`` (``publications.listing.sharing_authors``). note_rows: None,
     or a callable(table, column, values) noting that the page being rendered
     read the rows of table whose column holds one of values, when inputs saved
     reading them (the static export's dependency recorder).
@@ -57,6 +58,10 @@ class EntryStore:
         self.misses = 0
         self.writes = 0
         self.inputs = {} if keep_inputs else None
+        # Publications' listed authors and their people, read once while the
+        # store lasts when it keeps inputs (publications.listing.sharing_authors).
+        self.listed_authors = {} if keep_inputs else None
+        self.listed_people = {} if keep_inputs else None
         self.note_rows = note_rows
 
     def get(self, key):
@@ -91,10 +96,12 @@ class EntryStore:
 
 @contextlib.contextmanager
 def reusing(store):
-    """Reuse entries from store (an EntryStore) for everything rendered inside."""
+    """Reuse entries from store (an EntryStore) for everything rendered inside,
+    and the listed authors it keeps (``listing.sharing_authors``)."""
     token = _active.set(store)
     try:
-        yield store
+        with sharing_authors(store):
+            yield store
     finally:
         _active.reset(token)
 

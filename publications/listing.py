@@ -7,6 +7,8 @@ Publication querysets call this module (`listed()`, `recent_numbered()`), so it
 imports no model and reaches Authorship and Person through the rows' relations.
 """
 
+import contextlib
+import contextvars
 from itertools import groupby
 from typing import NamedTuple
 
@@ -54,7 +56,8 @@ def attach_authors(publications):
     building an Authorship and a full Person row for each was most of the
     page's database cost. Each person is one shared instance holding only
     name, slug and membership, so their page's address is worked out once.
-    Returns the publications.
+    Inside ``sharing_authors(store)`` the authors of publications listed before
+    are taken from the store instead (see there). Returns the publications.
     """
     by_pk = {publication.pk: publication for publication in publications}
     for publication in publications:
@@ -64,9 +67,23 @@ def attach_authors(publications):
     # The models are reached through the rows' relations: publications.models
     # calls this module, so it cannot import them.
     authorship = type(publications[0])._meta.get_field("authorships").related_model
+    store = _sharing.get()
+    if store is None:
+        authors = _read_authors(authorship, list(by_pk), {})
+    else:
+        authors = _shared_authors(store, authorship, list(by_pk))
+    for pk, publication in by_pk.items():
+        publication.listed_authors = list(authors[pk])
+    return publications
+
+
+def _read_authors(authorship, ids, people):
+    """{publication id: [ListedAuthor, ...]} for ids (an empty list for one
+    without authors), in one query; people ({person id: Person}) gives the
+    instances to reuse and takes the new ones."""
     person_model = authorship._meta.get_field("person").related_model
     rows = (
-        authorship.objects.filter(publication__in=list(by_pk))
+        authorship.objects.filter(publication__in=ids)
         .order_by("publication", "position")
         .values_list(
             "publication",
@@ -77,7 +94,7 @@ def attach_authors(publications):
             *(f"person__{name}" for name in PERSON_FIELDS),
         )
     )
-    people = {}
+    authors = {pk: [] for pk in ids}
     for publication_id, printed, equal, corresponding, marks, *person_row in rows:
         person_id, full_name = person_row[:2]
         person = people.get(person_id)
@@ -90,10 +107,57 @@ def attach_authors(publications):
         shown = printed_name(
             printed or full_name, given=person.given_name, family=person.family_name
         )
-        by_pk[publication_id].listed_authors.append(
+        authors[publication_id].append(
             ListedAuthor(person, shown, equal, corresponding, marks)
         )
-    return publications
+    return authors
+
+
+def _shared_authors(store, authorship, ids):
+    """The authors of ids as ``_read_authors`` gives them, reading only those
+    of publications store has not met; what was kept is noted through
+    ``store.note_rows`` as the reading query and its Person rows would be."""
+    kept, people = store.listed_authors, store.listed_people
+    new = [pk for pk in ids if pk not in kept]
+    if new:
+        read = set(new)
+        # Reused Person instances are not built again, so post_init does not
+        # note them: noted below with the rest.
+        kept.update(_read_authors(authorship, new, people))
+    else:
+        read = ()
+    if store.note_rows is not None:
+        old = [pk for pk in ids if pk not in read]
+        if old:
+            column = authorship._meta.get_field("publication").column
+            store.note_rows(authorship._meta.db_table, column, old)
+        person_ids = {author.person.pk for pk in ids for author in kept[pk]}
+        if person_ids:
+            meta = authorship._meta.get_field("person").related_model._meta
+            store.note_rows(meta.db_table, meta.pk.column, sorted(person_ids))
+    return kept
+
+
+# The store whose kept authors attach_authors reuses (sharing_authors).
+_sharing = contextvars.ContextVar("labsite_listed_authors", default=None)
+
+
+@contextlib.contextmanager
+def sharing_authors(store):
+    """Within the block, attach_authors reads each publication's authors once
+    and keeps them in store for later lists: an export's EntryStore that keeps
+    its inputs (``listed_authors``: {publication id: [ListedAuthor]},
+    ``listed_people``: {person id: Person}, ``note_rows``), held while the
+    rows do not change. A static export lists each paper on its authors' and
+    themes' pages and feeds, and reading its authors again for each was the
+    largest part of those pages' cost. No store (None), or one keeping
+    nothing (its ``listed_authors`` None), changes nothing."""
+    keeps = store is not None and store.listed_authors is not None
+    token = _sharing.set(store if keeps else None)
+    try:
+        yield store
+    finally:
+        _sharing.reset(token)
 
 
 def group_by_year(publications):
