@@ -52,6 +52,28 @@ LETTERS = {
     "ng": "ŋ",
     "NG": "Ŋ",
 }
+# Logos and abbreviations that TUGboat's classes (ltugboat.cls, "Logos" in
+# tugboat.dtx) and other journals' macros define, as the text they print: a
+# file written for those classes (pybtex's tugboat.bib has hundreds) would
+# otherwise lose them from titles. ``\Dash`` is TUGboat's spaced em dash.
+LOGOS = {
+    "AllTeX": "(La)TeX", "AMS": "AMS", "AmS": "AMS", "AmSLaTeX": "AMS-LaTeX",
+    "AMSLaTeX": "AMS-LaTeX", "ASCII": "ASCII", "BaSiX": "BaSiX", "CONTEXT": "ConTeXt",
+    "CSTUG": "CSTUG", "CTAN": "CTAN", "DVI": "DVI", "eOmega": "e-Omega",
+    "eTeX": "ε-TeX", "ExTeX": "ExTeX", "HTML": "HTML", "Java": "Java",
+    "JTeX": "JTeX", "KOMAScript": "KOMA-Script", "La": "La", "LAMSTeX": "LAMS-TeX",
+    "LuaLaTeX": "LuaLaTeX", "LyX": "LyX", "MathML": "MathML", "Mc": "Mc",
+    "MetaPost": "MetaPost", "NTG": "NTG", "NTS": "NTS", "OMEGA": "Omega",
+    "PCTeX": "PCTeX", "PDF": "PDF", "pdfLaTeX": "pdfLaTeX", "pdfTeX": "pdfTeX",
+    "PiC": "PiC", "PiCTeX": "PiCTeX", "plain": "plain", "PS": "PostScript",
+    "SGML": "SGML", "slBibTeX": "BibTeX", "SliTeX": "SliTeX", "slMF": "METAFONT",
+    "TANGLE": "TANGLE", "TeXLive": "TeX Live", "TeXtures": "Textures",
+    "TUB": "TUGboat", "tubissue": "TUGboat ", "TUG": "TUG", "UNIX": "Unix",
+    "VAX": "VAX", "VorTeX": "VorTeX", "WEAVE": "WEAVE", "WEB": "WEB",
+    "XeLaTeX": "XeLaTeX", "XML": "XML", "Xy": "Xy", "Xypic": "Xy-pic",
+    "XyMTeX": "XyMTeX", "XYMTeX": "XyMTeX",
+    "Dash": " — ", "dash": " — ", "bs": "\\", "thinspace": " ",
+}  # fmt: skip
 SYMBOLS = {
     "textendash": "–",
     "textemdash": "—",
@@ -83,6 +105,13 @@ SYMBOLS = {
     "euro": "€",
     "guillemotleft": "«",
     "guillemotright": "»",
+    "textmu": "µ",
+    "texttimes": "×",
+    "textperiodcentered": "·",
+    "textrightarrow": "→",
+    "textasciimacron": "¯",
+    "textbraceleft": "{",
+    "textbraceright": "}",
     "TeX": "TeX",
     "LaTeX": "LaTeX",
     "LaTeXe": "LaTeX2e",
@@ -108,6 +137,7 @@ SYMBOLS = {
     "/": "",
     "-": "",
     "@": "",
+    **LOGOS,
 }
 # Commands whose argument is kept and the command dropped.
 STYLE_COMMANDS = {
@@ -118,6 +148,9 @@ STYLE_COMMANDS = {
     "footnotesize", "normalsize", "scriptsize", "huge", "Huge", "bfseries",
     "itshape", "scshape", "upshape", "mdseries", "rmfamily", "sffamily", "ttfamily",
     "normalfont", "cal", "mathrm", "selectlanguage", "foreignlanguage", "hyphenation",
+    # Font switches of plain-TeX journals' macros (TUGboat's small caps and logo
+    # font): the text after them is what prints.
+    "smc", "SMC", "slc", "ssf", "sltt", "manual", "eightrm", "ninesmc",
 }  # fmt: skip
 # Title markup: in a title (decode(..., tags=True)) these commands become the
 # inline HTML tags the site stores for al-folio's titles and shows as formatting
@@ -139,13 +172,28 @@ _TAG_COMMANDS.update(sub="textsubscript", sup="textsuperscript")
 _TITLE_TAG = re.compile(rf"<(/?)({'|'.join(TITLE_TAGS)})>", re.IGNORECASE)
 # Sorting and indexing helpers: their argument is not meant to be printed.
 DROPPED_WITH_ARGUMENT = {"noopsort", "SortNoop", "sortnoop", "index", "label"}
+# Spacing and struts print nothing: their argument is a size or a strut's text.
+DROPPED_WITH_ARGUMENT |= {"hspace", "vspace", "phantom", "hphantom", "vphantom"}
+# Quotation commands (csquotes, biblatex): their argument in curly quotes.
+QUOTE_COMMANDS = {"enquote", "mkbibquote"}
+# Commands read by hand in _Decoder.command: a dimension (\kern-.1em), a
+# character code (\char`\\, \char92) or a verbatim argument (\path|a@b.org|).
+_DIMENSION_COMMANDS = {"kern", "hskip", "vskip", "raise", "lower"}
+_VERBATIM_COMMANDS = {"path", "verb"}
+_DIMENSION = re.compile(
+    r"\s*[-+]?\s*(?:\d+\.?\d*|\.\d+)\s*(?:em|ex|pt|pc|in|cm|mm|bp|dd|cc|sp|mu)"
+    r"(?:\s*(?:plus|minus)\s*[-+]?(?:\d+\.?\d*|\.\d+)\s*(?:fill*|fil|em|ex|pt))*"
+    # TeX reads one space after a unit as part of the dimension.
+    r" ?"
+)
+_CHAR_CODE = re.compile(r"\s*(?:'([0-7]+)|\"([0-9A-Fa-f]+)|([0-9]+)|`\\?(.))")
 ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"}
-_NEEDS_DECODING = re.compile(r"[\\{}~]|--")
+_NEEDS_DECODING = re.compile(r"[\\{}~]|--|``|''")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _MARKUP = re.compile(r"[{}\\]")
 _BRACE = re.compile(r"[{}]")
 # Runs of text without anything to decode are copied in one piece.
-_PLAIN = re.compile(r"(?:[^\\{}$~-]|-(?!-))*")
+_PLAIN = re.compile(r"(?:[^\\{}$~`'-]|-(?!-)|`(?!`)|'(?!'))*")
 _COMMAND_OR_MATH = re.compile(r"[\\$~]")
 # Values up to this length are decoded once per run (names, venues, keywords
 # recur); longer ones, abstracts and most titles, seldom do, and the memo would
@@ -161,6 +209,10 @@ _SHALLOW = 64
 _KNOWN_COMMANDS = frozenset(
     {*ACCENTS, *LETTERS, *SYMBOLS, *STYLE_COMMANDS, *TITLE_COMMANDS}
     | DROPPED_WITH_ARGUMENT
+    | QUOTE_COMMANDS
+    | _DIMENSION_COMMANDS
+    | _VERBATIM_COMMANDS
+    | {"char"}
 )
 # A command with letters for a name and no argument (no "{" after its spaces).
 _BARE_COMMAND = re.compile(r"(?<!\\)\\([A-Za-z]+)(?![A-Za-z]|\s*\{)")
@@ -234,7 +286,7 @@ def decode_strict(text, *, keep_braces=False, tags=False):
         # Only braces and dashes (a title in {{...}}, pages 12--19): the decoder
         # would just drop or keep the braces and turn the dashes, so do that here
         # without walking the text character by character.
-        text = _dashes(text)
+        text = _ligatures(text)
         if not keep_braces:
             return _tidy(text.replace("{", "").replace("}", ""))
         if braces_balanced(text, max_depth=_SHALLOW):
@@ -255,11 +307,16 @@ def _tidy(text):
     return " ".join(text.split())
 
 
-def _dashes(text):
-    if "--" not in text:
-        return text
-    # Left to right, longest first, as the decoder reads them: "-----" is "—–".
-    return text.replace("---", "—").replace("--", "–")
+def _ligatures(text):
+    """TeX's dash and quotation ligatures of its text fonts (the TeXbook,
+    chapter 2): ``---`` and ``--`` are em and en dashes, two grave accents and
+    two apostrophes open and close a double quotation."""
+    if "--" in text:
+        # Left to right, longest first, as the decoder reads them: "-----" is "—–".
+        text = text.replace("---", "—").replace("--", "–")
+    if "``" in text or "''" in text:
+        text = text.replace("``", "\u201c").replace("''", "\u201d")
+    return text
 
 
 def braces_balanced(text, *, max_depth=None):
@@ -350,6 +407,12 @@ class _Decoder:
             elif text.startswith("--", self.pos):
                 self.pos += 2
                 out.append("–")
+            elif text.startswith("``", self.pos):
+                self.pos += 2
+                out.append("\u201c")
+            elif text.startswith("''", self.pos):
+                self.pos += 2
+                out.append("\u201d")
             else:
                 out.append(char)
                 self.pos += 1
@@ -412,6 +475,17 @@ class _Decoder:
         if name in SYMBOLS:
             self._skip_empty_group()
             return SYMBOLS[name]
+        if name in _VERBATIM_COMMANDS:
+            return self._verbatim()
+        if name in _DIMENSION_COMMANDS:
+            dimension = _DIMENSION.match(self.text, self.pos)
+            if dimension:
+                self.pos = dimension.end()
+            return ""
+        if name == "char":
+            return self._character()
+        if name in QUOTE_COMMANDS and self.text.startswith("{", self.pos):
+            return "\u201c" + self.argument() + "\u201d"
         if name in DROPPED_WITH_ARGUMENT:
             if self.pos < len(self.text) and self.text[self.pos] == "{":
                 self.argument()
@@ -430,6 +504,40 @@ class _Decoder:
         if self.pos < len(self.text) and self.text[self.pos] == "{":
             return self.argument()
         return ""
+
+    def _verbatim(self):
+        """The argument of \\path or \\verb as written: between two of one
+        character (``\\path|a@b.org|``) or in braces; nothing is decoded."""
+        text = self.text
+        if self.pos >= len(text):
+            return ""
+        close = "}" if text[self.pos] == "{" else text[self.pos]
+        end = text.find(close, self.pos + 1)
+        if end == -1:
+            end = len(text)
+        content = text[self.pos + 1 : end]
+        self.pos = end + 1
+        return content
+
+    def _character(self):
+        """TeX's \\char with its code: octal ('134), hexadecimal ("5C),
+        decimal (92) or a character (`\\\\ or `a), as the TeXbook, chapter 8,
+        reads it. A code that is no printable character gives nothing."""
+        code = _CHAR_CODE.match(self.text, self.pos)
+        if code is None:
+            return ""
+        self.pos = code.end()
+        octal, hexadecimal, decimal, character = code.groups()
+        if character is not None:
+            return character
+        number = (
+            int(octal, 8)
+            if octal
+            else int(hexadecimal or decimal, 16 if hexadecimal else 10)
+        )
+        if number < 32 or number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+            return ""
+        return chr(number)
 
     def _argument_follows(self):
         """Letter accents (\\v, \\c, \\u...) need an argument: \\c c, \\v{s}."""
@@ -500,17 +608,43 @@ _ESCAPES = {
 
 def encode(text):
     """LaTeX-safe text for a BibTeX value: special characters escaped, math
-    (``$...$`` with balanced braces) left as written, ``--`` kept as two
-    hyphens. ``decode(encode(text)) == text`` for text without math."""
+    (``$...$`` with balanced braces) left as written, ``--``, ``''`` and
+    ````` kept as two characters. ``decode(encode(text)) == text`` for text
+    without math. The result's braces always balance: BibTeX counts ``\\{`` as
+    a brace when it finds a value's end, so braces of the text that do not pair
+    up (a value with "{" alone) are written as ``\\textbraceleft{}`` and
+    ``\\textbraceright{}``."""
+    encoded = _encoded(text, _ESCAPES)
+    if braces_balanced(encoded):
+        return encoded
+    return _encoded(text, _UNPAIRED_ESCAPES)
+
+
+def _encoded(text, escapes):
+    def escape(match):
+        return escapes[match.group()]
+
     out = []
     for is_math, piece in split_math(text):
         if is_math and braces_balanced(piece):
             out.append(piece)
         else:
-            piece = _SPECIAL.sub(lambda m: _ESCAPES[m.group()], piece)
-            # "--" would come back as an en dash.
-            out.append(piece.replace("--", "-{}-").replace("--", "-{}-"))
+            piece = _SPECIAL.sub(escape, piece)
+            out.append(_LIGATURE.sub(_split_ligature, piece))
     return "".join(out)
+
+
+# Pairs TeX's fonts would join into one character (a dash or a quotation mark).
+_LIGATURE = re.compile(r"-(?=-)|`(?=`)|'(?=')")
+_UNPAIRED_ESCAPES = {
+    **_ESCAPES,
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+}
+
+
+def _split_ligature(match):
+    return match.group() + "{}"
 
 
 def encode_title(text):

@@ -192,3 +192,27 @@ def test_an_image_uploaded_in_the_admin_is_the_full_exports_preview(settings, tm
         sources=[("site.bib", full)], options=ImportOptions(media_dirs=(folder,))
     )
     assert Publication.objects.get().image
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Lone { opening and {{ two",
+        "Closing } first, then {",
+        "D0 3{}{{-Fe{}{}_{3}$ escaped",
+        "Two apostrophes f'' and backticks `` stay, -- too",
+        "Balanced {braces} and $a{b$ math",
+    ],
+)
+def test_a_title_with_unpaired_braces_or_ligature_pairs_exports_and_reads_back(
+    db, title
+):
+    # BibTeX counts \{ as a brace when it looks for a value's end: a title with
+    # a lone brace once made an export that no longer parsed.
+    Publication.objects.create(title=title, kind="article", year=2011)
+    text = export(exportable(), "bibtex", full=True)
+    assert not parse_bibtex(text).failures
+    Publication.objects.all().delete()
+    report = import_bibtex(sources=[("again.bib", text)])
+    assert (report.created, report.failed) == (1, 0)
+    assert Publication.objects.get().title == title
