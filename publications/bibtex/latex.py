@@ -307,15 +307,16 @@ def _tidy(text):
     return " ".join(text.split())
 
 
+# TeX's dash and quotation ligatures of its text fonts (the TeXbook, chapter 2),
+# longest first, read left to right: "-----" is "—–".
+LIGATURES = {"---": "—", "--": "–", "``": "\u201c", "''": "\u201d"}
+_LIGATURE_AT = re.compile("|".join(LIGATURES))
+
+
 def _ligatures(text):
-    """TeX's dash and quotation ligatures of its text fonts (the TeXbook,
-    chapter 2): ``---`` and ``--`` are em and en dashes, two grave accents and
-    two apostrophes open and close a double quotation."""
-    if "--" in text:
-        # Left to right, longest first, as the decoder reads them: "-----" is "—–".
-        text = text.replace("---", "—").replace("--", "–")
-    if "``" in text or "''" in text:
-        text = text.replace("``", "\u201c").replace("''", "\u201d")
+    """Text with TeX's ``LIGATURES`` as the characters they print."""
+    if "--" in text or "``" in text or "''" in text:
+        return _LIGATURE_AT.sub(lambda match: LIGATURES[match.group()], text)
     return text
 
 
@@ -401,18 +402,9 @@ class _Decoder:
             elif char == "~":
                 self.pos += 1
                 out.append("\u00a0")
-            elif text.startswith("---", self.pos):
-                self.pos += 3
-                out.append("—")
-            elif text.startswith("--", self.pos):
-                self.pos += 2
-                out.append("–")
-            elif text.startswith("``", self.pos):
-                self.pos += 2
-                out.append("\u201c")
-            elif text.startswith("''", self.pos):
-                self.pos += 2
-                out.append("\u201d")
+            elif ligature := _LIGATURE_AT.match(text, self.pos):
+                self.pos = ligature.end()
+                out.append(LIGATURES[ligature.group()])
             else:
                 out.append(char)
                 self.pos += 1
