@@ -25,6 +25,7 @@ as instances, with their authors, and written.
 import hashlib
 from collections import defaultdict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils import translation
 
@@ -194,7 +195,11 @@ def _fetched(queryset):
     of the cost of reading every row of a 10,000-publication list. The SQL is
     the queryset's, run on its connection, so the export's recorder notes it
     as it notes the queryset."""
-    sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
+        # A filter no row can match (IN of no values): Django runs no query.
+        return []
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()

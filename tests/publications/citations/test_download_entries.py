@@ -221,3 +221,15 @@ def test_a_download_reads_the_years_only_when_a_year_is_asked_for(client, site):
     unknown, _years_read = fetch({"year": "1900"})
     assert "On Bounds" in unknown
     assert "Later Bounds" in unknown
+
+
+def test_a_list_of_papers_without_authors_is_the_same_with_the_store(
+    client, make_publication
+):
+    make_publication("Anonymous Work", year=2020)
+    make_publication("Another Anonymous Work", year=2021)
+    plain = [client.get(reverse(name)).content for name in LISTS]
+    with reusing(EntryStore(keep_inputs=True)):
+        stored = [client.get(reverse(name)).content for name in LISTS]
+    assert stored == plain
+    assert b"Anonymous Work" in plain[0]
