@@ -176,6 +176,10 @@ class SiteMap:
         self.keep_query = frozenset(keep_query)
         self.filtered = frozenset(filtered)
         self.skip = tuple(skip)
+        # {url: (mirror link, Target or None)} of every link rewritten: a page
+        # repeats the nav's and its authors' links, and each is on hundreds
+        # of pages.
+        self._links = {}
 
     @property
     def script_name(self):
@@ -231,12 +235,21 @@ class SiteMap:
         (``?page=2``) as the live site would; without it they stay unchanged.
         Links that leave the mirror are returned unchanged.
         """
+        # Resolved, a link's rewriting depends on nothing else.
         url = self.resolve(url, page)
+        known = self._links.get(url)
+        if known is None:
+            known = self._links[url] = self._rewritten(url)
+        new, target = known
+        if target is not None and found is not None:
+            found.add(target)
+        return new
+
+    def _rewritten(self, url):
+        """(mirror link, Target or None) of a resolved url (see ``link``)."""
         target = self.target(url)
         if target is None:
-            return url
-        if found is not None:
-            found.add(target)
+            return url, None
         parts = urlsplit(url)
         query = ""
         if target.path in self.keep_query:
@@ -247,8 +260,10 @@ class SiteMap:
             self.prefix.rstrip("/") + target.mirror_url(), safe="/=%:@!$&'()*+,;~-._"
         )
         if parts.netloc:
-            return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
-        return urlunsplit(("", "", path, query, parts.fragment))
+            new = urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
+        else:
+            new = urlunsplit(("", "", path, query, parts.fragment))
+        return new, target
 
     def rewrite_html(self, text, *, page=None):
         """(text with every site link rewritten, set of Targets it links to).

@@ -116,3 +116,16 @@ def test_a_query_only_link_is_resolved_against_its_page_and_followed():
 
 def test_page_one_is_the_list_itself():
     assert canonical_query([("page", "1"), ("year", "2024")]) == (("year", "2024"),)
+
+
+def test_a_link_met_again_gives_the_same_rewriting_and_target_on_every_page():
+    site = SiteMap("https://example.github.io/lab/")
+    pages = [Target("/people/"), Target("/research/optics/")]
+    for page in pages:
+        found = set()
+        assert site.link("/lab/people/ada/", found, page=page) == "/lab/people/ada/"
+        # Relative links still resolve against the page they are on.
+        relative = site.link("?page=2", found, page=page)
+        assert relative == f"/lab{page.path}page=2/"
+        assert found == {Target("/people/ada/"), Target(page.path, (("page", "2"),))}
+    assert site.link("https://elsewhere.org/x", set()) == "https://elsewhere.org/x"
