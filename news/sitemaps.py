@@ -51,7 +51,7 @@ class TalkSitemap(SlugSitemap):
     priority = 0.4
     url_name = "talks:detail"
 
-    def rows(self):
+    def items(self):
         return Talk.objects.order_by("pk").values_list("slug", "updated_at")
 
 
@@ -60,7 +60,7 @@ class CourseSitemap(SlugSitemap):
     priority = 0.4
     url_name = "teaching:detail"
 
-    def rows(self):
+    def items(self):
         return Course.objects.order_by("pk").values_list("slug", "updated_at")
 
 

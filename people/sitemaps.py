@@ -9,5 +9,5 @@ class PersonSitemap(SlugSitemap):
     priority = 0.5
     url_name = "people:detail"
 
-    def rows(self):
+    def items(self):
         return Person.objects.order_by("pk").values_list("slug", "updated_at")

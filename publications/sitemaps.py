@@ -9,5 +9,5 @@ class PublicationSitemap(SlugSitemap):
     priority = 0.6
     url_name = "publications:detail"
 
-    def rows(self):
+    def items(self):
         return Publication.objects.order_by("pk").values_list("slug", "updated_at")

@@ -9,7 +9,7 @@ class ThemeSitemap(SlugSitemap):
     priority = 0.7
     url_name = "research:detail"
 
-    def rows(self):
+    def items(self):
         return (
             ResearchTheme.objects.active()
             .order_by("pk")

@@ -43,17 +43,11 @@ _MARK = "slug-mark"
 
 class SlugSitemap(Sitemap):
     """A section listing one model's pages at ``url_name`` (a pattern whose
-    only argument is ``slug``). Subclasses give ``rows()``: a queryset of
-    ``(slug, updated_at)`` tuples (``values_list``), in a fixed order; each
-    row is an item, its lastmod the updated_at."""
+    only argument is ``slug``). A subclass's ``items()`` gives a queryset of
+    ``(slug, updated_at)`` tuples (``values_list``) in a fixed order; an
+    item's lastmod is its updated_at."""
 
     url_name = None
-
-    def rows(self):
-        raise NotImplementedError
-
-    def items(self):
-        return self.rows()
 
     def location(self, item):
         slug = item[0]

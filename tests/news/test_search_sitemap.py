@@ -86,6 +86,11 @@ def test_sitemap_is_what_djangos_sitemap_view_and_template_write(
         ours = sitemap(request, sitemaps=SITEMAPS)
         theirs = django_sitemap_views.sitemap(request, sitemaps=SITEMAPS)
         theirs.render()
+        pages = [
+            row.get_absolute_url()
+            for model in (NewsPost, Talk, Course, ResearchTheme, Publication, Person)
+            for row in model.objects.all()
+        ]
     finally:
         set_script_prefix("/")
     assert ours.content == theirs.content
@@ -93,6 +98,8 @@ def test_sitemap_is_what_djangos_sitemap_view_and_template_write(
     assert ours["Last-Modified"] == "Sat, 01 Mar 2025 20:00:00 GMT"
     text = ours.content.decode()
     assert "<loc>http://testserver/lab/publications/sitemap-paper/</loc>" in text
+    for path in pages:
+        assert f"<loc>http://testserver{path}</loc>" in text
     assert "<lastmod>2025-03-02</lastmod>" in text
 
 
