@@ -15,8 +15,10 @@ connection's execute wrapper) and every model row it loads (``post_init``):
   under a LIMIT that cut rows; every selected column when it loads no model
   instances) are kept once per export, shared by every page that ran it.
   When it returns a table's primary key as a value (``values()``), the
-  columns only its select list reads are kept apart with the keys it
-  returned (*members*): they matter for those rows only.
+  columns only its select list or ordering reads are kept apart with the
+  keys it returned (*members*): they matter for those rows only; so are the
+  columns only the ordering under a window that cut rows reads, with the
+  keys its filter let through.
 
 ``RowStates`` reads every table the pages read and keeps each row (as JSON)
 with its key values. The next export compares: each changed, added or deleted
@@ -352,20 +354,89 @@ class Recorder:
         entry = self.scans.get((sql, encoded))
         if entry is None or entry[2] is None:
             digest, rows = self.run_scan(sql, params)
-            depends = self.scan_depends(sql, rows)
+            depends = self.scan_depends(sql, params, rows)
             if entry is None:
                 entry = self.scans[(sql, encoded)] = [None, depends, digest]
             else:
                 entry[1:] = [depends, digest]
         deps.scans.add((sql, encoded))
 
-    def scan_depends(self, sql, rows):
-        """[depends, members] of a query that returned rows: ``depends``'
-        columns, whose change runs it again, and ``members``' columns, whose
-        change runs it again only for rows it returned."""
+    def scan_depends(self, sql, params, rows):
+        """[depends, members] of a query run with params that returned rows:
+        ``depends``' columns, whose change runs it again, and ``members``'
+        columns, whose change runs it again only for rows it returned (or,
+        under a window that cut rows, for rows its filter let through)."""
         tables = {t for t in _TABLE.findall(sql) if t in self.models}
         depends = self.depends(sql, tables, rows)
-        return [depends, self.members(sql, depends, rows)]
+        members = self.members(sql, depends, rows)
+        window = self._window(sql, rows, depends)
+        if window is not None:
+            table, ordered, filtered = window
+            depends[table] = sorted(set(depends[table]) - ordered)
+            shown, _returned = members.get(table, ([], []))
+            pks = self._filtered(filtered, params, table)
+            members[table] = [sorted(ordered.union(shown)), pks]
+        return [depends, members]
+
+    def _window(self, sql, rows, depends):
+        """(table, its columns only the ordering reads, the query without
+        its ordering and window) of a query whose window (LIMIT n alone) cut
+        rows and orders by columns of one table it reads once, returning its
+        primary key: which rows the window keeps then changes with those
+        columns only for rows the filter lets through. None for any other
+        query (no function, grouping or ordinal; a single ORDER BY, outside
+        parentheses, without parameters)."""
+        head, _, rest = sql.partition(" FROM ")
+        order = _ORDER_BY.search(rest)
+        limit = _LIMIT_ONLY.search(rest)
+        if rows is None or order is None or limit is None or "(" in head:
+            return None
+        if "%s" in head:
+            return None
+        before, ordering = rest[: order.start()], rest[order.end() : limit.start()]
+        if (
+            len(rows) < int(limit["limit"])
+            or before.count("(") != before.count(")")
+            or "(" in ordering
+            or "%s" in ordering
+            or len(_ORDER_BY.findall(rest)) != 1
+            or len(_LIMITED.findall(rest)) != 1
+            or _GROUPED.search(rest)
+            or _ORDINAL.search(rest)
+        ):
+            return None
+        columns = list(_COLUMN.finditer(ordering))
+        tables = {m["table"] for m in columns}
+        if len(tables) != 1 or None in tables:
+            return None
+        (table,) = tables
+        pk = f'"{table}"."{self.models[table]._meta.pk.column}"'
+        if table not in depends or _TABLE.findall(sql).count(table) != 1:
+            return None
+        if not any(
+            item.strip() == pk or item.strip().startswith(f"{pk} AS ")
+            for item in re.sub(r"^SELECT\s+(?:DISTINCT\s+)?", "", head).split(",")
+        ):
+            return None
+        filters = {
+            m["column"]
+            for m in _COLUMN.finditer(before)
+            if m["table"] == table or m["alias"] is not None
+        }
+        ordered = {m["column"] for m in columns} - filters
+        if not ordered:
+            return None
+        return table, ordered, f"SELECT {pk} FROM {before}"
+
+    def _filtered(self, sql, params, table):
+        """The primary keys (text) of table that sql returns."""
+        self._digesting = True
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return sorted({str(row[0]) for row in cursor.fetchall()})
+        finally:
+            self._digesting = False
 
     def depends(self, sql, tables, rows=None):
         """{table: [columns]}: the columns of each table whose change may change
@@ -374,7 +445,7 @@ class Recorder:
         given: those columns are ``members``')."""
         aliases = {m["alias"]: m["table"] for m in _ALIAS.finditer(sql)}
         head, _, rest = sql.partition(" FROM ")
-        rest = _unordered(rest, rows)
+        rest, ordering = _unordered(rest, rows)
         ordinal = _ORDINAL.search(rest) is not None
         depends = {table: set() for table in tables}
         # Tables whose primary key is selected as a plain column (not "AS"
@@ -386,7 +457,9 @@ class Recorder:
             if at >= 0 and not head[at + len(column) :].lstrip().startswith("AS "):
                 loaded.add(table)
         returned = self._returned(sql, head, rest, rows)
-        for part, counts in ((head, False), (rest, True)):
+        # An order that decides no row's presence still shows in the order
+        # of rows not loaded as instances (whose keys the page holds).
+        for part, counts in ((head, False), (ordering, False), (rest, True)):
             for match in _COLUMN.finditer(part):
                 table = match["table"] or aliases.get(match["alias"])
                 if table not in depends:
@@ -398,15 +471,20 @@ class Recorder:
     def members(self, sql, depends, rows):
         """{table: [columns, [pk texts]]}: for each table whose primary key
         the query returned as a value (``values()``), the columns beyond
-        depends' that only its select list reads, and the rows it returned.
+        depends' that only its select list or its ordering (one that decides
+        no row's presence) reads, and the rows it returned.
         Such a column's change in another row cannot change the result (the
         row's filter columns, in depends, did not change), so it runs the
         query again only for a row returned."""
         head, _, rest = sql.partition(" FROM ")
-        rest = _unordered(rest, rows)
+        rest, ordering = _unordered(rest, rows)
         members = {}
         for table, index in self._returned(sql, head, rest, rows).items():
-            shown = {m["column"] for m in _COLUMN.finditer(head) if m["table"] == table}
+            shown = {
+                m["column"]
+                for m in _COLUMN.finditer(f"{head} {ordering}")
+                if m["table"] == table
+            }
             shown.difference_update(depends.get(table, ()))
             if shown:
                 pks = {str(row[index]) for row in rows if row[index] is not None}
@@ -719,10 +797,11 @@ class DepsStore:
             if not _may_change(json.loads(depends), tables, columns):
                 continue
             self.scans_run += 1
-            now, rows = recorder.run_scan(sql, _decode(json.loads(params)))
+            decoded = _decode(json.loads(params))
+            now, rows = recorder.run_scan(sql, decoded)
             recorder.scans[(sql, params)] = [
                 scan,
-                recorder.scan_depends(sql, rows),
+                recorder.scan_depends(sql, decoded, rows),
                 now,
             ]
             if now != digest:
@@ -846,16 +925,17 @@ def _changed_columns(old_names, old_row, new_names, new_text):
 
 
 def _unordered(rest, rows):
-    """rest (a query after its first FROM) without its ORDER BY when the
-    ordering cannot change which rows it returns: no window (LIMIT, OFFSET)
-    follows it, or, given rows (its result), a LIMIT n alone that kept
-    fewer than n rows. Only an ORDER BY outside parentheses is dropped."""
+    """(rest, "") for rest (a query after its first FROM), or (rest without
+    its ORDER BY, the ORDER BY) when the ordering cannot change which rows
+    it returns, only their order: no window (LIMIT, OFFSET) follows it, or,
+    given rows (its result), a LIMIT n alone that kept fewer than n rows.
+    Only an ORDER BY outside parentheses is taken apart."""
     order = _ORDER_BY.search(rest)
     if order is None:
-        return rest
+        return rest, ""
     before = rest[: order.start()]
     if before.count("(") != before.count(")"):
-        return rest
+        return rest, ""
     window = _LIMITED.search(rest[order.end() :])
     if window is not None:
         limit = _LIMIT_ONLY.search(rest)
@@ -866,8 +946,8 @@ def _unordered(rest, rows):
             or len(_ORDER_BY.findall(rest)) != 1
             or len(rows) >= int(limit["limit"])
         ):
-            return rest
-    return before
+            return rest, ""
+    return before, rest[order.start() :]
 
 
 def _may_change(depends, tables, columns):

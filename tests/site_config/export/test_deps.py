@@ -180,7 +180,7 @@ def test_a_list_of_values_runs_again_for_a_row_it_returned_or_a_filter_column():
         f'SELECT "{PUB}"."id" AS "pk", "{PUB}"."title" AS "title" FROM "{PUB}" '
         f'WHERE "{PUB}"."year" = %s ORDER BY "{PUB}"."title" ASC'
     )
-    scan = Recorder().scan_depends(sql, [(1, "A"), (2, "B")])
+    scan = Recorder().scan_depends(sql, [2020], [(1, "A"), (2, "B")])
     assert scan == [{PUB: ["year"]}, {PUB: [["id", "title"], ["1", "2"]]}]
 
     def runs(changes):
@@ -209,3 +209,42 @@ def test_a_window_that_cut_nothing_does_not_depend_on_its_order(db):
     assert recorder.depends(sql, {PUB}, full) == {PUB: ["title", "year"]}
     offset = sql.replace("LIMIT 3", "LIMIT 3 OFFSET 3")
     assert recorder.depends(offset, {PUB}, []) == {PUB: ["title", "year"]}
+
+
+def test_a_window_that_cut_rows_runs_again_for_an_order_change_of_a_row_it_filtered(
+    make_publication,
+):
+    inside = [make_publication(f"Paper {n}", year=2020) for n in range(3)]
+    outside = make_publication("Paper 9", year=2021)
+    sql = (
+        f'SELECT "{PUB}"."id", "{PUB}"."title" FROM "{PUB}" '
+        f'WHERE "{PUB}"."year" = %s ORDER BY "{PUB}"."title" ASC LIMIT 2'
+    )
+    recorder = Recorder()
+    _digest, rows = recorder.run_scan(sql, [2020])
+    scan = recorder.scan_depends(sql, [2020], rows)
+    pks = sorted(str(p.pk) for p in inside)
+    assert scan == [{PUB: ["year"]}, {PUB: [["title"], pks]}]
+
+    def runs(changes):
+        columns = {
+            table: set().union(*rows.values()) for table, rows in changes.items()
+        }
+        return deps._may_change(scan, changes, columns)
+
+    # The third paper, cut off now, may enter the window; the 2021 one cannot.
+    assert runs({PUB: {str(inside[2].pk): {"title"}}})
+    assert not runs({PUB: {str(outside.pk): {"title"}}})
+    assert runs({PUB: {str(outside.pk): {"year"}}})
+
+
+def test_a_list_of_values_depends_on_its_order_even_without_a_window(db):
+    # The order of the ids it returns shows on the page, rows loaded or not.
+    sql = (
+        f'SELECT "{PUB}"."id" AS "pk" FROM "{PUB}" '
+        f'WHERE "{PUB}"."year" = %s ORDER BY "{PUB}"."title" ASC'
+    )
+    recorder = Recorder()
+    assert recorder.depends(sql, {PUB}) == {PUB: ["id", "title", "year"]}
+    scan = recorder.scan_depends(sql, [2020], [(1,), (2,)])
+    assert scan == [{PUB: ["year"]}, {PUB: [["id", "title"], ["1", "2"]]}]
