@@ -188,7 +188,6 @@ _DIMENSION = re.compile(
 )
 _CHAR_CODE = re.compile(r"\s*(?:'([0-7]+)|\"([0-9A-Fa-f]+)|([0-9]+)|`\\?(.))")
 ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"}
-_NEEDS_DECODING = re.compile(r"[\\{}~]|--|``|''")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _MARKUP = re.compile(r"[{}\\]")
 _BRACE = re.compile(r"[{}]")
@@ -238,7 +237,22 @@ def dropped_commands(text):
 
 
 def needs_decoding(text):
-    return bool(_NEEDS_DECODING.search(text))
+    """Whether text (a str) holds what the decoder reads: a command, a brace,
+    a tie or a ligature (``LIGATURES``). Text without any is only tidied.
+
+    Substring tests, not one regular expression: each is a C scan of the
+    text, where the pattern's alternation was tried at every position, and
+    every abstract of an import passes here.
+    """
+    return (
+        "\\" in text
+        or "{" in text
+        or "}" in text
+        or "~" in text
+        or "--" in text
+        or "``" in text
+        or "''" in text
+    )
 
 
 class TooDeep(ValueError):
