@@ -319,11 +319,13 @@ class Recorder:
         """Note that the page rendering read the rows of table whose column
         holds one of values, as a lookup of them (``WHERE column IN ...``)
         would be noted: for rows whose digest a store kept from another page
-        (``publications.entries.EntryStore.inputs``)."""
+        (``publications.entries.EntryStore.inputs``). values are hashable
+        (ids): the same few thousand are noted on page after page, and their
+        keys are kept rather than hashed again (``_row_key``)."""
         deps = self.current
         if deps is None or not values:
             return
-        deps.add(table, column, [key_of(table, column, value) for value in values])
+        deps.add(table, column, [_row_key(table, column, value) for value in values])
 
     def _loaded(self, sender, instance, **kwargs):
         deps = self.current
