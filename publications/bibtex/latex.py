@@ -315,9 +315,21 @@ def decode_strict(text, *, keep_braces=False, tags=False):
 
 
 def _tidy(text):
+    """text in NFC with its spacing collapsed: words separated by single spaces,
+    none at either end (``" ".join(text.split())``)."""
     if not unicodedata.is_normalized("NFC", text):
         # Some exports write "é" as e + combining accent: store one form.
         text = unicodedata.normalize("NFC", text)
+    # Every character str.split() splits at is unprintable but the space, so
+    # printable text is already tidy unless spaces double or border it. Most
+    # values are (every abstract passes here): no split and join.
+    if (
+        text.isprintable()
+        and "  " not in text
+        and not text.startswith(" ")
+        and not text.endswith(" ")
+    ):
+        return text
     return " ".join(text.split())
 
 

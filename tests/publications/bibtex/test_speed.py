@@ -3,6 +3,8 @@
 import gc
 import hashlib
 import json
+import sys
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 from people.models import Person
 from publications.bibtex.fingerprint import Fingerprint
 from publications.bibtex.importer import import_bibtex
-from publications.bibtex.latex import _decode_cached, decode
+from publications.bibtex.latex import _decode_cached, _tidy, decode
 from publications.bibtex.names import _decoded_names, _split_and
 from publications.bibtex.writer import EncodedJSON, bulk_insert
 from publications.models import Publication
@@ -37,6 +39,24 @@ def test_decoding_shortcuts_equal_the_decoder(text, keep_braces, tags):
     assert decode(text, keep_braces=keep_braces, tags=tags) == decoded_the_long_way(
         text, keep_braces, tags
     )
+
+
+# Every character str.split() splits at, and characters near them.
+SPACES = [chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()]
+spaced = st.lists(
+    st.sampled_from([*SPACES, "a", "é", "e\u0301", "\u200b", "\x00", "-"]), max_size=12
+).map("".join)
+
+
+def test_every_spacing_character_but_the_space_is_unprintable():
+    # What _tidy's shortcut for text already tidy rests on.
+    assert [char for char in SPACES if char.isprintable()] == [" "]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=spaced | values)
+def test_tidying_shortcut_equals_splitting_and_joining(text):
+    assert _tidy(text) == " ".join(unicodedata.normalize("NFC", text).split())
 
 
 @settings(max_examples=600, deadline=None)
