@@ -13,6 +13,7 @@ from people.models import NameVariant, Person
 from people.names import name_keys, person_name_fields, split_name
 from publications.bibtex import merge
 from publications.bibtex.fingerprint import Fingerprint
+from publications.bibtex.names import folded
 from publications.bibtex.normalise import generated_key, title_key
 from publications.models import Publication
 from site_config.core.text import fold as fold_text
@@ -70,7 +71,7 @@ class Target:
         ``merged_authors`` gave, passed in as the caller has it already), or the
         one imported last when the records give no list."""
         if authors:
-            return fold_text(authors[0].parts.family)
+            return folded(authors[0].parts.family)
         return self.fingerprint.first_family
 
     def let_go(self):
@@ -419,15 +420,9 @@ class PeopleIndex:
 
 
 @cache
-def _fold(text):
-    """site_config.core.text.fold for parts of names, memoised: they recur ("Wang")."""
-    return fold_text(text)
-
-
-@cache
 def _keys(parts):
     """NameParts.key, .initials_key and .is_initials_only, with fold memoised."""
-    key, initials_key = name_keys(parts, fold=_fold)
+    key, initials_key = name_keys(parts, fold=folded)
     return key, initials_key, parts.is_initials_only
 
 
@@ -437,5 +432,4 @@ def _ref_id(ref):
 
 def forget_memos():
     """Empty the memos of this module (the importer does after each run)."""
-    _fold.cache_clear()
     _keys.cache_clear()

@@ -18,6 +18,7 @@ from publications.bibtex.latex import (
     decode,
     decode_strict,
 )
+from site_config.core.text import fold
 
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "jun.", "sen."}
@@ -327,7 +328,16 @@ def _one_group(text):
     return True
 
 
+@cache
+def folded(text):
+    """site_config.core.text.fold for parts of names, memoised: they recur
+    ("Wang"), and the importer folds each work's first family name and every
+    name's parts for matching."""
+    return fold(text)
+
+
 def forget_memos():
     """Empty the memos of this module (the importer does after each run)."""
     _decoded_name.cache_clear()
     _one_name.cache_clear()
+    folded.cache_clear()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from operator import gt, itemgetter
 
 from publications.bibtex.latex import decode, dropped_commands, encode
-from publications.bibtex.names import parse_names
+from publications.bibtex.names import folded, parse_names
 from publications.models import Publication
 from site_config.core.text import fold
 from site_config.markup.plaintext import to_plain
@@ -735,7 +735,7 @@ def normalise(entry, *, marks=None):
         source=entry.source,
         warnings=warnings,
         ignored=ignored,
-        first_family=fold(authors[0].parts.family) if authors else "",
+        first_family=folded(authors[0].parts.family) if authors else "",
         carries=entry.carries,
     )
 
