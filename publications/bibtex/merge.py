@@ -68,6 +68,9 @@ def in_merge_order(records):
     """Records in the order they are applied: preprints first, then published
     versions, each group in file order. Applying them in this order makes the
     result independent of the order of the entries in the file."""
+    if len(records) < 2:
+        # Most works have one entry: no order to find (twice per work).
+        return list(records)
     return sorted(records, key=lambda record: (not record.is_preprint, record.line))
 
 
