@@ -207,23 +207,30 @@ class PageDeps:
     tables: set = field(default_factory=set)
     pending: dict = field(default_factory=dict)
 
-    def add(self, table, column, keys):
-        """Note the hashed keys of rows of table looked up by column."""
-        self.pending.setdefault((table, column), set()).update(keys)
+    def add(self, table, column, values):
+        """Note that the page read the rows of table whose column holds one
+        of values (hashed into keys only if ``settle`` keeps them as keys)."""
+        group = self.pending.setdefault((table, column), set())
         self.key_columns.add((table, column))
+        plain = [_plain(value) for value in values]
+        try:
+            group.update(plain)
+        except TypeError:
+            # A value no set holds (a list, say): its key, at once.
+            self.keys.update(key_of(table, column, value) for value in plain)
 
     def settle(self, is_whole):
-        """Move the pending keys into keys, or, for a (table, column) group
-        that is_whole(table, column, count of keys) says covers most of the
+        """Move the pending values into keys, or, for a (table, column) group
+        that is_whole(table, column, count of values) says covers most of the
         table, into tables: one record rather than a key a row (a whole
         list's download reads every publication, authorship and person)."""
-        for (table, column), keys in self.pending.items():
+        for (table, column), values in self.pending.items():
             if table in self.tables:
                 continue
-            if is_whole(table, column, len(keys)):
+            if is_whole(table, column, len(values)):
                 self.tables.add(table)
             else:
-                self.keys |= keys
+                self.keys.update(_row_key(table, column, value) for value in values)
         self.pending = {}
 
 
@@ -319,20 +326,20 @@ class Recorder:
         """Note that the page rendering read the rows of table whose column
         holds one of values, as a lookup of them (``WHERE column IN ...``)
         would be noted: for rows whose digest a store kept from another page
-        (``publications.entries.EntryStore.inputs``). values are hashable
-        (ids): the same few thousand are noted on page after page, and their
-        keys are kept rather than hashed again (``_row_key``)."""
+        (``publications.entries.EntryStore.inputs``). The same few thousand
+        ids are noted on page after page: their keys are kept rather than
+        hashed again (``_row_key``), and made only for the rows a page keeps
+        as keys (``PageDeps.settle``)."""
         deps = self.current
         if deps is None or not values:
             return
-        deps.add(table, column, [_row_key(table, column, value) for value in values])
+        deps.add(table, column, values)
 
     def _loaded(self, sender, instance, **kwargs):
         deps = self.current
         if deps is not None and instance.pk is not None:
             meta = instance._meta
-            key = _row_key(meta.db_table, meta.pk.column, instance.pk)
-            deps.add(meta.db_table, meta.pk.column, (key,))
+            deps.add(meta.db_table, meta.pk.column, (instance.pk,))
 
     def _executed(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
@@ -539,7 +546,7 @@ class Recorder:
         values = list(params)[start : start + count]
         if len(values) != count:
             return False
-        deps.add(table, column, [key_of(table, column, value) for value in values])
+        deps.add(table, column, values)
         return True
 
     def run_scan(self, sql, params):
