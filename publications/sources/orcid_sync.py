@@ -25,6 +25,7 @@ from publications.sources.identifiers import normalise_orcid
 from publications.sources.orcid import fetch_work_details, fetch_works, work_entry
 from publications.sources.service import ImportInputError, Source, import_sources
 from site_config.core.text import fold
+from site_config.pagecache.cache import bump_content_version
 
 
 def people_to_sync(slug=None):
@@ -136,6 +137,10 @@ def link_person(person, entries):
             break
         else:
             missing.append(publication.title)
+    if linked:
+        # update() sends no signals: cached pages and the static export's
+        # "nothing changed" check read the content stamp, which must move.
+        bump_content_version()
     return linked, missing
 
 

@@ -1,11 +1,14 @@
 """``sync_orcid``: a person's ORCID works imported, linked, and re-synced safely."""
 
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from publications.models import ImportRun, Publication
+from publications.sources.orcid_sync import link_person
+from site_config.pagecache.cache import read_db_version
 from tests.publications.sources.conftest import ORCID, offline_error
 
 
@@ -113,3 +116,21 @@ def test_one_bad_orcid_does_not_stop_the_others(recorded, carberry, make_person)
     assert Publication.objects.count() == 4
     carberry.refresh_from_db()
     assert carberry.orcid_synced_at is not None
+
+
+def test_linking_a_person_moves_the_content_stamp(transactional_db, make_person):
+    # The link is written with update(), which sends no signal: without the
+    # stamp, cached pages and the static export kept the old author.
+    zoe = make_person("Zoë Müller", orcid=ORCID)
+    zoe.family_name, zoe.given_name = "Müller", "Zoë"
+    zoe.save()
+    other = make_person("Z. Müller")
+    other.family_name, other.given_name = "Müller", "Z."
+    other.save()
+    work = Publication.objects.create(title="Linked work", doi="10.1234/linked")
+    work.authorships.create(person=other, position=1)
+    before = read_db_version()
+    entry = SimpleNamespace(key="linked", fields={"doi": "10.1234/linked"})
+    assert link_person(zoe, [entry]) == (1, [])
+    assert read_db_version() != before
+    assert work.authorships.get().person == zoe
