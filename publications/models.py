@@ -516,7 +516,11 @@ class Publication(models.Model):
 
     @property
     def former_number_label(self):
-        """The preprint number a published paper had, "P3", or ""."""
+        """The preprint number a published paper had, "P3", or "" (always for
+        a preprint: its P-number is its number)."""
+        if self.number_series == numbering.PREPRINT:
+            # Rows numbered before former P-numbers were given back may hold one.
+            return ""
         return numbering.label(numbering.PREPRINT, self.preprint_number)
 
     @property

@@ -13,8 +13,10 @@ on their own:
   1); an import's works whose series changed are numbered after its new ones.
 - A publication whose series changed (a preprint that was published) gets the
   next number of its new series; a former preprint remembers its P-number in
-  ``preprint_number`` so its page can say "formerly [P3]". That P-number is not
-  given to another preprint.
+  ``preprint_number`` so its page can say "as a preprint: [P3]". That P-number
+  is not given to another preprint: when the publication goes back to the
+  preprints (from any series) it is [P3] again and ``preprint_number`` is
+  cleared, so a preprint never shows a former P-number of its own.
 - Only ``number_publications --renumber`` numbers everything again by date
   (each series from 1, former P-numbers forgotten): an editor's deliberate act.
 
@@ -165,20 +167,28 @@ def give_number(publication, free):
 
     Returns the fields it changed, for a ``save(update_fields=...)`` or a
     ``bulk_update``. A preprint moving to another series keeps its P-number in
-    ``preprint_number``.
+    ``preprint_number``; one moving back to the preprints takes that P-number
+    again (without drawing from free) and keeps no former P-number.
     """
     series = series_for(publication.kind, publication.status)
     changed = ["number_series", "serial"]
-    if (
-        publication.number_series == PREPRINT
-        and publication.serial
-        and series != PREPRINT
-    ):
-        publication.preprint_number = publication.serial
+    if series == PREPRINT and publication.preprint_number:
+        # Reserved for it since it left the preprints (`next_numbers`), so free.
+        serial = publication.preprint_number
+        publication.preprint_number = None
         changed.append("preprint_number")
+    else:
+        serial = free[series]
+        free[series] += 1
+        if (
+            publication.number_series == PREPRINT
+            and publication.serial
+            and series != PREPRINT
+        ):
+            publication.preprint_number = publication.serial
+            changed.append("preprint_number")
     publication.number_series = series
-    publication.serial = free[series]
-    free[series] += 1
+    publication.serial = serial
     return changed
 
 

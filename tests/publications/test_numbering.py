@@ -64,6 +64,52 @@ def test_a_published_preprint_gets_the_next_paper_number_and_keeps_its_p_number(
     assert make_publication("New draft", status="preprint").number_label == "P3"
 
 
+def _edit(publication, **fields):
+    """Saves publication with fields, as the admin does; its labels as stored."""
+    for name, value in fields.items():
+        setattr(publication, name, value)
+    publication.save()
+    publication.refresh_from_db()
+    return publication.number_label, publication.former_number_label
+
+
+def test_a_paper_set_back_to_preprint_gets_its_own_former_p_number(
+    make_publication,
+):
+    make_publication("Paper", year=2020)
+    draft = make_publication("Draft", year=2021, status="preprint")
+    for n in range(2, 5):
+        make_publication(f"Draft {n}", year=2022, status="preprint")
+    assert _edit(draft, status="published") == ("2", "P1")
+    # P1 was kept for it: it is P1 again, with no former P-number as a preprint.
+    assert _edit(draft, status="preprint") == ("P1", "")
+    assert draft.preprint_number is None
+    assert _edit(draft, status="published") == ("2", "P1")
+    assert make_publication("New draft", status="preprint").number_label == "P5"
+
+
+def test_a_preprint_published_then_made_software_gets_its_p_number_back(
+    client, make_publication
+):
+    draft = make_publication("Draft", year=2021, status="preprint")
+    make_publication("Paper", year=2020)
+    make_publication("Tool", year=2020, kind="software")
+    assert _edit(draft, status="published") == ("2", "P1")
+    assert _edit(draft, kind="software") == ("S2", "P1")
+    assert _edit(draft, kind="article", status="preprint") == ("P1", "")
+    html = client.get(draft.get_absolute_url()).text
+    assert "[P1]" in html
+    assert "as a preprint" not in html
+
+
+def test_a_preprint_never_labels_a_former_p_number_of_its_own(make_publication):
+    # A row numbered before former P-numbers were given back may hold one.
+    draft = make_publication("Draft", status="preprint")
+    Publication.objects.filter(pk=draft.pk).update(preprint_number=7)
+    draft.refresh_from_db()
+    assert (draft.number_label, draft.former_number_label) == ("P1", "")
+
+
 def test_one_number_per_series_is_a_database_rule(make_publication):
     first = make_publication("First")
     second = make_publication("Second")
