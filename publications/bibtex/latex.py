@@ -74,6 +74,12 @@ LOGOS = {
     "XyMTeX": "XyMTeX", "XYMTeX": "XyMTeX",
     "Dash": " — ", "dash": " — ", "bs": "\\", "thinspace": " ",
 }  # fmt: skip
+# TeX's spacing: thin, medium and thick spaces print as a space, a negative
+# thin space as nothing.
+SPACING = {
+    ",": " ", ":": " ", ";": " ", "!": "", "enspace": " ", "enskip": " ",
+    "hfill": " ", "hfil": " ",
+}  # fmt: skip
 SYMBOLS = {
     "textendash": "–",
     "textemdash": "—",
@@ -138,6 +144,7 @@ SYMBOLS = {
     "-": "",
     "@": "",
     **LOGOS,
+    **SPACING,
 }
 # Commands whose argument is kept and the command dropped.
 STYLE_COMMANDS = {
@@ -173,7 +180,9 @@ _TITLE_TAG = re.compile(rf"<(/?)({'|'.join(TITLE_TAGS)})>", re.IGNORECASE)
 # Sorting and indexing helpers: their argument is not meant to be printed.
 DROPPED_WITH_ARGUMENT = {"noopsort", "SortNoop", "sortnoop", "index", "label"}
 # Spacing and struts print nothing: their argument is a size or a strut's text.
-DROPPED_WITH_ARGUMENT |= {"hspace", "vspace", "phantom", "hphantom", "vphantom"}
+DROPPED_WITH_ARGUMENT |= {"vspace", "phantom", "hphantom", "vphantom"}
+# Horizontal space with a size for argument: a space.
+SPACE_WITH_ARGUMENT = {"hspace"}
 # Quotation commands (csquotes, biblatex): their argument in curly quotes.
 QUOTE_COMMANDS = {"enquote", "mkbibquote"}
 # Commands read by hand in _Decoder.command: a dimension (\kern-.1em), a
@@ -186,7 +195,8 @@ _DIMENSION = re.compile(
     # TeX reads one space after a unit as part of the dimension.
     r" ?"
 )
-_CHAR_CODE = re.compile(r"\s*(?:'([0-7]+)|\"([0-9A-Fa-f]+)|([0-9]+)|`\\?(.))")
+# A number or character constant takes one optional space after it.
+_CHAR_CODE = re.compile(r"\s*(?:'([0-7]+)|\"([0-9A-Fa-f]+)|([0-9]+)|`\\?(.)) ?")
 ESCAPES = {"&": "&", "%": "%", "$": "$", "#": "#", "_": "_", "{": "{", "}": "}"}
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _MARKUP = re.compile(r"[{}\\]")
@@ -209,12 +219,13 @@ _KNOWN_COMMANDS = frozenset(
     {*ACCENTS, *LETTERS, *SYMBOLS, *STYLE_COMMANDS, *TITLE_COMMANDS}
     | DROPPED_WITH_ARGUMENT
     | QUOTE_COMMANDS
+    | SPACE_WITH_ARGUMENT
     | _DIMENSION_COMMANDS
     | _VERBATIM_COMMANDS
     | {"char"}
 )
 # A command with letters for a name and no argument (no "{" after its spaces).
-_BARE_COMMAND = re.compile(r"(?<!\\)\\([A-Za-z]+)(?![A-Za-z]|\s*\{)")
+_BARE_COMMAND = re.compile(r"(?<![\\`])\\([A-Za-z]+)(?![A-Za-z]|\s*\{)")
 
 
 def dropped_commands(text):
@@ -504,6 +515,10 @@ class _Decoder:
             return self._character()
         if name in QUOTE_COMMANDS and self.text.startswith("{", self.pos):
             return "\u201c" + self.argument() + "\u201d"
+        if name in SPACE_WITH_ARGUMENT:
+            if self.text.startswith("{", self.pos):
+                self.argument()
+            return " "
         if name in DROPPED_WITH_ARGUMENT:
             if self.pos < len(self.text) and self.text[self.pos] == "{":
                 self.argument()
@@ -529,6 +544,10 @@ class _Decoder:
         text = self.text
         if self.pos >= len(text):
             return ""
+        if text[self.pos] == "*":  # \\verb*, whose spaces print as a sign
+            self.pos += 1
+            if self.pos >= len(text):
+                return ""
         close = "}" if text[self.pos] == "{" else text[self.pos]
         end = text.find(close, self.pos + 1)
         if end == -1:
@@ -553,7 +572,7 @@ class _Decoder:
             if octal
             else int(hexadecimal or decimal, 16 if hexadecimal else 10)
         )
-        if number < 32 or number > 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        if number > 0x10FFFF or not chr(number).isprintable():
             return ""
         return chr(number)
 
@@ -562,7 +581,9 @@ class _Decoder:
         return self.pos < len(self.text) and self.text[self.pos] in "{ \\"
 
     def _skip_command_space(self):
-        while self.pos < len(self.text) and self.text[self.pos] == " ":
+        # TeX skips every space after a control word, a line break included
+        # (the TeXbook, chapter 8): "\\bs" at a line's end joins the next word.
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\r\n":
             self.pos += 1
 
     def _skip_empty_group(self):

@@ -177,7 +177,7 @@ def test_latex_becomes_unicode(latex, text):
         # Character codes, as the TeXbook reads \char.
         (r"Don't just {\tt\char`\\let} it", r"Don't just \let it"),
         (
-            "\\char92 and \\char'134 and \\char\"5C and \\char`a",
+            "\\char92{} and \\char'134{} and \\char\"5C{} and \\char`a",
             "\\ and \\ and \\ and a",
         ),
         # Spacing prints nothing; one space after a unit is the unit's.
@@ -192,6 +192,14 @@ def test_latex_becomes_unicode(latex, text):
         ("``Quoted'' words, $f''(x)$", "“Quoted” words, $f''(x)$"),
         (r"\enquote{Quoted} and \mkbibquote{also}", "“Quoted” and “also”"),
         (r"{\smc mf medley} in {\ssf BM2FONT}", "mf medley in BM2FONT"),
+        # A reviewer's finds: a line break after a control word is skipped as a
+        # space is; TeX's spacing commands are spaces; one space after a \char
+        # number is the number's; \verb* and control characters.
+        ("TeX's \\bs\n write streams", r"TeX's \write streams"),
+        (r"TUG\,2005, a\!b, c\;d, e\:f", "TUG 2005, ab, c d, e f"),
+        (r"G\hspace{1cm}H and x\enspace y", "G H and x y"),
+        (r"\char65 \char66 \char67", "ABC"),
+        (r"\verb*|a b| and \char127\char`\A", "a b and A"),
     ],
 )
 def test_latex_of_journal_macros_and_tex_primitives_keeps_its_text(latex, text):
