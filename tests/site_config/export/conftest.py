@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from site_config.export.build import export_site
 from site_config.export.deps import state_path
 from site_config.export.entries import entries_path
 
@@ -58,6 +59,14 @@ def mirror_files(root):
         if p.is_file()
         and not p.relative_to(root).as_posix().startswith(("pagefind/", ".labsite"))
     }
+
+
+def assert_same_as_a_full_export(site, fresh):
+    """The mirror in site holds the files a full export into fresh writes."""
+    export_site(fresh, base_url=BASE_URL, full=True)
+    incremental, full = mirror_files(site), mirror_files(fresh)
+    assert sorted(incremental) == sorted(full)
+    assert [name for name in full if incremental[name] != full[name]] == []
 
 
 def stored_keys(site):

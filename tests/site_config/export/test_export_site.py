@@ -18,7 +18,11 @@ from site_config.export.build import export_site, mirror_site
 from site_config.export.check import check_mirror
 from site_config.export.deps import state_path
 from site_config.models import NavigationLink
-from tests.site_config.export.conftest import BASE_URL, mirror_files, run_export
+from tests.site_config.export.conftest import (
+    BASE_URL,
+    assert_same_as_a_full_export,
+    run_export,
+)
 
 SUMMARY = re.compile(r"^(\d+) pages written, (\d+) unchanged, (\d+) removed$", re.M)
 
@@ -35,14 +39,6 @@ def export(directory, *args):
 
 def removed_count(text):
     return int(SUMMARY.findall(text)[-1][2])
-
-
-def assert_same_as_a_full_export(site, fresh):
-    """The mirror in site holds the files a full export into fresh writes."""
-    export_site(fresh, base_url=BASE_URL, full=True)
-    incremental, full = mirror_files(site), mirror_files(fresh)
-    assert sorted(incremental) == sorted(full)
-    assert [name for name in full if incremental[name] != full[name]] == []
 
 
 def page_file(root, url):
