@@ -30,6 +30,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
+from django.utils import timezone
 
 from publications.entries import reusing
 from site_config.export import parallel, search
@@ -216,11 +217,17 @@ def _export_locked(directory, site, *, full, jobs, log):
     # the next export renders it.
     stamp = _stamp()
     fingerprint = _fingerprint(site)
+    # Pages choose rows by today's date (upcoming talks, current members) or
+    # compare dates in Python (the talks page), so no row or query tells
+    # which pages a new day changes: on a new local date every page is
+    # rendered again, and only files whose bytes differ are written.
+    today = timezone.localdate().isoformat()
     report = ExportReport()
     if (
         not full
         and manifest.get("fingerprint") == fingerprint
         and manifest.get("stamp") == stamp
+        and manifest.get("today") == today
         and not manifest.get("search_pending")
         and all((directory / name).is_file() for name in manifest.get("pages", {}))
     ):
@@ -239,6 +246,7 @@ def _export_locked(directory, site, *, full, jobs, log):
         incremental = (
             not full
             and manifest.get("fingerprint") == fingerprint
+            and manifest.get("today") == today
             and manifest.get("rows_valid")
             and not store.is_empty()
         )
@@ -277,6 +285,7 @@ def _export_locked(directory, site, *, full, jobs, log):
             saved = {
                 "fingerprint": fingerprint,
                 "stamp": stamp,
+                "today": today,
                 "base_url": site.base_url,
                 "rows_valid": rows_valid,
                 "indexed": sorted(t.url for t in walk.indexed),

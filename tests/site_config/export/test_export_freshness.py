@@ -2,8 +2,31 @@
 without a save: a new local date, a setting that shapes every page, a row
 changed with ``QuerySet.update()``."""
 
+import datetime
+from unittest import mock
+
+from django.utils import timezone
+
+from news.models import Talk
 from site_config.export.build import export_site
 from tests.site_config.export.conftest import BASE_URL, assert_same_as_a_full_export
+
+
+def test_a_new_local_date_renders_the_pages_that_choose_by_date(demo_site, tmp_path):
+    today = timezone.localdate()
+    Talk.objects.create(title="A Talk Given Today", start_date=today)
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL)
+    assert b"A Talk Given Today" in (site / "index.html").read_bytes()
+
+    tomorrow = today + datetime.timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
+        report = export_site(site, base_url=BASE_URL)
+        assert not report.up_to_date
+        # The talk is over: off the home page's upcoming talks.
+        assert b"A Talk Given Today" not in (site / "index.html").read_bytes()
+        assert_same_as_a_full_export(site, tmp_path / "fresh")
+        assert export_site(site, base_url=BASE_URL).up_to_date
 
 
 def test_a_changed_time_zone_renders_every_page(demo_site, tmp_path, settings):
