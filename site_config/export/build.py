@@ -228,8 +228,10 @@ def _export_locked(directory, site, *, full, jobs, log):
         and manifest.get("fingerprint") == fingerprint
         and manifest.get("stamp") == stamp
         and manifest.get("today") == today
+        and manifest.get("rows_valid")
         and not manifest.get("search_pending")
         and all((directory / name).is_file() for name in manifest.get("pages", {}))
+        and _rows_unchanged(directory)
     ):
         report.up_to_date = True
         report.pages_unchanged = len(manifest["pages"])
@@ -440,11 +442,7 @@ class _Walk:
         return self.store.nodes_for(keys, scans)
 
     def read_columns(self):
-        """{table: key columns} of every table the stored pages read."""
-        columns = self.store.key_columns()
-        for table in self.store.scan_tables():
-            columns.setdefault(table, set())
-        return columns
+        return _read_columns(self.store)
 
     def save_row_states(self, stamp):
         """Store the rows' states for the next export; True when they are
@@ -939,6 +937,32 @@ def _load_manifest(directory):
         # None there, or the folder is a file: _prepare_folder says which.
         return {}
     return data if data.get("format") == MANIFEST_FORMAT else {}
+
+
+def _read_columns(store):
+    """{table: key columns} of every table the pages stored in store read."""
+    columns = store.key_columns()
+    for table in store.scan_tables():
+        columns.setdefault(table, set())
+    return columns
+
+
+def _rows_unchanged(directory):
+    """Whether every row the pages of the export in directory read is as that
+    export stored it. The content stamp moves on saves only; a change made
+    with ``QuerySet.update()`` or raw SQL shows here (reading the rows takes
+    0.7 s at 10,000 publications)."""
+    store = DepsStore(state_path(directory))
+    try:
+        if store.is_empty():
+            return False
+        reader = RowStates()
+        _keys, _tables, changed = store.changes(
+            reader.read(_read_columns(store)), reader
+        )
+        return not changed
+    finally:
+        store.close()
 
 
 def _stamp():
