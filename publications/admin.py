@@ -1,7 +1,9 @@
 from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from markdownx.admin import MarkdownxModelAdmin
@@ -12,9 +14,31 @@ from publications.models import Authorship, Publication
 from site_config.core.admin import ContentAdminMixin
 from site_config.markup.render import rows_citing
 
+# Highest value of Authorship.position (a PositiveSmallIntegerField: PostgreSQL's
+# smallint): rows that move are parked below it while the others take their
+# places (PublicationAdmin.save_formset).
+_PARKING = 32767
+
+
+class AuthorshipForm(forms.ModelForm):
+    """An author row of the publication form.
+
+    Its position is not checked against the rows stored: an editor who swaps
+    two positions (3 and 4 to 4 and 3) would be told each is taken by the other
+    row's old value. The formset still refuses two submitted rows with one
+    position, and the admin saves moved rows in two steps."""
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions() | {"position"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
 
 class AuthorshipInline(admin.TabularInline):
     model = Authorship
+    form = AuthorshipForm
     extra = 0
     autocomplete_fields = ["person"]
     ordering = ["position"]
@@ -105,6 +129,23 @@ class PublicationAdmin(ContentAdminMixin, MarkdownxModelAdmin):
             },
         ),
     ]
+
+    def save_formset(self, request, form, formset, change):
+        """Save the author rows; rows that move or go are first parked on
+        positions no row uses, so that a swap or a move into a deleted row's
+        place never meets the (publication, position) constraint halfway."""
+        if formset.model is Authorship:
+            moving = [
+                row.instance.pk
+                for row in formset.initial_forms
+                if row.instance.pk
+                and ("position" in row.changed_data or row in formset.deleted_forms)
+            ]
+            for offset, pk in enumerate(moving):
+                # update(): a parked position is never seen outside this
+                # transaction (the admin's change view is atomic).
+                Authorship.objects.filter(pk=pk).update(position=_PARKING - offset)
+        super().save_formset(request, form, formset, change)
 
     def delete_view(self, request, object_id, extra_context=None):
         # Deleting a cited paper leaves "[@key]" in themes, news and bios,
