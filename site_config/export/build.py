@@ -58,18 +58,10 @@ _BODY_END = re.compile(r"</body>", re.I)
 # reads their filters.json): a page per filter value would grow with the
 # number of people, themes and years, each with its downloads.
 FILTERED_LISTS = ("publications:list",)
-# Settings that change what pages say without a change of code or content
-# (dates in the time zone, the language of dates and labels, the site's
-# addresses): part of the fingerprint, so changing one renders every page.
-OUTPUT_SETTINGS = (
-    "TIME_ZONE",
-    "USE_TZ",
-    "LANGUAGE_CODE",
-    "USE_I18N",
-    "STATIC_URL",
-    "MEDIA_URL",
-    "EXPORT_SKIP_PATHS",
-)
+# Settings that change which pages the copy holds: part of the fingerprint,
+# so changing one renders every page (the settings that change what every
+# page says are in the page cache's release, PAGE_SETTINGS).
+OUTPUT_SETTINGS = ("EXPORT_SKIP_PATHS",)
 
 
 class ExportError(Exception):
@@ -971,9 +963,9 @@ def _stamp():
 
 
 def _fingerprint(site):
-    """What besides content decides the output: the code and templates (the page
-    cache's release), the settings of OUTPUT_SETTINGS, the static files, the
-    base URL and the search bundle."""
+    """What besides content decides the output: the code, templates and page
+    settings (the page cache's release), the settings of OUTPUT_SETTINGS, the
+    static files, the base URL and the search bundle."""
     digest = hashlib.sha256()
     digest.update(f"{release()}|{site.base_url}|{search.version()}".encode())
     for name in OUTPUT_SETTINGS:

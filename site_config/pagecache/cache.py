@@ -303,9 +303,35 @@ def bump_content_version(*, using=DEFAULT_DB_ALIAS):
     transaction.on_commit(bump, using=using)
 
 
-@functools.cache
+# Settings that change what every page says without a change of code or
+# content: dates in the time zone, the language of dates and labels, the
+# addresses of static files and media. Part of the release, so a page cached
+# under other values is not served (and the static export renders again).
+PAGE_SETTINGS = (
+    "TIME_ZONE",
+    "USE_TZ",
+    "LANGUAGE_CODE",
+    "USE_I18N",
+    "STATIC_URL",
+    "MEDIA_URL",
+)
+
+
 def release():
-    """A fingerprint of the code and settings pages are rendered with.
+    """A fingerprint of the code and settings pages are rendered with: 12 hex
+    characters of ``_code_release()`` and the values of PAGE_SETTINGS (read on
+    each call, so an overridden setting counts at once)."""
+    shaping = "|".join(
+        f"{name}={getattr(settings, name, None)!r}" for name in PAGE_SETTINGS
+    )
+    return hashlib.md5(
+        f"{_code_release()}|{shaping}".encode(), usedforsecurity=False
+    ).hexdigest()[:12]
+
+
+@functools.cache
+def _code_release():
+    """The code's part of ``release``, worked out once a process.
 
     Part of every page key, so after a deploy a shared cache (Redis, Memcached)
     cannot serve pages rendered by the previous templates or under the previous
@@ -332,7 +358,7 @@ def release():
                     except OSError:
                         continue  # removed while we looked
         named = f"{newest}:{getattr(settings, 'SECURE_CSP', '')}"
-    return hashlib.md5(str(named).encode(), usedforsecurity=False).hexdigest()[:12]
+    return str(named)
 
 
 def page_key(request, mark=None):

@@ -326,15 +326,28 @@ def test_sqlite_stamp_file_tells_every_bump_and_a_replaced_database_apart(tmp_pa
 
 
 def test_a_new_release_never_sees_pages_cached_by_the_old_one(settings):
-    from site_config.pagecache.cache import page_key, release
+    from site_config.pagecache.cache import _code_release, page_key
 
     request = RequestFactory().get("/publications/")
     try:
         settings.PAGE_CACHE_RELEASE = "commit-one"
-        release.cache_clear()
+        _code_release.cache_clear()
         before = page_key(request)
         settings.PAGE_CACHE_RELEASE = "commit-two"
-        release.cache_clear()
+        _code_release.cache_clear()
         assert page_key(request) != before
     finally:
-        release.cache_clear()
+        _code_release.cache_clear()
+
+
+def test_a_page_cached_in_another_time_zone_or_language_is_not_served(settings):
+    # Dates and labels differ under either: with a shared cache and the same
+    # DJANGO_RELEASE, the pages of the old settings were served.
+    from site_config.pagecache.cache import page_key
+
+    request = RequestFactory().get("/publications/")
+    before = page_key(request)
+    settings.TIME_ZONE = "Pacific/Kiritimati"
+    in_zone = page_key(request)
+    settings.LANGUAGE_CODE = "de"
+    assert len({before, in_zone, page_key(request)}) == 3
