@@ -2,11 +2,15 @@
 default, bounded in files, and never a failed page when the folder is not
 writable."""
 
+import io
+
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
+from PIL import Image, ImageColor
 
 from site_config.media import cards
-from site_config.media.cards import CardFileCache, card_png
+from site_config.media.cards import HEIGHT, WIDTH, CardFileCache, card_png
 
 
 @pytest.fixture
@@ -89,3 +93,53 @@ def test_an_unwritable_card_folder_still_gives_the_card(settings, tmp_path):
         },
     }
     assert card_png("A title", "The Group").startswith(b"\x89PNG")
+
+
+def _colour_counts(png):
+    """{(r, g, b): pixels} of a PNG, and the image as opened."""
+    image = Image.open(io.BytesIO(png))
+    counts = image.convert("RGB").getcolors(maxcolors=WIDTH * HEIGHT)
+    return {colour: count for count, colour in counts}, image
+
+
+def test_a_card_is_a_palette_png_in_the_card_colours(card_folder):
+    colours, image = _colour_counts(
+        card_png("A title long enough to wrap " * 3, "The Group", kicker="Article")
+    )
+    assert image.format == "PNG"
+    assert image.mode == "P"
+    assert image.size == (WIDTH, HEIGHT)
+    background = ImageColor.getrgb(cards.BACKGROUND)
+    foreground = ImageColor.getrgb(cards.FOREGROUND)
+    # Mostly background, the title's strokes in white, the kicker, rule and
+    # footer within 5 of 255 of the muted colour in each channel.
+    assert max(colours, key=colours.get) == background
+    assert colours[foreground] > 1000
+    muted = ImageColor.getrgb(cards.MUTED)
+    near_muted = sum(
+        count
+        for colour, count in colours.items()
+        if max(abs(a - b) for a, b in zip(colour, muted, strict=True)) <= 5
+    )
+    assert near_muted > 500
+    # Every other colour is an anti-aliased edge between background and
+    # white: on the line between them.
+    for colour in colours:
+        shares = [
+            (c - b) / (f - b)
+            for c, b, f in zip(colour, background, foreground, strict=True)
+        ]
+        assert max(shares) - min(shares) < 0.03, colour
+
+
+def test_the_card_cache_keeps_the_png_as_it_is_and_reads_older_files(tmp_path):
+    cache = CardFileCache(str(tmp_path), {})
+    png = card_png("A title", "The Group")
+    cache.set("card", png)
+    (written,) = tmp_path.glob("*.djcache")
+    # Stored, not compressed again: the file holds the PNG's bytes whole.
+    assert png in written.read_bytes()
+    assert cache.get("card") == png
+    # A file Django's own FileBasedCache wrote (compressed) still reads.
+    FileBasedCache(str(tmp_path), {}).set("older", png)
+    assert cache.get("older") == png
