@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -359,3 +360,64 @@ def test_chicago_shortens_ranges_as_its_manual_says(make_publication):
     assert "1496–1504" in written["1496--1504"]
     assert "1087–89" in written["1087--1089"]
     assert "100–104" in written["100--104"]
+
+
+MEMOISED = [
+    (references._Element, "xpath_search"),
+    (references._Element, "get_root"),
+    (references.citeproc_model.Parent, "calls_variable"),
+    (references.citeproc_model.Text, "calls_variable"),
+    (references.citeproc_model.Locale, "get_option"),
+]
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize(
+    "name", ["biblatex__biblatex-examples.bib", "alfolio__papers.bib"]
+)
+def test_kept_style_lookups_change_no_reference(db, bib_corpus, monkeypatch, name):
+    """Every offered style writes the same text with citeproc-py's lookups
+    kept per element as with its own methods, over real files' entries of
+    every type (books, theses, editors, et al., ranges)."""
+    import_bibtex(sources=[bib_corpus / name])
+    publications = list(Publication.objects.with_authors().order_by("pk"))
+    assert len(publications) > 5
+
+    def formatted():
+        cache.clear()
+        return {
+            style: [
+                reference.html
+                for reference in format_references(publications, style, numbered=True)
+            ]
+            for style in CitationStyle.values
+        }
+
+    kept = formatted()
+    for owner, method in MEMOISED:
+        wrapper = getattr(owner, method)
+        assert wrapper.labsite_fixed
+        monkeypatch.setattr(owner, method, wrapper.__wrapped__)
+    assert formatted() == kept
+
+
+def test_a_kept_lookup_is_made_once_per_element(make_publication, monkeypatch):
+    paper = make_publication("Kept", authors=["Ada Lovelace"], venue="J. Ex.")
+    calls = []
+    original = references.citeproc_model.Locale.get_option.__wrapped__
+
+    def counted(self, name):
+        calls.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(
+        references.citeproc_model.Locale,
+        "get_option",
+        references._memoised_per_element(counted),
+    )
+    first = format_reference(paper, "ieee").text
+    asked = len(calls)
+    cache.clear()
+    assert format_reference(paper, "ieee").text == first
+    assert asked
+    assert len(calls) == asked
