@@ -23,6 +23,7 @@ as instances, with their authors, and written.
 """
 
 import hashlib
+import json
 from collections import defaultdict
 
 from django.core.exceptions import EmptyResultSet
@@ -39,6 +40,8 @@ from publications.references import FORMAT_VERSION, text_entries
 # The formatted reference list (``references.text_entries``), beside the data
 # formats of ``publications.bibtex.export.FORMATS``.
 TEXT = "text"
+# A publication page's cite box (``cite_texts``): its reference and BibTeX.
+CITE = "cite"
 
 
 def download_entries(publications, fmt, *, limit, style=None):
@@ -62,6 +65,29 @@ def item_entries(slug, fmt):
         return _write(_loaded(publications), fmt, None)
     # A lookup by slug: the recorder notes the row by its slug.
     return _stored(list(publications.values_list("pk", flat=True)[:1]), fmt, None)
+
+
+def cite_texts(publication, style, write):
+    """The cite box's texts of a saved publication in style (a CitationStyle
+    value): write(), a (reference HTML, BibTeX) pair, made once per distinct
+    input while a store is active (its page is rendered again by an export
+    after a change elsewhere or on a new date) and copied after; without a
+    store, write() each time."""
+    store = active_store()
+    if store is None or publication.pk is None:
+        return write()
+    digest = _inputs(store, [publication.pk]).get(publication.pk)
+    if digest is None:
+        # Deleted since the page read it: nothing to key the texts by.
+        return write()
+    head = f"{CITE}\x1f{style}:{FORMAT_VERSION}\x1f{translation.get_language() or ''}"
+    key = hashlib.blake2b(head.encode() + digest, digest_size=16).hexdigest()
+    stored = store.get(key)
+    if stored is not None:
+        return tuple(json.loads(stored))
+    texts = write()
+    store.put(key, json.dumps(texts, ensure_ascii=False))
+    return texts
 
 
 def download_body(entries, fmt):

@@ -123,6 +123,15 @@ class Reference:
     html: str
     text: str
 
+    @classmethod
+    def from_markup(cls, markup):
+        """The Reference of markup, sanitised HTML as ``format_references``
+        makes it (kept as text by ``publications.downloads.cite_texts``)."""
+        return cls(
+            html=mark_safe(markup),  # noqa: S308 - sanitised in _markup
+            text=html.unescape(_strip_tags(markup)),
+        )
+
 
 def style_for(value, default=CitationStyle.APA):
     """The style a visitor asked for (a ``?style=`` value), or default when
@@ -163,12 +172,7 @@ def format_references(publications, style, *, numbered=False):
         number = publication.number_label if labelled else ""
         if number:
             markup = escape(SITE_LABEL.format(number)) + markup
-        references.append(
-            Reference(
-                html=mark_safe(markup),  # noqa: S308 - sanitised in _markup
-                text=html.unescape(_strip_tags(markup)),
-            )
-        )
+        references.append(Reference.from_markup(markup))
     return references
 
 

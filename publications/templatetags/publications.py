@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from publications import charts, entries, metadata, references
+from publications import charts, downloads, entries, metadata, references
 from site_config.markup.metadata import json_ld
 
 register = template.Library()
@@ -30,11 +30,15 @@ def publication_jsonld(context, publication):
 def cite_data(publication, style):
     """`{% cite_data publication style as cite %}`: cite.reference (a
     publications.references.Reference in style, a CitationStyle value) and
-    cite.bibtex."""
-    return {
-        "reference": references.format_reference(publication, style),
-        "bibtex": metadata.bibtex_text(publication),
-    }
+    cite.bibtex. While an export's entry store is active they are made once
+    per distinct input (``downloads.cite_texts``)."""
+
+    def write():
+        reference = references.format_reference(publication, style)
+        return str(reference.html), metadata.bibtex_text(publication)
+
+    markup, bibtex = downloads.cite_texts(publication, style, write)
+    return {"reference": references.Reference.from_markup(markup), "bibtex": bibtex}
 
 
 ENTRY_TEMPLATE = "includes/_publication_entry.html"

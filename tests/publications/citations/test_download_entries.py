@@ -4,13 +4,15 @@ an edit of a title or of an author's name is never served from a stale entry."""
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from people.models import Person
-from publications import downloads
+from publications import downloads, metadata, references
 from publications.entries import EntryStore, reusing
 from publications.models import Authorship, Publication
+from site_config.models import CitationStyle
 
 LISTS = [
     "publications:list_bibtex",
@@ -233,3 +235,52 @@ def test_a_list_of_papers_without_authors_is_the_same_with_the_store(
         stored = [client.get(reverse(name)).content for name in LISTS]
     assert stored == plain
     assert b"Anonymous Work" in plain[0]
+
+
+def cite_boxes(site, styles=("apa", "ieee")):
+    """The cite box of each paper of site in each of styles, as HTML."""
+    papers = Publication.objects.with_authors().filter(
+        pk__in=[paper.pk for paper in site["papers"]]
+    )
+    return [
+        render_to_string(
+            "includes/_cite.html",
+            {
+                "publication": paper,
+                "citation_style": style,
+                "citation_styles": CitationStyle.choices,
+            },
+        )
+        for paper in papers.order_by("pk")
+        for style in styles
+    ]
+
+
+def test_the_cite_box_is_the_same_html_with_the_store_and_made_once(site, monkeypatch):
+    plain = cite_boxes(site)
+    assert "On Bounds" in plain[0]
+    assert "@" in plain[0]  # the BibTeX entry
+    store = EntryStore(keep_inputs=True)
+    with reusing(store):
+        assert cite_boxes(site) == plain
+
+        def refuse(*args):
+            raise AssertionError("formatted again")
+
+        with monkeypatch.context() as patched:
+            patched.setattr(references, "format_reference", refuse)
+            patched.setattr(metadata, "bibtex_text", refuse)
+            assert cite_boxes(site) == plain
+    # An edit of what the box shows makes it anew in the next export, whose
+    # store has the same entries (kept on disk) and reads the rows again.
+    paper = site["papers"][0]
+    paper.title = "Tighter Bounds"
+    paper.save()
+    later = EntryStore(keep_inputs=True)
+    later.entries = store.entries
+    with reusing(later):
+        edited = cite_boxes(site)
+    assert edited == cite_boxes(site) != plain
+    assert edited[2:] == plain[2:]
+    assert later.hits == len(plain) - 2
+    assert "Tighter Bounds" in edited[0]
