@@ -342,6 +342,7 @@ class _Walk:
         self.manifest = manifest
         self.columns = None
         self.row_changes = None
+        self.digests = None
         self.gone_maybe = set()
 
     # --- the walks ------------------------------------------------------------
@@ -424,6 +425,7 @@ class _Walk:
         states = reader.read(self.columns)
         keys, tables, self.row_changes = self.store.changes(states, reader)
         self.names = reader.names
+        self.digests = {table: rows.digest for table, rows in states.items()}
         if not self.row_changes:
             return set()
         scans = self.store.changed_scans(self.recorder, tables)
@@ -443,7 +445,7 @@ class _Walk:
         them now, exact only if no edit was made while it rendered."""
         columns = self.read_columns()
         if self.row_changes is not None and columns == self.columns:
-            self.store.apply_row_changes(self.row_changes)
+            self.store.apply_row_changes(self.row_changes, self.digests)
             self.store.save_names(self.names)
             return True
         if _stamp() != stamp:

@@ -248,3 +248,48 @@ def test_a_list_of_values_depends_on_its_order_even_without_a_window(db):
     assert recorder.depends(sql, {PUB}) == {PUB: ["id", "title", "year"]}
     scan = recorder.scan_depends(sql, [2020], [(1,), (2,)])
     assert scan == [{PUB: ["year"]}, {PUB: [["id", "title"], ["1", "2"]]}]
+
+
+def test_a_table_whose_digest_is_unchanged_is_not_compared_row_by_row(
+    make_publication, tmp_path
+):
+    first = make_publication("Paper 1")
+    make_publication("Paper 2")
+    store = DepsStore(tmp_path / "state.sqlite3")
+    reader = RowStates()
+    with store.batch():
+        store.save_rows(reader.read({PUB: {"id"}, PERSON: {"id"}}), reader)
+    # A row changed behind the table's digest would be missed: the stored
+    # rows are not read for a table whose digest matches.
+    store.db.execute("UPDATE rows SET digest = 'stale' WHERE tbl = ?", [PUB])
+    assert store.changes(reader.read({PUB: {"id"}, PERSON: {"id"}}), reader)[2] == []
+
+    # update() sends no signal; the table's digest moves all the same.
+    Publication.objects.filter(pk=first.pk).update(title="Renamed")
+    keys, tables, changed = store.changes(
+        reader.read({PUB: {"id"}, PERSON: {"id"}}), reader
+    )
+    assert {(table, pk) for table, pk, _state in changed} >= {(PUB, str(first.pk))}
+    assert tables[PUB][str(first.pk)] == {"title"}
+    assert PERSON not in tables
+    assert key_of(PUB, "id", first.pk) in keys
+
+
+def test_scans_no_node_holds_any_more_are_forgotten_and_shared_ones_kept(tmp_path):
+    store = DepsStore(tmp_path / "state.sqlite3")
+    scans = {
+        ("SELECT 1", "[]"): [None, [{}, {}], "a"],
+        ("SELECT 2", "[]"): [None, [{}, {}], "b"],
+    }
+    both, shared = PageDeps(), PageDeps()
+    both.scans.update(scans)
+    shared.scans.add(("SELECT 2", "[]"))
+    with store.batch():
+        ids = store.save_scans(scans)
+        store.save_node("/a/", "a/index.html", both, set(), ids)
+        store.save_node("/b/", "b/index.html", shared, set(), ids)
+    with store.batch():
+        store.save_node("/a/", "a/index.html", PageDeps(), set(), ids)
+        store.forget_unused_scans()
+    left = {sql for (sql,) in store.db.execute("SELECT sql FROM scans")}
+    assert left == {"SELECT 2"}
