@@ -222,7 +222,7 @@ def _export_locked(directory, site, *, full, jobs, log):
         and manifest.get("today") == today
         and manifest.get("rows_valid")
         and not manifest.get("search_pending")
-        and all((directory / name).is_file() for name in manifest.get("pages", {}))
+        and not _missing(directory, manifest.get("pages", {}))
         and _rows_unchanged(directory)
     ):
         report.up_to_date = True
@@ -368,12 +368,8 @@ class _Walk:
         } - {None}
         dirty = {by_id[node] for node in self.find_dirty()}
         # A file removed by hand is written again.
-        root = self.writer.root
-        dirty.update(
-            url
-            for url, (_node, name) in known.items()
-            if name and not (root / name).is_file()
-        )
+        missing = _missing(self.writer.root, {name for _node, name in known.values()})
+        dirty.update(url for url, (_node, name) in known.items() if name in missing)
         self.log(f"{len(dirty)} pages read something that changed")
         roots = {t.url: t for t in self.root_targets()}
         if any(url in dirty for url in self.sitemap_urls(known)):
@@ -898,8 +894,19 @@ class _Writer:
             "files": self.files,
         }
         write_atomic(
-            self.root / MANIFEST, json.dumps(data, indent=0, sort_keys=True).encode()
+            # Compact: an indent makes json encode in Python, not C (at
+            # 54,000 pages 0.15 s a save against 0.09 s; an export saves twice).
+            self.root / MANIFEST,
+            json.dumps(data, sort_keys=True, separators=(",", ":")).encode(),
         )
+
+
+def _missing(root, names):
+    """The names (mirror file names) of names with no file under root. Checked
+    on strings: a Path made for each costs as much as the check itself, at
+    54,000 pages a third of a second."""
+    base = os.path.join(root, "")
+    return {name for name in names if name and not os.path.isfile(base + name)}
 
 
 def _digest_of(entry):

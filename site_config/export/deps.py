@@ -668,6 +668,8 @@ class DepsStore:
         self.db.executescript(_SCHEMA)
         # Scans of the nodes forgotten since it opened (forget_deps).
         self.released = set()
+        # {scan id: digest} as load_scans found them.
+        self.stored_digests = {}
 
     def close(self):
         self.db.close()
@@ -742,6 +744,10 @@ class DepsStore:
     def save_node(self, target, name, deps, links, scan_ids):
         """Insert or replace one page's node with its keys, scans and links.
 
+        A node stored before keeps the rows it still has: a page rendered
+        again after an edit mostly reads what it read before, and writing
+        only the difference spares deleting and inserting thousands of
+        indexed rows (a person's page holds a key per paper and co-author).
         Returns the mirror file the node had before (None when new or none)."""
         row = self.db.execute("SELECT id, name FROM nodes WHERE target = ?", [target])
         found = row.fetchone()
@@ -752,27 +758,50 @@ class DepsStore:
             ).lastrowid
         else:
             node, old = found
-            self.forget_deps(node)
-            self.db.execute("UPDATE nodes SET name = ? WHERE id = ?", [name, node])
+            if name != old:
+                self.db.execute("UPDATE nodes SET name = ? WHERE id = ?", [name, node])
+        keys, scans = set(), set()
         if deps is not None:
-            self.db.executemany(
-                "INSERT INTO node_keys (key, node) VALUES (?, ?)",
-                [(key, node) for key in deps.keys]
-                + [(table_key(table), node) for table in sorted(deps.tables)],
-            )
-            self.db.executemany(
-                "INSERT INTO node_scans (scan, node) VALUES (?, ?)",
-                [(scan_ids[scan], node) for scan in deps.scans],
-            )
+            keys = deps.keys | {table_key(table) for table in deps.tables}
+            scans = {scan_ids[scan] for scan in deps.scans}
             self.db.executemany(
                 "INSERT OR IGNORE INTO key_columns (tbl, col) VALUES (?, ?)",
                 sorted(deps.key_columns),
             )
-        self.db.executemany(
-            "INSERT INTO links (src, dst) VALUES (?, ?)",
-            [(node, link) for link in sorted(links)],
-        )
+        stored = found is not None
+        self._keep_only("node_keys", "key", "node", node, keys, stored=stored)
+        gone = self._keep_only("node_scans", "scan", "node", node, scans, stored=stored)
+        # Scans it no longer holds may be held by no node now.
+        self.released.update(gone)
+        self._keep_only("links", "dst", "src", node, set(links), stored=stored)
         return old
+
+    def _keep_only(self, table, column, owner, node, values, *, stored):
+        """Make the column values of node's rows in table (node in column
+        owner) exactly values, writing only the difference (when stored: the
+        node may have rows there). Returns the values it had no longer."""
+        had = set()
+        if stored:
+            had = {
+                value
+                for (value,) in self.db.execute(
+                    # Table and column names are this class's constants.
+                    f"SELECT {column} FROM {table} WHERE {owner} = ?",  # noqa: S608
+                    [node],
+                )
+            }
+        gone = sorted(had - values)
+        for chunk in _chunks(gone):
+            marks = ",".join("?" * len(chunk))
+            self.db.execute(
+                f"DELETE FROM {table} WHERE {owner} = ? AND {column} IN ({marks})",  # noqa: S608
+                [node, *chunk],
+            )
+        self.db.executemany(
+            f"INSERT INTO {table} ({column}, {owner}) VALUES (?, ?)",  # noqa: S608
+            [(value, node) for value in sorted(values - had)],
+        )
+        return gone
 
     def forget_deps(self, node):
         # The scans it held may be held by no node now: forget_unused_scans
@@ -794,13 +823,15 @@ class DepsStore:
     # --- scans ----------------------------------------------------------------
 
     def load_scans(self):
-        """{(sql, params JSON): [id, depends, None]}: digests unknown until run."""
-        return {
-            (sql, params): [scan, json.loads(tables), None]
-            for scan, sql, params, tables in self.db.execute(
-                "SELECT id, sql, params, tables FROM scans"
-            )
-        }
+        """{(sql, params JSON): [id, depends, None]}: digests unknown until run
+        (the stored ones are kept for ``changed_scans``)."""
+        scans, self.stored_digests = {}, {}
+        for scan, sql, params, tables, digest in self.db.execute(
+            "SELECT id, sql, params, tables, digest FROM scans"
+        ):
+            scans[(sql, params)] = [scan, json.loads(tables), None]
+            self.stored_digests[scan] = digest
+        return scans
 
     def forget_unused_scans(self):
         """Delete the scans that nodes forgotten since the store opened held
@@ -838,7 +869,8 @@ class DepsStore:
 
     def changed_scans(self, recorder, tables):
         """Ids of stored scans whose result differs now, given tables as
-        ``changes`` gives them. Only scans such a change may reach run
+        ``changes`` gives them; recorder.scans holds the stored scans
+        (``load_scans``). Only scans such a change may reach run
         (``_may_change``); their new digests go into recorder.scans, so
         pages rendered now share them."""
         changed = set()
@@ -847,10 +879,9 @@ class DepsStore:
             table: None if rows is None else set().union(*rows.values())
             for table, rows in tables.items()
         }
-        for scan, sql, params, depends, digest in self.db.execute(
-            "SELECT id, sql, params, tables, digest FROM scans"
-        ).fetchall():
-            if not _may_change(json.loads(depends), tables, columns):
+        for (sql, params), (scan, depends, _now) in list(recorder.scans.items()):
+            digest = self.stored_digests.get(scan)
+            if digest is None or not _may_change(depends, tables, columns):
                 continue
             self.scans_run += 1
             decoded = _decode(json.loads(params))

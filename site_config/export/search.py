@@ -250,7 +250,9 @@ def update_index(directory, pages, *, rebuild=False, per_bundle=None):
     remembered = {name: [pages[name], indexed[name]] for name in sorted(pages)}
     _write_if_changed(
         folder / PAGES,
-        json.dumps({"format": FORMAT, "pages": remembered}, indent=0).encode(),
+        json.dumps(
+            {"format": FORMAT, "pages": remembered}, separators=(",", ":")
+        ).encode(),
     )
     new_state = {
         "format": FORMAT,

@@ -293,3 +293,35 @@ def test_scans_no_node_holds_any_more_are_forgotten_and_shared_ones_kept(tmp_pat
         store.forget_unused_scans()
     left = {sql for (sql,) in store.db.execute("SELECT sql FROM scans")}
     assert left == {"SELECT 2"}
+
+
+def test_a_node_saved_again_holds_exactly_its_new_keys_scans_and_links(tmp_path):
+    store = DepsStore(tmp_path / "state.sqlite3")
+    scans = {(f"SELECT {n}", "[]"): [None, [{}, {}], str(n)] for n in range(3)}
+    before, after = PageDeps(), PageDeps()
+    before.keys.update({key_of(PUB, "id", 1), key_of(PUB, "id", 2)})
+    before.scans.update(list(scans)[:2])
+    after.keys.update({key_of(PUB, "id", 2), key_of(PUB, "id", 3)})
+    after.tables.add(PERSON)
+    after.scans.update(list(scans)[1:])
+    with store.batch():
+        ids = store.save_scans(scans)
+        store.save_node("/p/", "p/index.html", before, {"/a/", "/b/"}, ids)
+        store.save_node("/q/", "q/index.html", before, {"/a/"}, ids)
+    with store.batch():
+        old = store.save_node("/p/", "p/other.html", after, {"/b/", "/c/"}, ids)
+    assert old == "p/index.html"
+    nodes = {url: node for url, (node, _name) in store.nodes().items()}
+    held = {
+        key
+        for (key,) in store.db.execute(
+            "SELECT key FROM node_keys WHERE node = ?", [nodes["/p/"]]
+        )
+    }
+    assert held == {key_of(PUB, "id", 2), key_of(PUB, "id", 3), deps.table_key(PERSON)}
+    assert store.links_of(nodes["/p/"]) == {"/b/", "/c/"}
+    assert store.links_of(nodes["/q/"]) == {"/a/"}
+    assert store.nodes_for({key_of(PUB, "id", 1)}, set()) == {nodes["/q/"]}
+    assert store.nodes_for(set(), {ids[("SELECT 2", "[]")]}) == {nodes["/p/"]}
+    assert store.nodes_for(set(), {ids[("SELECT 0", "[]")]}) == {nodes["/q/"]}
+    assert store.nodes()["/p/"][1] == "p/other.html"
