@@ -19,7 +19,9 @@ store. The rows are read as tuples (``values_list``), a fraction of the cost of
 model instances, and by their ids (``WHERE id IN ...``), so the static export's
 dependency recorder (site_config/export/deps.py) still notes each row a
 download was made from. Only publications whose entries are missing are loaded
-as instances, with their authors, and written.
+as instances, with their authors, and written: in every data format at once
+(the other downloads of the list ask for them next), the instances kept for
+the formatted text while an export's store lasts.
 """
 
 import hashlib
@@ -31,7 +33,7 @@ from django.db import connections
 from django.utils import translation
 
 from people.models import Person
-from publications.bibtex.export import entry_text, join_entries
+from publications.bibtex.export import FORMATS, entry_text, join_entries
 from publications.entries import active_store
 from publications.listing import UNLISTED_FIELDS
 from publications.models import Authorship, Publication
@@ -42,6 +44,9 @@ from publications.references import FORMAT_VERSION, text_entries
 TEXT = "text"
 # A publication page's cite box (``cite_texts``): its reference and BibTeX.
 CITE = "cite"
+# Publications kept loaded (with their authors) while an export's store
+# lasts, for its other downloads: a few MB a thousand.
+LOADED_LIMIT = 2_000
 
 
 def download_entries(publications, fmt, *, limit, style=None):
@@ -102,7 +107,8 @@ def _write(publications, fmt, style):
 
 
 def _loaded(publications):
-    return list(publications.with_authors(people_once=True))
+    # What no writer reads (the original BibTeX, timestamps) stays unread.
+    return list(publications.defer(*UNLISTED_FIELDS).with_authors(people_once=True))
 
 
 def _stored(ids, fmt, style):
@@ -113,6 +119,19 @@ def _stored(ids, fmt, style):
     # A row deleted since its id was read is left out, as a list read a
     # moment later would leave it out.
     ids = [pk for pk in ids if pk in inputs]
+    keys = _keys(inputs, ids, fmt, style)
+    texts = store.get_many(keys)
+    missing = [pk for pk, text in zip(ids, texts, strict=True) if text is None]
+    if missing:
+        made = _written(store, inputs, missing, fmt, style)
+        for index, pk in enumerate(ids):
+            if texts[index] is None and pk in made:
+                texts[index] = made[pk]
+    return [text for text in texts if text is not None]
+
+
+def _keys(inputs, ids, fmt, style):
+    """The store's keys of the entries of fmt (in style) of ids, in order."""
     head = "\x1f".join(
         [
             fmt,
@@ -120,29 +139,60 @@ def _stored(ids, fmt, style):
             translation.get_language() or "",
         ]
     ).encode()
-    keys = [
+    return [
         hashlib.blake2b(head + inputs[pk], digest_size=16).hexdigest() for pk in ids
     ]
-    texts = store.get_many(keys)
-    missing = [pk for pk, text in zip(ids, texts, strict=True) if text is None]
-    if missing:
-        by_pk = {
-            publication.pk: publication
-            for publication in _loaded(Publication.objects.filter(pk__in=missing))
-        }
-        loaded = [by_pk[pk] for pk in missing if pk in by_pk]
-        made = dict(
-            zip(
-                [publication.pk for publication in loaded],
-                _write(loaded, fmt, style),
-                strict=True,
+
+
+def _written(store, inputs, ids, fmt, style):
+    """{id: entry of fmt} for those of ids whose publication exists, written
+    and put in store. A data format's miss writes and puts every data
+    format's entry of those publications: the list's other downloads and the
+    publications' own files ask for them next, and loading the instances
+    (with their authors) costs several times what writing an entry does.
+    The formatted text is written only for the style asked for."""
+    loaded = _instances(store, inputs, ids)
+    formats = [fmt] if fmt == TEXT else [fmt, *(f for f in FORMATS if f != fmt)]
+    made = {}
+    for each in formats:
+        texts = _write(loaded, each, style)
+        keys = _keys(inputs, [publication.pk for publication in loaded], each, style)
+        for key, text in zip(keys, texts, strict=True):
+            store.put(key, text)
+        if each == fmt:
+            made = dict(
+                zip([publication.pk for publication in loaded], texts, strict=True)
             )
+    return made
+
+
+def _instances(store, inputs, ids):
+    """The publications of ids that exist (in order) as model instances with
+    their authors: loaded now, or kept from an earlier download while store
+    keeps inputs (``store.loaded``, bounded), under the digest of the rows
+    they were loaded from, so an instance is only reused for the same rows.
+    The rows they were read from are noted on each use by ``_inputs``."""
+    kept = store.loaded
+    if kept is None:
+        found = {}
+    else:
+        found = {pk: kept[pk, inputs[pk]] for pk in ids if (pk, inputs[pk]) in kept}
+    new = [pk for pk in ids if pk not in found]
+    if new:
+        found.update(
+            (publication.pk, publication)
+            for publication in _loaded(Publication.objects.filter(pk__in=new))
         )
-        for index, pk in enumerate(ids):
-            if texts[index] is None and pk in made:
-                texts[index] = made[pk]
-                store.put(keys[index], texts[index])
-    return [text for text in texts if text is not None]
+    if kept is not None:
+        # The list's head last, so the most recently used stay: a long list's
+        # formatted text holds only its first TEXT_LIMIT entries.
+        for pk in reversed(ids):
+            if pk in found:
+                kept[pk, inputs[pk]] = found[pk]
+                kept.move_to_end((pk, inputs[pk]))
+        while len(kept) > LOADED_LIMIT:
+            kept.popitem(last=False)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def _inputs(store, ids):

@@ -45,10 +45,12 @@ class EntryStore:
     (``publications.downloads``): only for a store held through one export,
     whose rows do not change under it (else ``inputs`` is None and they are
     read on each use); so, too, the authors lists show, in ``listed_authors``
-    and ``listed_people`` (``publications.listing.sharing_authors``). note_rows: None,
-    or a callable(table, column, values) noting that the page being rendered
-    read the rows of table whose column holds one of values, when inputs saved
-    reading them (the static export's dependency recorder).
+    and ``listed_people`` (``publications.listing.sharing_authors``), and the
+    publications downloads loaded, in ``loaded`` ({(id, inputs digest):
+    instance}, the least recently used dropped: ``publications.downloads``).
+    note_rows: None, or a callable(table, column, values) noting that the page
+    being rendered read the rows of table whose column holds one of values,
+    when inputs saved reading them (the static export's dependency recorder).
     """
 
     def __init__(self, limit=STORE_LIMIT, *, keep_inputs=False, note_rows=None):
@@ -62,6 +64,9 @@ class EntryStore:
         # store lasts when it keeps inputs (publications.listing.sharing_authors).
         self.listed_authors = {} if keep_inputs else None
         self.listed_people = {} if keep_inputs else None
+        self.loaded = OrderedDict() if keep_inputs else None
+        # Feed items' fields by everything they show (publications.feeds).
+        self.feed_items = {}
         self.note_rows = note_rows
 
     def get(self, key):
