@@ -159,3 +159,36 @@ def test_a_feeds_queries_do_not_grow_with_its_authors(
     with django_assert_max_num_queries(6):
         response = client.get(url)
     assert response.text.count("Co 2-7") == 2  # description and author line
+
+
+def test_feeds_reusing_their_items_fields_are_the_same_and_follow_an_edit(
+    client, site, django_assert_max_num_queries
+):
+    from publications.entries import EntryStore, reusing
+
+    urls = [
+        reverse("feeds:publications_rss"),
+        reverse("feeds:publications_atom"),
+        reverse("feeds:person_atom", kwargs={"slug": site["ada"].slug}),
+        reverse("feeds:theme_rss", kwargs={"slug": site["theme"].slug}),
+    ]
+    plain = [client.get(url).content for url in urls]
+    # A store that reads the authors on each use (an export's keeps them, as
+    # it keeps its rows, for its run).
+    store = EntryStore()
+    with reusing(store):
+        assert [client.get(url).content for url in urls] == plain
+        # One entry per paper, shared by every feed listing it.
+        assert len(store.feed_items) == 3
+        # The items load only the fields they show: no query per item.
+        # The profile (title, subtitle, description), the items, their authors.
+        with django_assert_max_num_queries(5):
+            client.get(urls[0])
+        site["new"].title = "Newer bound"
+        site["new"].save()
+        site["ada"].full_name = "Ada King"
+        site["ada"].save()
+        edited = client.get(urls[2]).text
+    assert "Newer bound" in edited
+    assert "Ada King" in edited
+    assert "Ada Lovelace" not in edited
