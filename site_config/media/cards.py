@@ -12,11 +12,13 @@ guides recommend (1.91:1); X (Twitter) crops the same image to 2:1.
 """
 
 import contextlib
+import functools
 import hashlib
 import io
 import pickle
 import random
 import zlib
+from pathlib import Path
 
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
@@ -34,6 +36,13 @@ CACHE_ALIAS = "cards"
 # CardFileCache counts its files again after this many writes, so that the
 # files other processes wrote are counted too.
 RECOUNT_EVERY = 500
+# DejaVu Sans (Bitstream Vera licence, fonts/LICENSE-DejaVu.txt), shipped with
+# the app: Latin with its accents, Greek, Cyrillic and mathematical letters.
+# Pillow's built-in font drew "Schrödinger", "Zürich" or an en dash as boxes.
+# (No CJK or emoji: those still draw as boxes.)
+FONT = Path(__file__).resolve().parent / "fonts" / "DejaVuSans.ttf"
+# Part of a card's cache key: cards drawn by older code are drawn again.
+DRAWING = 2
 
 
 def card_png(title, footer, *, kicker=""):
@@ -44,7 +53,7 @@ def card_png(title, footer, *, kicker=""):
     always gives the same bytes, from the cache after the first call.
     """
     digest = hashlib.sha256(f"{kicker}\x00{title}\x00{footer}".encode()).hexdigest()
-    key = f"labsite:og-card:{digest}"
+    key = f"labsite:og-card:{DRAWING}:{digest}"
     alias = CACHE_ALIAS if CACHE_ALIAS in caches.settings else "default"
     try:
         png = caches[alias].get(key)
@@ -74,7 +83,7 @@ def _draw(title, footer, kicker):
             (MARGIN, y),
             kicker.upper(),
             fill=MUTED_LEVEL,
-            font=ImageFont.load_default(size=30),
+            font=_font(30),
         )
         y += 60
     # The title keeps clear of the footer rule and name at the bottom.
@@ -83,7 +92,7 @@ def _draw(title, footer, kicker):
     for line in lines:
         draw.text((MARGIN, y), line, fill=255, font=font)
         y += line_height
-    footer_font = ImageFont.load_default(size=34)
+    footer_font = _font(34)
     footer_lines = _wrap(footer, footer_font, width)[:1]
     if footer_lines:
         draw.line(
@@ -129,11 +138,17 @@ def _ramp():
 _PALETTE, MUTED_LEVEL = _ramp()
 
 
+@functools.cache
+def _font(size):
+    """FONT at size pixels, loaded once per size and process."""
+    return ImageFont.truetype(str(FONT), size)
+
+
 def _fit(text, width, height):
     """The largest font of TITLE_SIZES at which text fits width × height pixels,
     and its lines; at the smallest size the text is cut with an ellipsis."""
     for size in TITLE_SIZES:
-        font = ImageFont.load_default(size=size)
+        font = _font(size)
         lines = _wrap(text, font, width)
         room = max(1, min(MAX_TITLE_LINES, height // int(size * 1.2)))
         if len(lines) <= room:

@@ -2,6 +2,7 @@
 default, bounded in files, and never a failed page when the folder is not
 writable."""
 
+import hashlib
 import io
 
 import pytest
@@ -143,3 +144,22 @@ def test_the_card_cache_keeps_the_png_as_it_is_and_reads_older_files(tmp_path):
     # A file Django's own FileBasedCache wrote (compressed) still reads.
     FileBasedCache(str(tmp_path), {}).set("older", png)
     assert cache.get("older") == png
+
+
+@pytest.mark.parametrize("text", ["é", "ü", "—", "ℝ", "Ж", "λ"])
+def test_accents_dashes_and_greek_are_drawn_not_boxed(text):
+    """A character the font lacks draws as its missing-glyph box; the titles
+    and group names of a research site ("Schrödinger", "Zürich") must not."""
+    missing = "\u0378"  # unassigned: every font draws its missing-glyph box
+    assert cards._draw(text, "", "") != cards._draw(missing, "", "")
+    assert cards._draw("x", text, "") != cards._draw("x", missing, "")
+
+
+def test_cards_drawn_by_older_code_are_not_served(card_folder):
+    png = card_png("Schrödinger", "Zürich")
+    digest = hashlib.sha256("\x00Schrödinger\x00Zürich".encode()).hexdigest()
+    assert caches[cards.CACHE_ALIAS].get(f"labsite:og-card:{digest}") is None
+    assert (
+        caches[cards.CACHE_ALIAS].get(f"labsite:og-card:{cards.DRAWING}:{digest}")
+        == png
+    )
