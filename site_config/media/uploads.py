@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
 
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
@@ -120,11 +121,6 @@ def validate_pdf(upload):
 
 
 def _open_pdf(upload):
-    # Imported here: pypdf takes about 0.2 s to import, and every process that
-    # loads the models (a static export, a management command) would pay it
-    # for uploads it never checks.
-    from pypdf import PdfReader
-
     try:
         with warnings.catch_warnings(), _quiet_pypdf():
             warnings.simplefilter("ignore")
