@@ -646,7 +646,7 @@ def write_report(size, export, hugo_seconds, hugo_pages, http, pages, busy, load
         "|---|---|---|",
         f"| full export: pages (HTML, feeds, downloads, cards) and files | "
         f"{export['pages']:,} pages, {export['files']:,} static and media files | |",
-        f"| full export, rendering in {export.get('jobs', 1)} processes | "
+        f"| full export, rendering in {_processes(export.get('jobs', 1))} | "
         f"{export['full_seconds']:.1f} s (Pagefind "
         f"{export['search_seconds']:.1f} s of it); CPU {export['full_cpu']:.1f} s "
         "(with its workers') | |",
@@ -655,7 +655,7 @@ def write_report(size, export, hugo_seconds, hugo_pages, http, pages, busy, load
         f"| full export / Hugo | {full_ratio:.1f}x (CPU: "
         f"{export['full_cpu'] / export['hugo_cpu']:.1f}x) | ≤ {TARGET_FULL:g}x: {ok} |",
         f"| incremental export after one edit, in "
-        f"{export.get('incremental_jobs', 1)} processes | "
+        f"{_processes(export.get('incremental_jobs', 1))} | "
         f"{export['incremental_seconds']:.1f} s: "
         f"{export.get('incremental_rendered', '?')} pages rendered, "
         f"{export['incremental_written']} rewritten (Pagefind "
@@ -704,6 +704,10 @@ def write_report(size, export, hugo_seconds, hugo_pages, http, pages, busy, load
     else:
         text = text.rstrip("\n") + "\n\n" + section
     REPORT.write_text(text)
+
+
+def _processes(count):
+    return "1 process" if count == 1 else f"{count} processes"
 
 
 def hugo_version():

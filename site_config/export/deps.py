@@ -8,7 +8,11 @@ connection's execute wrapper) and every model row it loads (``post_init``):
   *key* ``(table, column, value)``: the page depends on the rows holding that
   value, and on no others. A page whose keys on one column cover most of a
   table (a whole list's download) holds one key for the table instead
-  (``table_key``), which any change in the table finds;
+  (``table_key``), which any change in the table finds. A lookup that returns
+  only which rows hold the value (their primary keys, ordered by them:
+  ``Recorder._membership``) holds the key's *membership key* instead
+  (``member_key``), found only when a row comes to hold the value or stops
+  holding it, or is added or deleted;
 - any other query (a list, a count, a filter) is a *scan*: its SQL, parameters,
   a digest of its result and, per table, the columns its result depends on
   beyond the rows it loads (those of WHERE, JOIN, GROUP BY, and of ORDER BY
@@ -24,8 +28,9 @@ connection's execute wrapper) and every model row it loads (``post_init``):
 each table's rows, and each row (as JSON) with its digest and key values. The
 next export compares the tables' digests first, then, row by row, only the
 tables whose digest moved (a title edit moves the publications table's alone):
-each changed, added or deleted row gives the keys of its old and new values
-and the columns that changed; a scan runs again only when a row was added to
+each changed, added or deleted row gives the keys of its old and new values,
+the membership keys of the values it gained or lost, and the columns that
+changed; a scan runs again only when a row was added to
 or deleted from one of its tables, a column it depends on changed, or a member
 column changed in a row it returned, and counts as changed when its digest
 differs. Only the pages holding a changed key or scan are rendered again. The
@@ -63,8 +68,27 @@ _TABLE = re.compile(r'(?:\bFROM|\bJOIN)\s+"(?P<table>[^"]+)"')
 _KEYED = re.compile(
     r'\sWHERE\s+"(?P<table>[^"]+)"\."(?P<column>[^"]+)"\s*'
     r"(?:=\s*%s|IN\s*\((?P<list>%s(?:\s*,\s*%s)*)\))\s*"
-    r"(?:(?:ORDER\s+BY|LIMIT)\b[^%]*)?$",
+    r"(?P<tail>(?:(?:ORDER\s+BY|LIMIT)\b[^%]*)?)$",
     re.S | re.I,
+)
+# A keyed lookup's parts when it may be membership-only (Recorder._membership):
+# its select list, read from one table; an item of that list (a column,
+# maybe renamed); its tail (an ordering, a window); an item of its ordering.
+_MEMBER_HEAD = re.compile(
+    r'\s*SELECT\s+(?:DISTINCT\s+)?(?P<items>.+?)\s+FROM\s+"(?P<table>[^"]+)"\s*',
+    re.S | re.I,
+)
+_MEMBER_ITEM = re.compile(
+    r'"(?P<table>[^"]+)"\."(?P<column>[^"]+)"(?:\s+AS\s+"[^"]+")?'
+)
+_MEMBER_TAIL = re.compile(
+    r"(?:ORDER\s+BY\s+(?P<order>.+?))?\s*(?:LIMIT\s+-?\d+\s*)?(?:OFFSET\s+\d+\s*)?",
+    re.S | re.I,
+)
+_MEMBER_ORDER = re.compile(
+    r'\s*(?:"(?P<table>[^"]+)"\."(?P<column>[^"]+)"|(?P<ordinal>\d+))'
+    r"(?:\s+(?:ASC|DESC))?(?:\s+NULLS\s+(?:FIRST|LAST))?\s*",
+    re.I,
 )
 _ALIAS = re.compile(r'(?:\bFROM|\bJOIN)\s+"(?P<table>[^"]+)"\s+(?P<alias>[A-Z]\d+)\b')
 _COLUMN = re.compile(
@@ -146,6 +170,27 @@ def key_of(table, column, value):
     return _digest(f"{table}\0{column}\0{_plain(value)}")
 
 
+def member_key(key):
+    """The membership key of key (``key_of``): held by a page whose lookup
+    returned only which rows hold the value (``Recorder._membership``),
+    found when a row comes to hold it or stops holding it, or is added or
+    deleted while holding it (``_moved``), not when another column changes."""
+    return _digest(f"member\0{key}")
+
+
+def _moved(old, new):
+    """The membership keys (``member_key``) a row's change moves, given its
+    keys before and after (empty lists for a row added or deleted): those
+    of the values it gained or lost, or of all of them when the row is new,
+    gone, or its keys cover other columns now (key columns only grow, so a
+    count that differs means the stored keys miss some)."""
+    if not old or not new or len(old) != len(new):
+        changed = set(old) | set(new)
+    else:
+        changed = set(old) ^ set(new)
+    return {member_key(key) for key in changed}
+
+
 def table_key(table):
     """The hashed key of every row of table: held by a page that read most of
     them (``PageDeps.settle``), found by any change in the table."""
@@ -201,8 +246,9 @@ class PageDeps:
     key_columns are the (table, column) pairs its keys are on, tables those
     it depends on as a whole (any change in them: ``table_key``).
 
-    While the page renders, keys gather by (table, column) in ``pending``;
-    ``settle`` then keeps each group as its keys, or as its whole table."""
+    While the page renders, keys gather by (table, column, whether only
+    membership matters) in ``pending``; ``settle`` then keeps each group as
+    its keys (``key_of``, or ``member_key`` of those), or as its whole table."""
 
     keys: set = field(default_factory=set)
     scans: set = field(default_factory=set)
@@ -210,31 +256,43 @@ class PageDeps:
     tables: set = field(default_factory=set)
     pending: dict = field(default_factory=dict)
 
-    def add(self, table, column, values):
+    def add(self, table, column, values, *, membership=False):
         """Note that the page read the rows of table whose column holds one
-        of values (hashed into keys only if ``settle`` keeps them as keys)."""
-        group = self.pending.setdefault((table, column), set())
+        of values (hashed into keys only if ``settle`` keeps them as keys);
+        membership: only which rows hold them (``Recorder._membership``)."""
+        group = self.pending.setdefault((table, column, membership), set())
         self.key_columns.add((table, column))
         plain = [_plain(value) for value in values]
         try:
             group.update(plain)
         except TypeError:
             # A value no set holds (a list, say): its key, at once.
-            self.keys.update(key_of(table, column, value) for value in plain)
+            self.keys.update(
+                _page_key(table, column, value, membership) for value in plain
+            )
 
     def settle(self, is_whole):
         """Move the pending values into keys, or, for a (table, column) group
         that is_whole(table, column, count of values) says covers most of the
         table, into tables: one record rather than a key a row (a whole
         list's download reads every publication, authorship and person)."""
-        for (table, column), values in self.pending.items():
+        for (table, column, membership), values in self.pending.items():
             if table in self.tables:
                 continue
+            # A membership group too: the table's key is found by any change
+            # in it, membership or not.
             if is_whole(table, column, len(values)):
                 self.tables.add(table)
             else:
-                self.keys.update(_row_key(table, column, value) for value in values)
+                self.keys.update(
+                    _page_key(table, column, value, membership) for value in values
+                )
         self.pending = {}
+
+
+def _page_key(table, column, value, membership):
+    key = _row_key(table, column, value)
+    return member_key(key) if membership else key
 
 
 class Recorder:
@@ -549,8 +607,49 @@ class Recorder:
         values = list(params)[start : start + count]
         if len(values) != count:
             return False
-        deps.add(table, column, values)
+        membership = self._membership(select, match["tail"], table, column)
+        deps.add(table, column, values, membership=membership)
         return True
+
+    def _membership(self, select, tail, table, column):
+        """Whether a keyed lookup of table on column (select: the query up to
+        its WHERE; tail: what follows its condition) returns only which rows
+        hold its values: it reads table alone, selects only the primary key
+        and the column (no function, no other column), and orders by those
+        alone, the primary key among them. Its result then changes only
+        when a row comes to hold one of the values or stops holding it, or
+        is added or deleted (``member_key``), not when another column
+        changes. The primary key in the ordering makes the order total: a
+        database may return rows in another order after any update (as
+        PostgreSQL does), and a LIMIT may then keep others."""
+        head = _MEMBER_HEAD.fullmatch(select)
+        rest = _MEMBER_TAIL.fullmatch(tail)
+        if head is None or rest is None or head["table"] != table:
+            return False
+        pk = self.models[table]._meta.pk.column
+        allowed = {pk, column}
+        selected = []
+        for item in head["items"].split(","):
+            found = _MEMBER_ITEM.fullmatch(item.strip())
+            if found is None or found["table"] != table:
+                return False
+            selected.append(found["column"])
+        if not set(selected) <= allowed or rest["order"] is None:
+            return False
+        ordered = set()
+        for item in rest["order"].split(","):
+            found = _MEMBER_ORDER.fullmatch(item)
+            if found is None:
+                return False
+            if found["ordinal"] is None:
+                if found["table"] != table:
+                    return False
+                ordered.add(found["column"])
+            elif 1 <= int(found["ordinal"]) <= len(selected):
+                ordered.add(selected[int(found["ordinal"]) - 1])
+            else:
+                return False
+        return pk in ordered and ordered <= allowed
 
     def run_scan(self, sql, params):
         """(digest, rows) of a query, run on its own cursor."""
@@ -922,8 +1021,10 @@ class DepsStore:
 
     def changes(self, states, reader):
         """What changed between the stored rows and states (``RowStates.read``
-        by reader): (keys of the changed rows' old and new values, and of
-        their tables' whole-table dependency (``table_key``); {table: None
+        by reader): (keys of the changed rows' old and new values, the
+        membership keys of the values they gained or lost (of all of them
+        for a row added or deleted: ``_moved``), and the keys of their
+        tables' whole-table dependency (``table_key``); {table: None
         when rows were added or deleted or its columns changed, else {pk
         text: the columns that changed}}; the changed rows as [(table, pk,
         (digest, keys, JSON text) now, or None)]).
@@ -950,21 +1051,28 @@ class DepsStore:
                 if before is not None and after is not None and before == after[0]:
                     continue
                 keys.add(table_key(table))
-                state = None
+                state, new_keys, old_keys = None, [], []
                 if after is not None:
                     row = after[1]
                     state = (after[0], reader.keys(table, row), reader.text(row))
-                    keys.update(state[1])
+                    new_keys = state[1]
                 changed.append((table, pk, state))
                 if before is None or after is None:
                     tables[table] = None
-                if before is None:
-                    continue
-                row_keys, data = self.db.execute(
-                    "SELECT keys, data FROM rows WHERE tbl = ? AND pk = ?", [table, pk]
-                ).fetchone()
-                keys.update(json.loads(row_keys))
-                if after is None or (table in tables and tables[table] is None):
+                if before is not None:
+                    row_keys, data = self.db.execute(
+                        "SELECT keys, data FROM rows WHERE tbl = ? AND pk = ?",
+                        [table, pk],
+                    ).fetchone()
+                    old_keys = json.loads(row_keys)
+                keys.update(old_keys)
+                keys.update(new_keys)
+                keys.update(_moved(old_keys, new_keys))
+                if (
+                    before is None
+                    or after is None
+                    or (table in tables and tables[table] is None)
+                ):
                     continue
                 columns = _changed_columns(
                     old_names.get(table),

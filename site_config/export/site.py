@@ -59,6 +59,8 @@ _JSON_URL = re.compile(r'"(?P<url>https?://[^"\\\s]*)"')
 _CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<url>[^"')]+)(?P=quote)\s*\)""")
 _FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.S | re.I)
 _ATTRIBUTE = re.compile(r"""\b(?P<name>[a-z-]+)="(?P<value>[^"]*)\"""", re.I)
+# A folder name of a base URL's path (see _check_base_path).
+_BASE_PATH_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 PAGE_PARAMETER = "page"
 # Beside a list filtered in the browser: what each filter choice keeps (the
 # live site answers it too, publications.views.filter_index).
@@ -114,6 +116,40 @@ class Target:
         return link + name
 
 
+def _check_base_path(base_url, path):
+    """Raise ValueError naming base_url when its path is not a plain folder.
+
+    The path becomes folders of the copy and the prefix of every link, which
+    a static host compares as written: an escape (``%20``), a space or a
+    letter outside ASCII would be decoded on one side and not the other, and
+    ``..`` would name another folder than the one written. Static hosts'
+    folder names need no more than ASCII letters, digits, ``-``, ``_``, ``.``
+    (GitHub Pages project paths, repository names) and ``~`` (``/~ada/``).
+    """
+    segments = [segment for segment in path.split("/") if segment]
+    for segment in segments:
+        if segment in {".", ".."}:
+            raise ValueError(
+                f"The base URL {base_url!r} has a {segment!r} segment in its path; "
+                "give the folder's own address, e.g. https://example.org/lab/."
+            )
+        if not _BASE_PATH_SEGMENT.fullmatch(segment):
+            raise ValueError(
+                f"The base URL {base_url!r} has {segment!r} in its path; a base "
+                "URL's path may hold only ASCII letters, digits and - _ . ~ "
+                "(no spaces, %-escapes or other characters), e.g. "
+                "https://example.github.io/my-lab/."
+            )
+    if segments and not path.endswith("/") and "." in segments[-1]:
+        # /lab/index.html would become the folder /lab/index.html/.
+        folder = "/".join(segments[:-1])
+        raise ValueError(
+            f"The base URL {base_url!r} ends in {segments[-1]!r}, which looks like "
+            "a file; give the folder the copy is published at, ending in /, "
+            f"e.g. {base_url[: -len(path)]}/{folder + '/' if folder else ''}."
+        )
+
+
 def canonical_query(pairs):
     """(name, value) pairs without empty values, in name order with ``page`` last.
 
@@ -145,7 +181,13 @@ class SiteMap:
     """
 
     def __init__(self, base_url, *, keep_query=(), filtered=(), skip=()):
-        parts = urlsplit(base_url)
+        try:
+            parts = urlsplit(base_url)
+        except ValueError as error:
+            # urlsplit's own words ("Invalid IPv6 URL") name no address.
+            raise ValueError(
+                f"The base URL {base_url!r} is not a valid address ({error})."
+            ) from None
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ValueError(
                 f"The base URL {base_url!r} is not an http(s) address like "
@@ -167,6 +209,7 @@ class SiteMap:
                 "digits, hyphens and dots, or an IP address, with no user name "
                 "or password); e.g. https://lab.example.org/."
             )
+        _check_base_path(base_url, parts.path)
         self.scheme = parts.scheme
         self.host = parts.netloc
         self.prefix = "/" + "/".join(p for p in parts.path.split("/") if p)

@@ -15,21 +15,24 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.tasks import task
 
-from site_config.export.build import export_site
+from site_config.export.build import base_url_for, export_site
 from site_config.pagecache.invalidation import M2M_CHANGES, content_models
 
 
 @task
 def refresh_mirror():
-    """Export the site incrementally into EXPORT_DIR for EXPORT_BASE_URL.
+    """Export the site incrementally into EXPORT_DIR, for the base URL its
+    earlier export was made for (else EXPORT_BASE_URL), as ``export_site``
+    without ``--base-url`` does (``build.base_url_for``).
 
     Returns the export's summary line, e.g.
     ``3 pages written, 215 unchanged, 0 removed``.
     """
+    base_url, _earlier = base_url_for(settings.EXPORT_DIR)
     # One process: a save re-renders the few pages that read what it changed,
     # and the site's own web workers keep the other cores for visitors and
     # editors (``export_site --jobs`` is for full exports by hand).
-    report = export_site(settings.EXPORT_DIR, base_url=settings.EXPORT_BASE_URL, jobs=1)
+    report = export_site(settings.EXPORT_DIR, base_url=base_url, jobs=1)
     return report.summary()
 
 

@@ -7,6 +7,7 @@ host. RSS 2.0 and Atom leave resolving relative references to the reader
 warns about them: descriptions are given absolute URLs here.
 """
 
+import datetime
 import re
 
 from django.contrib.syndication.views import Feed
@@ -39,9 +40,19 @@ def absolute_links(html, origin):
     return _SRCSET.sub(srcset, html)
 
 
+# The date of a feed without items whose subject has no change time.
+EMPTY_FEED_DATE = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+
+
 class AbsoluteLinksFeed(Feed):
     """A Feed whose item descriptions carry absolute URLs (absolute_links),
-    made for the host the feed was asked for."""
+    made for the host the feed was asked for.
+
+    A feed without items is dated by its subject's last change (obj's
+    ``updated_at``, else EMPTY_FEED_DATE), not the time it is asked for as
+    Django dates it (RSS ``lastBuildDate``, Atom ``updated``): the same
+    content then gives the same bytes, so the static export does not write
+    an empty person's or theme's feed again on every full render."""
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -49,4 +60,7 @@ class AbsoluteLinksFeed(Feed):
         for item in feed.items:
             if item.get("description"):
                 item["description"] = absolute_links(item["description"], origin)
+        if not feed.items:
+            changed = getattr(obj, "updated_at", None) or EMPTY_FEED_DATE
+            feed.latest_post_date = lambda: changed
         return feed

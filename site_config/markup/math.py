@@ -37,8 +37,13 @@ def tex_to_mathml(tex, *, display=False):
             f'<code class="math-error" title="Unreadable formula">{escape(tex)}</code>'
         )
     # The TeX source rides along as an annotation: copy-paste and screen readers
-    # that do not speak MathML still get the formula.
-    annotation = f'<annotation encoding="application/x-tex">{escape(tex)}</annotation>'
+    # that do not speak MathML still get the formula. Pagefind (the static
+    # copy's search) leaves it out: it read both forms, so a result's title
+    # said "ℝn\mathbb{R}^n".
+    annotation = (
+        '<annotation encoding="application/x-tex" data-pagefind-ignore="">'
+        f"{escape(tex)}</annotation>"
+    )
     head, _sep, tail = mathml.partition(">")
     body = tail.rsplit("</math>", 1)[0]
     return f"{head}><semantics>{body}{annotation}</semantics></math>"

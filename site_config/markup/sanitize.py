@@ -97,7 +97,7 @@ ALLOWED_ATTRIBUTES = {
     "h3": {"id"},
     "h4": {"id"},
     "math": {"display", "xmlns"},
-    "annotation": {"encoding"},
+    "annotation": {"encoding", "data-pagefind-ignore"},
     "mo": {
         "stretchy",
         "fence",

@@ -6,10 +6,14 @@ in its library (`{% load publications %}`, `{% load people %}`).
 """
 
 from django import template
-from django.utils.html import format_html
+from django.template.defaulttags import URLNode
+from django.template.defaulttags import url as url_tag
+from django.urls import NoReverseMatch
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from site_config.core.urls import kept_reverse
 from site_config.markup.citations import (
     CitationScope,
     active_scope,
@@ -74,6 +78,43 @@ def citations_tag(parser, token):
     nodelist = parser.parse(("endcitations",))
     parser.delete_first_token()
     return CitationsNode(nodelist)
+
+
+class KeptURLNode(URLNode):
+    """Django's URLNode with the answer kept (``kept_reverse``)."""
+
+    def render(self, context):
+        args = [arg.resolve(context) for arg in self.args]
+        kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
+        view_name = self.view_name.resolve(context)
+        # The current app as Django's own tag picks it.
+        try:
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
+        url = ""
+        try:
+            url = kept_reverse(view_name, args, kwargs, current_app)
+        except NoReverseMatch:
+            if self.asvar is None:
+                raise
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
+
+
+@register.tag(name="kept_url")
+def kept_url_tag(parser, token):
+    """`{% kept_url 'people:list' %}`, `{% kept_url 'x:detail' slug=s as v %}`:
+    Django's `{% url %}` (same arguments, same output), each answer kept per
+    script prefix, URL conf, current app and language, since every page of
+    an export links the same sections and the page's own downloads."""
+    node = url_tag(parser, token)
+    return KeptURLNode(node.view_name, node.args, node.kwargs, node.asvar)
 
 
 @register.simple_tag

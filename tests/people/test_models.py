@@ -101,3 +101,20 @@ def test_organization_is_protected_while_people_use_it(make_person, make_affilia
     with pytest.raises(IntegrityError), transaction.atomic():
         affiliation.organization.delete()
     assert Affiliation.objects.count() == 1
+
+
+def test_frequent_coauthors_ranks_as_coauthors_of_with_whole_rows(
+    make_publication, make_person, django_assert_num_queries
+):
+    ada, bob, cy, dee = (make_person(n) for n in ("Ada A", "Bob B", "Cy C", "Dee D"))
+    make_publication("1", authors=[ada, bob, dee])
+    make_publication("2", authors=[bob, ada, cy])
+    make_publication("3", authors=[cy, ada])
+    make_publication("4", authors=[bob, dee])
+    ranked = [(p.pk, p.shared) for p in Person.objects.coauthors_of(ada)[:2]]
+    with django_assert_num_queries(2):  # the ranking, then the rows
+        frequent = Person.objects.frequent_coauthors(ada, 2)
+    assert [(p.pk, p.shared) for p in frequent] == ranked
+    assert [p.full_name for p in frequent] == ["Bob B", "Cy C"]
+    assert frequent[0].bio == bob.bio  # a whole row, as coauthors_of gives
+    assert Person.objects.frequent_coauthors(make_person("Eve E"), 2) == []

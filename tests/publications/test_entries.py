@@ -2,8 +2,13 @@
 
 import re
 
+from django.db.models.signals import post_init
+from django.template import Context, Template
 from django.urls import reverse
 
+from people.models import Person
+from publications import entries
+from publications.downloads import read_all_inputs
 from publications.entries import EntryStore, reusing
 from publications.models import Publication
 
@@ -77,3 +82,97 @@ def test_a_store_keeping_inputs_reads_each_papers_authors_once_and_notes_them(
     # publication and the people by id.
     assert ("publications_authorship", "publication_id") in noted
     assert ("people_person", "id") in noted
+
+
+def test_a_store_keeping_inputs_works_out_each_entrys_key_once(
+    client, make_publication, make_person, monkeypatch
+):
+    ada = make_person("Ada Lovelace")
+    make_publication("Shared", authors=[ada, "Bob Outside"])
+    urls = [ada.get_absolute_url(), reverse("publications:list")]
+    plain_store = EntryStore()
+    with reusing(plain_store):
+        plain = [page(client, url) for url in urls]
+    store = EntryStore(keep_inputs=True)
+    with reusing(store):
+        read_all_inputs(store)
+        first = [page(client, url) for url in urls]
+        made = []
+        monkeypatch.setattr(entries, "_key", lambda *a: made.append(a))
+        again = [page(client, url) for url in urls]
+    assert first == plain
+    assert again == plain
+    assert made == []
+    # The same keys as worked out each time: a store kept on disk by one run
+    # serves the next whichever way it keys.
+    assert list(store.entries) == list(plain_store.entries)
+
+
+def test_a_store_keeping_inputs_lists_each_paper_from_one_instance_noting_its_row(
+    client, make_publication, make_person
+):
+    ada = make_person("Ada Lovelace", is_member=True)
+    paper = make_publication("Shared", authors=[ada, "Bob Outside"])
+    draft = make_publication("Draft", authors=[ada], status="preprint")
+    bob = Person.objects.get(full_name="Bob Outside")
+    urls = [ada.get_absolute_url(), bob.get_absolute_url(), reverse("home")]
+    plain = [page(client, url) for url in urls]
+    noted = []
+    store = EntryStore(keep_inputs=True, note_rows=lambda *row: noted.append(row))
+    built = []
+
+    def count(sender, instance, **kwargs):
+        built.append(instance.pk)
+
+    post_init.connect(count, sender=Publication)
+    try:
+        with reusing(store):
+            first = [page(client, url) for url in urls]
+            noted.clear()
+            again = [page(client, url) for url in urls]
+    finally:
+        post_init.disconnect(count, sender=Publication)
+    assert first == plain
+    assert again == plain
+    # Each paper built once, on the first list that showed it.
+    assert sorted(built) == sorted([paper.pk, draft.pk])
+    assert ("publications_publication", "id", [paper.pk]) in noted
+    assert {key[0] for key in store.listed_rows} == {paper.pk, draft.pk}
+
+
+def test_list_items_shows_each_paper_as_the_item_template_does(make_publication):
+    papers = [make_publication("One"), make_publication("Two", abstract="*Why*")]
+    # The item's markup as the template wrote it before the tag.
+    included = Template(
+        "{% load labsite publications %}{% for publication in publications %}\n"
+        '<li class="pub"{% publication_anchor publication %}>'
+        "{% list_entry publication %}</li>\n{% endfor %}"
+    ).render(Context({"publications": papers}))
+    assert included == Template(
+        "{% for publication in publications %}"
+        '{% include "includes/_publication_item.html" %}{% endfor %}'
+    ).render(Context({"publications": papers}))
+    listed = Template("{% load publications %}{% list_items publications %}").render(
+        Context({"publications": papers})
+    )
+    assert listed == included
+    assert listed.count('<li class="pub" id="pub-') == 2
+
+
+def test_an_entrys_key_is_the_same_before_and_after_its_files_are_read(
+    make_publication, make_person
+):
+    ada = make_person("Ada Lovelace", is_member=True)
+    for pdf in ("", "papers/bounds.pdf"):
+        paper = make_publication(f"Bounds {pdf or 'none'}", authors=[ada])
+        Publication.objects.filter(pk=paper.pk).update(pdf=pdf)
+        fresh = Publication.objects.get(pk=paper.pk)
+        authors = fresh.ordered_authorships()
+        before = entries._key(fresh, authors, False)
+        # A template reading the PDF link makes the attribute a FieldFile.
+        assert fresh.pdf.name == pdf
+        assert entries._key(fresh, authors, False) == before
+        # The file name is still part of the key.
+        other = Publication.objects.get(pk=paper.pk)
+        other.pdf = "papers/other.pdf"
+        assert entries._key(other, authors, False) != before

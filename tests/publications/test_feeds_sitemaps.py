@@ -1,3 +1,5 @@
+import datetime
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -192,3 +194,18 @@ def test_feeds_reusing_their_items_fields_are_the_same_and_follow_an_edit(
     assert "Newer bound" in edited
     assert "Ada King" in edited
     assert "Ada Lovelace" not in edited
+
+
+@pytest.mark.parametrize("kind", ["rss", "atom"])
+def test_an_empty_feed_is_dated_by_its_subjects_last_change_not_the_clock(
+    client, site, make_person, kind
+):
+    # The static export writes a feed again whenever its bytes differ.
+    nobody = make_person("Noor Nowork")
+    url = reverse(f"feeds:person_{kind}", kwargs={"slug": nobody.slug})
+    first = client.get(url).content
+    time.sleep(1.1)  # a date from the clock would have moved by a second
+    assert client.get(url).content == first
+    stamp = nobody.updated_at.astimezone(datetime.UTC)
+    shown = "%a, %d %b %Y %H:%M:%S" if kind == "rss" else "%Y-%m-%dT%H:%M:%S"
+    assert stamp.strftime(shown).encode() in first

@@ -53,3 +53,23 @@ def test_detail_page_shows_venue_details_abstract_links_and_themes(
 def test_unknown_publication_is_a_404(client, db):
     url = reverse("publications:detail", kwargs={"slug": "no-such-paper"})
     assert client.get(url).status_code == 404
+
+
+def test_detail_author_line_is_exact_with_marks_members_and_escaping(
+    client, make_person, make_publication
+):
+    ada = make_person("Ada Lovelace")
+    guest = make_person("Bo <Chen>", is_member=False)
+    publication = make_publication("Marked", authors=[ada, guest], equal=(0,))
+    Authorship.objects.filter(publication=publication, position=1).update(
+        corresponding=True, other_marks="‡&"
+    )
+    html = client.get(publication.get_absolute_url()).text
+    assert (
+        '<p class="publication__authors">'
+        f'<a class="author author--member" href="{ada.get_absolute_url()}">'
+        'Ada Lovelace</a><abbr class="mark" title="equal contribution">*</abbr>, '
+        f'<a class="author" href="{guest.get_absolute_url()}">Bo &lt;Chen&gt;</a>'
+        '<abbr class="mark" title="corresponding author">†</abbr>'
+        '<span class="mark">‡&amp;</span></p>'
+    ) in html

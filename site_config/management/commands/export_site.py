@@ -1,17 +1,16 @@
 from argparse import ArgumentTypeError
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from site_config.export.build import (
     ExportError,
-    earlier_base_url,
+    base_url_for,
     export_site,
     mirror_site,
 )
 from site_config.export.check import check_mirror
-from site_config.export.parallel import default_jobs
+from site_config.export.parallel import JOBS_LIMIT, default_jobs
 
 
 class Command(BaseCommand):
@@ -51,7 +50,8 @@ class Command(BaseCommand):
             default=None,
             help=(
                 "Processes rendering pages (default: the CPUs this process may "
-                f"use, at most 8; here {default_jobs()}). 1 renders in this process."
+                f"use, at most {JOBS_LIMIT}; here {default_jobs()}). 1 renders in "
+                f"this process; more than {JOBS_LIMIT} is taken as {JOBS_LIMIT}."
             ),
         )
         parser.add_argument(
@@ -61,14 +61,25 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, directory, base_url, full, force, jobs, check, **options):
-        if not base_url:
-            # An update of a published copy keeps its address: falling back
-            # to the setting would rewrite every page for another host.
-            base_url = earlier_base_url(directory)
-            if base_url:
+        if base_url is not None and not base_url.strip():
+            # Said, not taken for the option's absence: an unset variable in a
+            # workflow's --base-url "$URL" would publish for another address.
+            raise CommandError(
+                "--base-url is empty; give the address the copy is published "
+                "at, e.g. https://example.github.io/lab/, or leave the option out."
+            )
+        if jobs is not None and jobs > JOBS_LIMIT:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"--jobs {jobs} is above the limit of {JOBS_LIMIT}; "
+                    f"rendering in {JOBS_LIMIT} processes."
+                )
+            )
+            jobs = JOBS_LIMIT
+        if base_url is None:
+            base_url, earlier = base_url_for(directory)
+            if earlier:
                 self.stdout.write(f"Base URL of the earlier export: {base_url}")
-            else:
-                base_url = settings.EXPORT_BASE_URL
         verbose = options["verbosity"] > 1
         try:
             report = export_site(
@@ -81,6 +92,13 @@ class Command(BaseCommand):
             )
         except ExportError as error:
             raise CommandError(str(error)) from None
+        except KeyboardInterrupt:
+            # One line instead of a traceback; 130 is a shell's status for a
+            # command ended by Ctrl-C (SIGINT).
+            raise CommandError(
+                f"Export of {directory} interrupted; the next export completes it.",
+                returncode=130,
+            ) from None
         for warning in report.warnings:
             self.stderr.write(self.style.WARNING(warning))
         if report.up_to_date:
@@ -99,7 +117,14 @@ class Command(BaseCommand):
                 )
             )
         if check:
-            broken = check_mirror(directory, mirror_site(base_url))
+            try:
+                broken = check_mirror(directory, mirror_site(base_url))
+            except KeyboardInterrupt:
+                raise CommandError(
+                    f"Check of {directory} interrupted (the export itself "
+                    "finished); run the command with --check again to check it.",
+                    returncode=130,
+                ) from None
             for link in broken:
                 self.stderr.write(f"broken link: {link}")
             if broken:

@@ -314,3 +314,38 @@ def test_an_export_store_loads_each_paper_once_for_every_format(
         # still written at the first one's miss.
         assert [client.get(reverse(name)).content for name in LISTS] == plain[::-1]
     assert len(loaded) == 4 * 2
+
+
+def test_inputs_read_for_all_at_once_give_the_same_files_and_note_each_use(
+    client, site, monkeypatch
+):
+    plain, boxes = fetch(client, site), cite_boxes(site)
+    noted = []
+    store = EntryStore(
+        keep_inputs=True,
+        note_rows=lambda table, column, values: noted.append(
+            (table, column, set(values))
+        ),
+    )
+    downloads.read_all_inputs(store)
+    assert set(store.inputs) == {paper.pk for paper in site["papers"]}
+    # The same digests as read paper by paper.
+    assert store.inputs == downloads._digests([p.pk for p in site["papers"]])
+
+    def refuse(ids):
+        raise AssertionError(f"rows of {ids} read again")
+
+    monkeypatch.setattr(downloads, "_digests", refuse)
+    with reusing(store):
+        assert fetch(client, site) == plain
+        assert cite_boxes(site) == boxes
+    for paper in site["papers"]:
+        authors = {a.person_id for a in paper.authorships.all()}
+        assert (Publication._meta.db_table, "id", {paper.pk}) in noted
+        assert (Person._meta.db_table, "id", authors) in noted
+
+
+def test_reading_all_inputs_leaves_a_store_that_keeps_none_as_it_is(site):
+    store = EntryStore()
+    downloads.read_all_inputs(store)
+    assert store.inputs is None

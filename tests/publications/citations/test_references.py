@@ -377,7 +377,8 @@ MEMOISED = [
 )
 def test_kept_style_lookups_change_no_reference(db, bib_corpus, monkeypatch, name):
     """Every offered style writes the same text with citeproc-py's lookups
-    kept per element as with its own methods, over real files' entries of
+    kept per element (and items' references kept, their fields read
+    directly) as with its own methods, over real files' entries of
     every type (books, theses, editors, et al., ranges)."""
     import_bibtex(sources=[bib_corpus / name])
     publications = list(Publication.objects.with_authors().order_by("pk"))
@@ -398,6 +399,15 @@ def test_kept_style_lookups_change_no_reference(db, bib_corpus, monkeypatch, nam
         wrapper = getattr(owner, method)
         assert wrapper.labsite_fixed
         monkeypatch.setattr(owner, method, wrapper.__wrapped__)
+    element = references.citeproc_model.CitationStylesElement
+    assert element.get_formatter.labsite_fixed
+    monkeypatch.setattr(element, "get_formatter", element.get_formatter.__wrapped__)
+    item = references.citeproc_source.CitationItem
+    assert item.reference.fget.labsite_fixed
+    monkeypatch.setattr(item, "reference", property(item.reference.fget.__wrapped__))
+    fields = references.citeproc_source.CustomDict
+    assert fields.__getattr__.labsite_fixed
+    monkeypatch.setattr(fields, "__getattr__", fields.__getattr__.__wrapped__)
     assert formatted() == kept
 
 

@@ -3,7 +3,14 @@ queries are lookups by key, and which columns a list query depends on."""
 
 from publications.models import Publication
 from site_config.export import deps
-from site_config.export.deps import DepsStore, PageDeps, Recorder, RowStates, key_of
+from site_config.export.deps import (
+    DepsStore,
+    PageDeps,
+    Recorder,
+    RowStates,
+    key_of,
+    member_key,
+)
 
 PUB = "publications_publication"
 AUTHORSHIP = "publications_authorship"
@@ -236,6 +243,124 @@ def test_a_window_that_cut_rows_runs_again_for_an_order_change_of_a_row_it_filte
     assert runs({PUB: {str(inside[2].pk): {"title"}}})
     assert not runs({PUB: {str(outside.pk): {"title"}}})
     assert runs({PUB: {str(outside.pk): {"year"}}})
+
+
+def pk_lookup(select=f'"{PUB}"."id" AS "pk"', tail="ORDER BY 1 ASC", column="year"):
+    return (
+        f'SELECT {select} FROM "{PUB}" WHERE "{PUB}"."{column}" = %s {tail}'
+    ).strip()
+
+
+def test_a_lookup_returning_only_primary_keys_in_their_order_is_membership_only(db):
+    for sql in (
+        pk_lookup(),
+        pk_lookup(tail=f'ORDER BY "{PUB}"."id" DESC LIMIT 5'),
+        pk_lookup(select=f'DISTINCT "{PUB}"."id"', tail="ORDER BY 1 ASC"),
+        pk_lookup(
+            select=f'"{PUB}"."id", "{PUB}"."year"',
+            tail=f'ORDER BY "{PUB}"."year" ASC, "{PUB}"."id" ASC LIMIT 2 OFFSET 4',
+        ),
+    ):
+        found, page = keyed(sql, [2005], [PUB])
+        assert found, sql
+        assert page.keys == {member_key(key_of(PUB, "year", 2005))}, sql
+        assert page.key_columns == {(PUB, "year")}
+    sql = (
+        f'SELECT "{PUB}"."id" AS "pk" FROM "{PUB}" '
+        f'WHERE "{PUB}"."id" IN (%s, %s) ORDER BY 1 ASC'
+    )
+    assert keyed(sql, [1, 2], [PUB])[1].keys == {
+        member_key(key_of(PUB, "id", 1)),
+        member_key(key_of(PUB, "id", 2)),
+    }
+
+
+def test_a_lookup_reading_more_than_membership_keeps_the_rows_keys(db):
+    for sql in (
+        # Another column selected, or in a function, or ordered by.
+        pk_lookup(select=f'"{PUB}"."id", "{PUB}"."title"', tail="ORDER BY 1 ASC"),
+        pk_lookup(select=f'LOWER("{PUB}"."id") AS "pk"', tail="ORDER BY 1 ASC"),
+        pk_lookup(tail=f'ORDER BY "{PUB}"."title" ASC, "{PUB}"."id" ASC'),
+        pk_lookup(tail="ORDER BY 2 ASC"),
+        # No total order: rows may come back in another after any update.
+        pk_lookup(tail=""),
+        pk_lookup(tail="LIMIT 1"),
+        pk_lookup(select=f'"{PUB}"."year"', tail=f'ORDER BY "{PUB}"."year" ASC'),
+        # Rows of a joined table loaded with them.
+        f'SELECT "{PUB}"."id", "{PERSON}"."id" FROM "{PUB}" INNER JOIN "{PERSON}" '
+        f'ON ("{PUB}"."id" = "{PERSON}"."id") WHERE "{PUB}"."year" = %s '
+        f'ORDER BY "{PUB}"."id" ASC',
+    ):
+        found, page = keyed(sql, [2005], [PUB, PERSON] if PERSON in sql else [PUB])
+        assert found, sql
+        assert page.keys == {key_of(PUB, "year", 2005)}, sql
+
+
+def test_membership_keys_follow_rows_that_join_or_leave_a_value_only(
+    make_publication, tmp_path
+):
+    first = make_publication("Paper 1", year=2005)
+    make_publication("Paper 2", year=2006)
+    pages = {}
+    for name, year, lookup in (
+        ("/2005/", 2005, pk_lookup()),
+        ("/2006/", 2006, pk_lookup()),
+        ("/rows-2005/", 2005, pk_lookup(select=f'"{PUB}"."id", "{PUB}"."title"')),
+    ):
+        found, pages[name] = keyed(lookup, [year], [PUB])
+        assert found
+    store = DepsStore(tmp_path / "state.sqlite3")
+    reader = RowStates()
+    columns = {PUB: {"year"}}
+
+    def save():
+        with store.batch():
+            for name, page in pages.items():
+                store.save_node(name, name.strip("/"), page, set(), {})
+            store.save_rows(reader.read(columns), reader)
+
+    def dirty():
+        keys, _tables, changed = store.changes(reader.read(columns), reader)
+        # No table digests kept: every row is compared, and stored as it is.
+        store.apply_row_changes(changed, {})
+        nodes = {node: url for url, (node, _name) in store.nodes().items()}
+        return {nodes[node] for node in store.nodes_for(keys, set())}
+
+    save()
+    first.title = "Renamed"
+    first.save()
+    assert dirty() == {"/rows-2005/"}
+    first.year = 2006
+    first.save()
+    assert dirty() == {"/2005/", "/2006/", "/rows-2005/"}
+    first.title = "Renamed again"
+    first.save()
+    assert dirty() == set()
+    added = make_publication("Paper 3", year=2005)
+    assert dirty() == {"/2005/", "/rows-2005/"}
+    added.delete()
+    assert dirty() == {"/2005/", "/rows-2005/"}
+    first.delete()
+    assert dirty() == {"/2006/"}
+
+
+def test_membership_keys_of_a_row_whose_stored_keys_miss_a_column_all_move():
+    old = [key_of(PUB, "id", 1)]
+    new = [key_of(PUB, "id", 1), key_of(PUB, "year", 2005)]
+    assert deps._moved(old, new) == {member_key(key) for key in new}
+    assert deps._moved(new, []) == {member_key(key) for key in new}
+    changed = [key_of(PUB, "id", 1), key_of(PUB, "year", 2006)]
+    assert deps._moved(new, changed) == {
+        member_key(key_of(PUB, "year", 2005)),
+        member_key(key_of(PUB, "year", 2006)),
+    }
+
+
+def test_a_membership_group_covering_most_of_a_table_is_the_table(db):
+    page = PageDeps()
+    page.add(PUB, "id", range(10), membership=True)
+    page.settle(lambda table, column, count: count >= 10)
+    assert (page.tables, page.keys) == ({PUB}, set())
 
 
 def test_a_list_of_values_depends_on_its_order_even_without_a_window(db):

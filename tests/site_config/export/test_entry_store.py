@@ -126,12 +126,12 @@ def test_entries_unused_for_runs_or_past_the_limit_are_dropped(tmp_path):
     path = tmp_path / "state.entries.sqlite3"
 
     def run(*, read=(), write=(), keep_runs=2, limit=100):
-        store = DiskEntryStore(path, fingerprint="f")
+        store = DiskEntryStore(path, fingerprint="f", keep_runs=keep_runs)
         for key in read:
             assert store.get(key) == f"text {key}"
         for key in write:
             store.put(key, f"text {key}")
-        store.finish(keep_runs=keep_runs, limit=limit)
+        store.finish(limit=limit)
         with sqlite3.connect(path) as db:
             keys = {key for (key,) in db.execute("SELECT key FROM entries")}
         store.close()
@@ -143,3 +143,38 @@ def test_entries_unused_for_runs_or_past_the_limit_are_dropped(tmp_path):
     assert run(read=["kept"], write=["new"]) == {"kept", "new"}
     # Past the limit the least recently used goes first.
     assert run(read=["new"], write=["newest"], limit=2) == {"new", "newest"}
+
+
+def test_a_read_renews_its_entry_only_when_the_mark_is_half_the_kept_runs_old(
+    tmp_path,
+):
+    path = tmp_path / "state.entries.sqlite3"
+
+    def marks():
+        with sqlite3.connect(path) as db:
+            return dict(db.execute("SELECT key, used FROM entries"))
+
+    def run(*, read=(), write=()):
+        store = DiskEntryStore(path, fingerprint="f", keep_runs=6)
+        for key in read:
+            assert store.get(key) == f"text {key}"
+        for key in write:
+            store.put(key, f"text {key}")
+        store.finish()
+        store.close()
+        return marks()
+
+    assert run(write=["daily", "once"]) == {"daily": 1, "once": 1}
+    # Runs 2 and 3 read "daily" without writing its mark (it is not 3 runs old).
+    assert run(read=["daily"]) == {"daily": 1, "once": 1}
+    assert run(read=["daily"]) == {"daily": 1, "once": 1}
+    # Run 4: the mark is 3 runs old, half of keep_runs: renewed.
+    assert run(read=["daily"]) == {"daily": 4, "once": 1}
+    for _ in range(5, 8):
+        seen = run(read=["daily"])
+    # Run 7 dropped "once" (unused since run 1, six runs ago); "daily", read on
+    # every run, stays.
+    assert seen == {"daily": 7}
+    for _ in range(8, 30):
+        seen = run(read=["daily"])
+    assert set(seen) == {"daily"}

@@ -14,7 +14,12 @@ from people.models import Person
 from site_config.export import build, files
 from site_config.export.build import MANIFEST
 from site_config.export.check import check_mirror
-from tests.site_config.export.conftest import BASE_URL, run_export
+from site_config.management.commands import export_site as export_site_command
+from tests.site_config.export.conftest import (
+    BASE_URL,
+    assert_same_as_a_full_export,
+    run_export,
+)
 
 
 def run(directory, *args):
@@ -162,3 +167,64 @@ def test_an_export_waiting_for_another_of_the_same_folder_says_so(
     build.export_site(folder, base_url=BASE_URL, log=lines.append)
     assert lines[0] == f"Waiting for another export of {folder} to finish"
     assert (folder / MANIFEST).is_file()
+
+
+def test_a_first_export_stopped_midway_is_completed_by_the_next_one(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    real_put = build._Writer.put
+    written = []
+
+    def put_then_stop(writer, name, data, *, page):
+        if len(written) == 5:
+            raise KeyboardInterrupt
+        written.append(name)
+        real_put(writer, name, data, page=page)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Writer, "put", put_then_stop)
+        with pytest.raises(CommandError, match=r"interrupted.*next export") as stop:
+            run(site)
+    assert stop.value.returncode == 130
+    assert all((site / name).is_file() for name in written)
+
+    run(site)
+
+    assert_same_as_a_full_export(site, tmp_path / "fresh")
+    assert check_mirror(site, build.mirror_site(BASE_URL)) == []
+
+
+def test_a_first_export_failing_midway_leaves_a_folder_the_next_one_accepts(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+
+    def fail(writer, name, source):
+        raise OSError(errno.ENOSPC, "No space left on device", str(site / name))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Writer, "copy", fail)
+        with pytest.raises(CommandError, match=r"No space left"):
+            run(site)
+    assert (site / "index.html").is_file()
+
+    run(site)
+
+    assert_same_as_a_full_export(site, tmp_path / "fresh")
+
+
+def test_ctrl_c_during_the_check_is_one_line_and_the_copy_stays(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+
+    def stop(directory, site_map):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export_site_command, "check_mirror", stop)
+    with pytest.raises(CommandError, match=r"Check of .* interrupted") as stopped:
+        run(site, "--check")
+    assert stopped.value.returncode == 130
+    monkeypatch.undo()
+    assert check_mirror(site, build.mirror_site(BASE_URL)) == []

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 import sqlite3
 from io import StringIO
 from pathlib import Path
@@ -11,12 +12,15 @@ from django.core.management import CommandError, call_command
 
 from people.models import Person
 from publications import selectors as publication_selectors
+from publications import views as publication_views
 from publications.models import Publication
 from research.models import ResearchTheme
 from site_config.export import deps, search
-from site_config.export.build import export_site, mirror_site
+from site_config.export.build import ExportError, export_site, mirror_site
 from site_config.export.check import check_mirror
 from site_config.export.deps import state_path
+from site_config.export.parallel import JOBS_LIMIT
+from site_config.management.commands import export_site as export_site_command
 from site_config.models import NavigationLink
 from tests.site_config.export.conftest import (
     BASE_URL,
@@ -176,6 +180,62 @@ def test_check_fails_on_a_link_to_a_page_the_site_does_not_have(demo_site, tmp_p
 def test_a_bad_base_url_is_a_clear_error(db, tmp_path):
     with pytest.raises(CommandError, match="not an http"):
         call_command("export_site", str(tmp_path), "--base-url", "example.org")
+
+
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [
+        ("https://example.org/my%20lab/", "'my%20lab' in its path"),
+        ("https://example.org/caf%C3%A9/", "only ASCII letters"),
+        ("https://example.org/café/", "'café' in its path"),
+        ("https://example.org/my lab/", "'my lab' in its path"),
+        ("https://example.org/a/../b/", "'..' segment"),
+        ("https://example.org/lab/index.html", "looks like a file"),
+        ("http://[::1/", r"base URL 'http://\[::1/' is not a valid address"),
+    ],
+)
+def test_a_base_url_path_a_static_host_cannot_serve_is_a_clear_error(
+    db, tmp_path, base, message
+):
+    with pytest.raises(CommandError, match=message):
+        call_command("export_site", str(tmp_path / "site"), "--base-url", base)
+    assert not (tmp_path / "site").exists()
+
+
+def test_an_empty_base_url_is_an_error_not_the_default(db, tmp_path):
+    with pytest.raises(CommandError, match="--base-url is empty"):
+        call_command("export_site", str(tmp_path), "--base-url", "")
+
+
+def test_jobs_above_the_limit_are_capped_and_said(db, tmp_path, monkeypatch):
+    asked = {}
+
+    def fake_export(directory, **options):
+        asked.update(options)
+        raise ExportError("stopped")
+
+    monkeypatch.setattr(export_site_command, "export_site", fake_export)
+    errors = StringIO()
+    with pytest.raises(CommandError, match="stopped"):
+        call_command("export_site", str(tmp_path), "--jobs", "100", stderr=errors)
+    assert asked["jobs"] == JOBS_LIMIT
+    assert errors.getvalue() == (
+        f"--jobs 100 is above the limit of {JOBS_LIMIT}; "
+        f"rendering in {JOBS_LIMIT} processes.\n"
+    )
+
+
+def test_production_static_files_not_collected_is_a_clear_error(db, tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        },
+    }
+    with pytest.raises(CommandError, match=r"run `python manage.py collectstatic`"):
+        call_command("export_site", str(tmp_path / "site"))
+    assert not (tmp_path / "site").exists()
 
 
 def test_after_edits_an_incremental_export_equals_a_full_one(demo_site, tmp_path):
@@ -352,4 +412,64 @@ def test_pages_depending_on_whole_tables_follow_inserts_and_edits(
     renamed.title = "Aa Renamed Work"
     renamed.save()
     export_site(site, base_url=BASE_URL)
+    assert_same_as_a_full_export(site, tmp_path / "fresh")
+
+
+def test_a_title_edit_leaves_the_filter_index_unrendered(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL)
+    filters = (site / "publications" / "filters.json").read_bytes()
+    words = (site / "publications" / "words.json").read_bytes()
+    calls = []
+
+    def counted(real=publication_views.publication_filter_index):
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(publication_views, "publication_filter_index", counted)
+    # Last in the list's order within its year, whatever its title was.
+    publication = Publication.objects.exclude(year=None).first()
+    publication.title = "Zzz: A Title That Sorts Last"
+    publication.save()
+    export_site(site, base_url=BASE_URL)
+    # Which items each filter keeps does not turn on a title: the index is
+    # not rendered again; the words filter's texts are.
+    assert calls == []
+    assert (site / "publications" / "filters.json").read_bytes() == filters
+    assert (site / "publications" / "words.json").read_bytes() != words
+    # Folded as the words filter folds what is typed (no punctuation).
+    assert "zzz a title that sorts last" in (
+        (site / "publications" / "words.json").read_text()
+    )
+
+
+def test_static_and_media_files_removed_by_hand_are_copied_again(demo_site, tmp_path):
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL)
+    photo = next(p for p in (site / "media").rglob("*") if p.is_file())
+    scripts = sorted(p.name for p in (site / "static" / "js").iterdir())
+    shutil.rmtree(site / "static" / "js")
+    photo.unlink()
+
+    _written, _unchanged, text = export(site)
+
+    assert "Nothing changed since the last export." not in text
+    assert sorted(p.name for p in (site / "static" / "js").iterdir()) == scripts
+    assert photo.is_file()
+    assert check_mirror(site, mirror_site(BASE_URL)) == []
+    # Pages linking them were not rendered again for it: no page file is missing.
+    assert _written == 0
+
+
+def test_a_script_no_rerendered_page_links_is_copied_again(demo_site, tmp_path):
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL)
+    shutil.rmtree(site / "people")
+    shutil.rmtree(site / "static" / "js")
+
+    export(site)
+
+    assert check_mirror(site, mirror_site(BASE_URL)) == []
     assert_same_as_a_full_export(site, tmp_path / "fresh")

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from publications.models import Publication
 from research.views import ThemeDetailView
-from site_config.export import parallel
+from site_config.export import parallel as parallel_module
 from site_config.export.build import ExportError, export_site
 from site_config.export.parallel import JOBS_LIMIT, default_jobs
 from tests.site_config.export.conftest import BASE_URL, mirror_files, stored_keys
@@ -22,7 +22,7 @@ def can_fork():
     is a second thread, and a fork beside it can hang (seen on PostgreSQL:
     workers waiting on a lock the server thread held). The command line,
     these tests' setting when run on their own, has one thread."""
-    reason = parallel.unavailable()
+    reason = parallel_module.unavailable()
     if reason:
         pytest.skip(f"the export would render in one process here: {reason}")
 
@@ -51,8 +51,10 @@ def test_two_processes_write_the_same_files_as_one(demo_site, tmp_path, can_fork
 
 
 def test_after_a_parallel_export_an_edit_rewrites_what_it_does_in_one_process(
-    demo_site, tmp_path, can_fork
+    demo_site, tmp_path, can_fork, monkeypatch
 ):
+    # The demo's edit queues a few pages: workers only when told to.
+    monkeypatch.setattr(parallel_module, "INCREMENTAL_FROM", 1)
     one, two = tmp_path / "one", tmp_path / "two"
     export_site(one, base_url=BASE_URL, jobs=1)
     export_site(two, base_url=BASE_URL, jobs=2)
@@ -84,8 +86,9 @@ def test_after_a_parallel_export_an_edit_rewrites_what_it_does_in_one_process(
 
 
 def test_entries_workers_wrote_serve_the_next_export_after_an_edit(
-    demo_site, tmp_path, can_fork
+    demo_site, tmp_path, can_fork, monkeypatch
 ):
+    monkeypatch.setattr(parallel_module, "INCREMENTAL_FROM", 1)
     site = tmp_path / "site"
     first = export_site(site, base_url=BASE_URL, jobs=2)
     assert first.jobs == 2
@@ -99,9 +102,36 @@ def test_entries_workers_wrote_serve_the_next_export_after_an_edit(
     again = export_site(site, base_url=BASE_URL, jobs=2)
     new = set(stored_keys(site)) - set(before)
     assert again.jobs == 2
-    # The edited publication's entries only; two workers may meet one at once.
-    assert 0 < len(new) <= 5
+    # The edited publication's entries only (its list entry, its BibTeX,
+    # CSL-JSON and RIS entries, its formatted reference and its page's cite
+    # box); two workers may meet one at once.
+    assert 0 < len(new) <= 6
     assert len(new) <= again.entries_written <= 2 * len(new)
+    export_site(tmp_path / "fresh", base_url=BASE_URL, full=True, jobs=1)
+    assert mirror_files(site) == mirror_files(tmp_path / "fresh")
+
+
+def test_an_edit_queueing_fewer_pages_than_the_threshold_renders_in_one_process(
+    demo_site, tmp_path, can_fork, monkeypatch
+):
+    site = tmp_path / "site"
+    assert export_site(site, base_url=BASE_URL, jobs=2).jobs == 2
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Freshly Renamed Paper"
+    publication.save()
+    lines = []
+    again = export_site(site, base_url=BASE_URL, jobs=2, log=lines.append)
+    assert 0 < again.pages_rendered < parallel_module.INCREMENTAL_FROM
+    assert again.jobs == 1
+    assert not any(line.startswith("Rendering in") for line in lines)
+    # Under a lower threshold the same edit renders in workers.
+    monkeypatch.setattr(parallel_module, "INCREMENTAL_FROM", 2)
+    publication.title = "A Paper Renamed Twice"
+    publication.save()
+    lines = []
+    third = export_site(site, base_url=BASE_URL, jobs=2, log=lines.append)
+    assert third.jobs == 2
+    assert "Rendering in 2 processes" in lines
     export_site(tmp_path / "fresh", base_url=BASE_URL, full=True, jobs=1)
     assert mirror_files(site) == mirror_files(tmp_path / "fresh")
 

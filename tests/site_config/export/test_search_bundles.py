@@ -320,3 +320,20 @@ def test_an_export_after_a_title_edit_indexes_only_the_papers_bundle(
         left.update(indexed_pages(site, bundle))
     assert "/" + gone_name.removesuffix("index.html") not in left
     assert url in left
+
+
+def test_a_formula_in_a_title_is_indexed_as_shown_not_with_its_tex(demo_site, tmp_path):
+    publication = Publication.objects.order_by("pk").first()
+    publication.title = r"Bounds in $\mathbb{R}^n$ for sparse graphs"
+    publication.save()
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL)
+    path = publication.get_absolute_url()
+    page = (site / path.lstrip("/") / "index.html").read_text()
+    # The page keeps the TeX for copying and for readers without MathML.
+    assert r"\mathbb{R}^n</annotation>" in page
+    titles = {}
+    for bundle in listed_bundles(site):
+        titles.update(indexed_pages(site, bundle))
+    found = [title for url, title in titles.items() if url.endswith(path)]
+    assert found == ["Bounds in ℝn for sparse graphs"]

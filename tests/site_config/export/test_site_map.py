@@ -98,6 +98,36 @@ def test_base_url_must_be_an_http_address(base):
         SiteMap(base)
 
 
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [
+        ("https://example.org/%7Eada/", "'%7Eada' in its path"),
+        ("https://example.org/caf%C3%A9/", "may hold only ASCII letters"),
+        ("https://example.org/café/", "'café' in its path"),
+        ("https://example.org/my lab/", "'my lab' in its path"),
+        ("https://example.org/a/../b/", "'..' segment"),
+        ("https://example.org/./lab/", "'.' segment"),
+        ("https://example.org/lab/index.html", "e.g. https://example.org/lab/"),
+        ("http://[::1/", r"is not a valid address \(Invalid IPv6 URL\)"),
+    ],
+)
+def test_a_base_url_path_must_be_a_plain_folder(base, message):
+    with pytest.raises(ValueError, match=message):
+        SiteMap(base)
+
+
+@pytest.mark.parametrize(
+    ("base", "prefix"),
+    [
+        ("https://example.org/~ada/lab/", "/~ada/lab/"),
+        ("https://example.github.io/my-lab_2.0/", "/my-lab_2.0/"),
+        ("https://example.org/lab", "/lab/"),
+    ],
+)
+def test_folder_names_of_static_hosts_are_accepted(base, prefix):
+    assert SiteMap(base).prefix == prefix
+
+
 def test_a_query_only_link_is_resolved_against_its_page_and_followed():
     # The list's pager writes {% querystring page=2 %}, i.e. href="?page=2".
     text, found = SITE.rewrite_html(
