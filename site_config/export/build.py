@@ -508,9 +508,10 @@ class _Walk:
             self.progress(count)
 
     def drain_in_workers(self):
-        """Render the queue in forked workers, taking each page's result in the
-        order the pages were queued: the walk then follows links, writes files
-        and meets a file name twice exactly as when rendering alone."""
+        """Render the queue in forked workers, in batches of pages
+        (``parallel.batch_size``), taking each page's result in the order the
+        pages were queued: the walk then follows links, writes files and meets
+        a file name twice exactly as when rendering alone."""
         self.writer.report.jobs = self.jobs
         self.log(f"Rendering in {self.jobs} processes")
         count = 0
@@ -519,23 +520,28 @@ class _Walk:
         ) as workers:
             pending = deque()
             while self.queue or pending:
+                size = parallel.batch_size(len(self.queue), self.jobs)
                 while self.queue and len(pending) < workers.window:
-                    target = self.queue.popleft()
-                    future = workers.submit(target, **self.options(target))
-                    pending.append((target, future))
-                target, future = pending.popleft()
+                    batch = [self.queue.popleft() for _ in range(size) if self.queue]
+                    pages = [(target, self.options(target)) for target in batch]
+                    pending.append((batch, workers.submit(pages)))
+                batch, future = pending.popleft()
                 try:
-                    made, deps, written, reused = workers.result(future)
+                    results = workers.results(future)
                 except BrokenProcessPool as error:
+                    urls = ", ".join(target.url for target in batch)
                     raise ExportError(
-                        f"A rendering process stopped while rendering {target.url} "
+                        f"A rendering process stopped while rendering {urls} "
                         f"(out of memory, or killed): {error}"
                     ) from error
-                self.writer.report.entries_written += written
-                self.writer.report.entries_reused += reused
-                self.add(target, made, deps)
-                count += 1
-                self.progress(count)
+                for target, (made, deps, written, reused) in zip(
+                    batch, results, strict=True
+                ):
+                    self.writer.report.entries_written += written
+                    self.writer.report.entries_reused += reused
+                    self.add(target, made, deps)
+                    count += 1
+                    self.progress(count)
 
     def progress(self, count):
         if count % 500 == 0:

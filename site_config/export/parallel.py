@@ -44,9 +44,16 @@ JOBS_LIMIT = 8
 # back: one title edit at 10,000 publications (187 pages, a new process) took
 # 13.3 s and 13.4 s of CPU in two processes, 10.9 s and 10.8 s in one.
 INCREMENTAL_FROM = 1_000
-# Pages handed to each worker ahead of the one the walk waits for: enough to
-# keep it busy while the walk writes, few enough to hold in memory.
+# Batches handed to each worker ahead of the one the walk waits for: enough
+# to keep it busy while the walk writes, few enough to hold in memory.
 PAGES_AHEAD = 4
+# Pages sent to a worker as one task, at most. Each task costs both processes
+# about half a millisecond beyond its pages (pickling, pipes, the executor's
+# threads waking each other): at 10,000 publications, 54,000 one-page tasks
+# added about 80 s of CPU to a full export's 270 s. Batches are smaller
+# when the queue is short (``batch_size``), so a short queue still spreads
+# over every worker.
+BATCH_LIMIT = 16
 
 
 def default_jobs():
@@ -76,6 +83,13 @@ def unavailable():
     return None
 
 
+def batch_size(queued, jobs):
+    """Pages to send as one task when queued pages wait for jobs workers:
+    enough batches for every worker's window (jobs * PAGES_AHEAD), each of
+    at most BATCH_LIMIT pages and at least one."""
+    return max(1, min(BATCH_LIMIT, queued // (jobs * PAGES_AHEAD)))
+
+
 class Workers:
     """A pool of forked processes calling make(target, **options) on pages.
 
@@ -84,11 +98,10 @@ class Workers:
     around the pool; entries: the export's EntryStore (a
     ``entries.DiskEntryStore``: each worker writes the entries it wrote after
     each page); prefix: the URL prefix pages render under. ``submit`` hands a
-    page to the pool; ``result`` waits for it and returns (made, PageDeps,
-    entries written, entries reused), having merged the scans the page ran
-    into recorder. Use as a context manager: entering writes entries' pending
-    entries, closes this process's database connections and forks; leaving
-    stops the workers.
+    batch of pages to the pool as one task (``batch_size``); ``results``
+    waits for it. Use as a context manager:
+    entering writes entries' pending entries, closes this process's database
+    connections and forks; leaving stops the workers.
     """
 
     def __init__(self, jobs, make, recorder, entries, prefix):
@@ -113,16 +126,20 @@ class Workers:
         self.executor.shutdown(wait=True, cancel_futures=True)
         self.executor = None
 
-    def submit(self, target, **options):
-        return self.executor.submit(_make_page, target, options)
+    def submit(self, pages):
+        """Hand pages, a list of (target, options), to one worker as one task."""
+        return self.executor.submit(_make_pages, pages)
 
-    def result(self, future):
-        """(made, deps, entries written, entries reused) of a submitted page;
-        raises what make raised in the worker, or BrokenProcessPool when a
-        worker died."""
-        made, deps, scans, written, reused = future.result()
-        self.recorder.merge_scans(scans)
-        return made, deps, written, reused
+    def results(self, future):
+        """[(made, deps, entries written, entries reused), ...] of a submitted
+        batch of pages, in its order, having merged the scans they ran into
+        the recorder; raises what make raised in the worker, or
+        BrokenProcessPool when a worker died."""
+        found = []
+        for made, deps, scans, written, reused in future.result():
+            self.recorder.merge_scans(scans)
+            found.append((made, deps, written, reused))
+        return found
 
 
 # The worker's job, set once when it starts (forked: nothing is pickled).
@@ -145,3 +162,7 @@ def _make_page(target, options):
     entries.flush()
     written, reused = entries.writes - written, entries.hits - reused
     return made, deps, recorder.new_scans(deps), written, reused
+
+
+def _make_pages(pages):
+    return [_make_page(target, options) for target, options in pages]
