@@ -39,11 +39,13 @@ from publications.entries import reusing
 JOBS_LIMIT = 8
 # Pages an export after an edit must have queued to render in workers. Each
 # worker warms up on its own (it reads the rows and digests a list's entries
-# are keyed by, the word index's texts, a style's first references), and the
-# walk takes results in queue order, so a long page holds the other worker
-# back: one title edit at 10,000 publications (187 pages, a new process) took
-# 13.3 s and 13.4 s of CPU in two processes, 10.9 s and 10.8 s in one.
-INCREMENTAL_FROM = 1_000
+# are keyed by, the word index's texts, a style's first references), which
+# costs CPU but not time: with pages sent in batches, one title edit at
+# 10,000 publications (186 pages, a new process) took 7.9 s and 11.3 s of CPU
+# in two processes, 9.3 s to 10.6 s and 9.6 s in one; at 1,000 publications
+# (86 pages) 2.3 s against 2.6 s. Below a few dozen pages, forking and warming
+# up would cost more than the second process saves.
+INCREMENTAL_FROM = 50
 # Batches handed to each worker ahead of the one the walk waits for: enough
 # to keep it busy while the walk writes, few enough to hold in memory.
 PAGES_AHEAD = 4

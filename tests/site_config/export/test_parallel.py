@@ -116,6 +116,8 @@ def test_an_edit_queueing_fewer_pages_than_the_threshold_renders_in_one_process(
 ):
     site = tmp_path / "site"
     assert export_site(site, base_url=BASE_URL, jobs=2).jobs == 2
+    # The demo's edit queues about as many pages as the threshold: set above.
+    monkeypatch.setattr(parallel_module, "INCREMENTAL_FROM", 1_000)
     publication = Publication.objects.filter(authorships__isnull=False).first()
     publication.title = "A Freshly Renamed Paper"
     publication.save()
@@ -182,6 +184,17 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(db, tmp_path):
             "0",
             stderr=StringIO(),
         )
+
+
+def test_pages_go_in_batches_that_still_reach_every_worker():
+    window = 2 * parallel_module.PAGES_AHEAD
+    # A short queue: one page a task, so both workers get some.
+    assert parallel_module.batch_size(0, 2) == 1
+    assert parallel_module.batch_size(window - 1, 2) == 1
+    assert parallel_module.batch_size(3 * window, 2) == 3
+    # A long one: batches of the limit.
+    assert parallel_module.batch_size(10_000, 2) == parallel_module.BATCH_LIMIT
+    assert parallel_module.batch_size(10_000, 8) == parallel_module.BATCH_LIMIT
 
 
 def test_the_default_is_the_cpus_this_process_may_use_up_to_a_limit(monkeypatch):
