@@ -28,7 +28,9 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.exceptions import DisallowedHost
 from django.core.files.storage import default_storage
+from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 
@@ -158,6 +160,7 @@ def export_site(directory, *, base_url, full=False, force=False, jobs=1, log=Non
     except ValueError as error:
         raise ExportError(str(error)) from error
     _check_collected_static()
+    _check_host(site)
     try:
         _prepare_folder(directory, force=force)
         # Exports into one folder (a save's background task, a person at the
@@ -178,6 +181,22 @@ def export_site(directory, *, base_url, full=False, force=False, jobs=1, log=Non
         raise ExportError(
             f"Cannot write the export at {path}: {error.strerror or error}."
         ) from error
+
+
+def _check_host(site):
+    """Raise ExportError when the live site would refuse requests to site's
+    host (Django's ``ALLOWED_HOSTS`` check, as pages render under
+    ``live_site``): every page would answer 400, and the earlier copy's pages
+    would be removed as no longer reachable."""
+    request = HttpRequest()
+    request.META = {"HTTP_HOST": site.host, "SERVER_NAME": "", "SERVER_PORT": ""}
+    with live_site(site):
+        try:
+            request.get_host()
+        except DisallowedHost as error:
+            raise ExportError(
+                f"The site refuses requests to {site.host} ({error}): check --base-url."
+            ) from error
 
 
 def _check_collected_static():
@@ -229,7 +248,11 @@ def _export_locked(directory, site, *, full, jobs, log):
         # first export stopped midway (Ctrl-C, a crash, a full disk) leaves a
         # folder the next one accepts, and with no fingerprint in the manifest
         # that one renders and writes every page.
-        _Writer(directory, {}, full=True, keep=False, report=None).save()
+        # It names the base URL too: a plain run after an interrupted first
+        # one keeps the address asked for (``base_url_for``).
+        _Writer(directory, {}, full=True, keep=False, report=None).save(
+            base_url=site.base_url
+        )
     # Read before rendering: an edit made meanwhile moves the stamp again, so
     # the next export renders it.
     stamp = _stamp()

@@ -25,6 +25,7 @@ forking, so no worker starts with entries to write that are not its own.
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 
@@ -150,6 +151,10 @@ _job = None
 
 def _start_worker(make, recorder, entries, prefix):
     global _job
+    # Ctrl-C reaches every process of the terminal's group: the export's own
+    # process stops the pool and says so in one line; a worker's traceback
+    # would come before it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     recorder.mark_known()
     set_script_prefix(prefix)
     _job = (make, recorder, entries)

@@ -116,6 +116,22 @@ class Target:
         return link + name
 
 
+def _valid_host(netloc):
+    """Whether netloc (lower case, "host[:port]") is a host Django's check
+    accepts as given (``split_domain_port``: RFC 1034/1035 names, IP
+    addresses): that check drops a final dot before comparing, so
+    "example.com." would be refused for every page; empty labels
+    ("example..com") and ports outside 1-65535 name no server either."""
+    domain, port = split_domain_port(netloc)
+    if not domain:
+        return False
+    if port and not 0 < int(port) <= 65535:
+        return False
+    if domain.startswith("["):
+        return True
+    return netloc.split(":")[0] == domain and "" not in domain.split(".")
+
+
 def _check_base_path(base_url, path):
     """Raise ValueError naming base_url when its path is not a plain folder.
 
@@ -200,18 +216,21 @@ class SiteMap:
                 f"The base URL {base_url!r} has a query or fragment; give the "
                 "folder address alone, e.g. https://example.github.io/lab/."
             )
-        if parts.username is not None or not split_domain_port(parts.netloc)[0]:
+        if parts.username is not None or not _valid_host(parts.netloc.lower()):
             # Pages render for a request to this host, which Django's host
             # check (RFC 1034/1035 names, IP addresses) would refuse: every
             # page would answer 400 and the copy would be empty.
             raise ValueError(
                 f"The base URL {base_url!r} does not name a valid host (letters, "
-                "digits, hyphens and dots, or an IP address, with no user name "
+                "digits, hyphens and dots, with no empty part and no dot at the "
+                "end, or an IP address; a port from 1 to 65535; no user name "
                 "or password); e.g. https://lab.example.org/."
             )
         _check_base_path(base_url, parts.path)
         self.scheme = parts.scheme
-        self.host = parts.netloc
+        # Host names are case-insensitive (RFC 4343): one spelling in every
+        # absolute address the copy holds.
+        self.host = parts.netloc.lower()
         self.prefix = "/" + "/".join(p for p in parts.path.split("/") if p)
         self.prefix = self.prefix.rstrip("/") + "/"
         self.origin = f"{self.scheme}://{self.host}"
@@ -234,7 +253,7 @@ class SiteMap:
         mirror (another site, mailto:, the admin, a fragment on the same page)."""
         parts = urlsplit(url)
         if parts.scheme or parts.netloc:
-            if (parts.scheme, parts.netloc) not in {
+            if (parts.scheme, parts.netloc.lower()) not in {
                 ("http", self.host),
                 ("https", self.host),
                 ("", self.host),

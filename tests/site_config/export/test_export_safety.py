@@ -4,6 +4,7 @@ a sub-path and --check follows them."""
 
 import errno
 import fcntl
+import io
 import json
 import re
 
@@ -12,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from people.models import Person
 from site_config.export import build, files
+from site_config.export import site as site_module
 from site_config.export.build import MANIFEST
 from site_config.export.check import check_mirror
 from site_config.management.commands import export_site as export_site_command
@@ -193,6 +195,41 @@ def test_a_first_export_stopped_midway_is_completed_by_the_next_one(
 
     assert_same_as_a_full_export(site, tmp_path / "fresh")
     assert check_mirror(site, build.mirror_site(BASE_URL)) == []
+
+
+def test_a_plain_run_after_an_interrupted_first_one_keeps_its_base_url(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    published = "https://example.github.io/lab/"
+
+    def stop(writer, name, data, *, page):
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Writer, "put", stop)
+        with pytest.raises(CommandError, match=r"interrupted"):
+            call_command("export_site", str(site), "--base-url", published)
+    assert build.earlier_base_url(site) == published
+
+    call_command("export_site", str(site), stdout=io.StringIO())
+
+    home = (site / "index.html").read_text()
+    assert f'<link rel="canonical" href="{published}">' in home
+
+
+def test_a_host_the_site_refuses_stops_the_export_before_any_file(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    run(site)
+    before = {p: p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    # A host the validation let through but Django's host check refuses:
+    # every page would answer 400.
+    monkeypatch.setattr(site_module, "_valid_host", lambda netloc: True)
+    with pytest.raises(CommandError, match=r"refuses requests to example.com\."):
+        call_command("export_site", str(site), "--base-url", "https://example.com./")
+    assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
 
 
 def test_a_first_export_failing_midway_leaves_a_folder_the_next_one_accepts(

@@ -2,16 +2,20 @@
 process, the same incremental exports after it, and the same errors."""
 
 import os
+import signal
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 
+from publications.entries import EntryStore
 from publications.models import Publication
 from research.views import ThemeDetailView
 from site_config.export import parallel as parallel_module
 from site_config.export.build import ExportError, export_site
+from site_config.export.deps import Recorder
 from site_config.export.parallel import JOBS_LIMIT, default_jobs
+from site_config.export.site import Target
 from tests.site_config.export.conftest import BASE_URL, mirror_files, stored_keys
 
 
@@ -184,6 +188,21 @@ def test_jobs_must_be_a_whole_number_of_one_or_more(db, tmp_path):
             "0",
             stderr=StringIO(),
         )
+
+
+def _interrupt_handler(target, **options):
+    return signal.getsignal(signal.SIGINT)
+
+
+def test_workers_leave_ctrl_c_to_the_export_process(can_fork):
+    # Ctrl-C reaches every process of the terminal's group; the export's own
+    # process stops the pool and says so in one line.
+    recorder, entries = Recorder(scans={}), EntryStore()
+    entries.flush = lambda: None
+    with parallel_module.Workers(2, _interrupt_handler, recorder, entries, "/") as pool:
+        found = pool.results(pool.submit([(Target("/"), {})]))
+    assert found[0][0] == signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
 
 
 def test_pages_go_in_batches_that_still_reach_every_worker():

@@ -128,6 +128,40 @@ def test_folder_names_of_static_hosts_are_accepted(base, prefix):
     assert SiteMap(base).prefix == prefix
 
 
+@pytest.mark.parametrize(
+    "base",
+    [
+        "https://example.com./",
+        "https://example..com/",
+        "https://.example.com/",
+        "https://example.com:0/",
+        "https://example.com:99999/",
+    ],
+)
+def test_a_host_django_would_refuse_for_every_page_is_refused(base):
+    with pytest.raises(ValueError, match="does not name a valid host"):
+        SiteMap(base)
+
+
+@pytest.mark.parametrize(
+    ("base", "host"),
+    [
+        ("https://example.com:8443/", "example.com:8443"),
+        ("http://127.0.0.1:8000/", "127.0.0.1:8000"),
+        ("http://[::1]:8000/", "[::1]:8000"),
+    ],
+)
+def test_ports_and_addresses_are_accepted(base, host):
+    assert SiteMap(base).host == host
+
+
+def test_the_host_is_written_in_lower_case_and_the_path_as_given():
+    site = SiteMap("HTTPS://Lab.EXAMPLE.org/Lab/")
+    assert site.base_url == "https://lab.example.org/Lab/"
+    # A link to the site spelled in another case is the site's own.
+    assert site.target("https://LAB.example.org/Lab/people/") == Target("/people/")
+
+
 def test_a_query_only_link_is_resolved_against_its_page_and_followed():
     # The list's pager writes {% querystring page=2 %}, i.e. href="?page=2".
     text, found = SITE.rewrite_html(
