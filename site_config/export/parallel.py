@@ -53,7 +53,8 @@ PAGES_AHEAD = 4
 # Pages sent to a worker as one task, at most. Each task costs both processes
 # about half a millisecond beyond its pages (pickling, pipes, the executor's
 # threads waking each other): at 10,000 publications, 54,000 one-page tasks
-# added about 80 s of CPU to a full export's 270 s. Batches are smaller
+# added about 25 s of CPU to a full export's 350 s, half of it in the
+# export's own process. Batches are smaller
 # when the queue is short (``batch_size``), so a short queue still spreads
 # over every worker.
 BATCH_LIMIT = 16
@@ -102,9 +103,9 @@ class Workers:
     ``entries.DiskEntryStore``: each worker writes the entries it wrote after
     each page); prefix: the URL prefix pages render under. ``submit`` hands a
     batch of pages to the pool as one task (``batch_size``); ``results``
-    waits for it. Use as a context manager:
-    entering writes entries' pending entries, closes this process's database
-    connections and forks; leaving stops the workers.
+    waits for it. Use as a context manager: entering writes entries' pending
+    entries, closes this process's database connections and forks; leaving
+    stops the workers.
     """
 
     def __init__(self, jobs, make, recorder, entries, prefix):
