@@ -34,7 +34,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
 from django.utils import timezone
 
-from publications.downloads import read_all_inputs
+from publications.downloads import read_all_inputs, restore_inputs
 from publications.entries import reusing
 from site_config.export import parallel, search
 from site_config.export.deps import DepsStore, Recorder, RowStates, state_path
@@ -297,6 +297,9 @@ def _export_locked(directory, site, *, full, jobs, log):
             directory, manifest, full=full, keep=incremental, report=report
         )
         recorder = Recorder(scans=store.load_scans() if incremental else {})
+        # Taken whatever this run does: they hold against the row states the
+        # last run stored, for this run alone.
+        kept_inputs = entries.take_inputs()
         # Rows a download's keys were made from on an earlier page are noted
         # on each page that uses them (publications.downloads).
         entries.note_rows = recorder.note_rows
@@ -311,7 +314,7 @@ def _export_locked(directory, site, *, full, jobs, log):
                 site, writer, log, recorder, store, manifest, entries, jobs=jobs
             )
             if incremental:
-                walk.run_incremental()
+                walk.run_incremental(kept_inputs)
             else:
                 store.reset()
                 # Every page renders: each publication's digest is read once
@@ -319,6 +322,10 @@ def _export_locked(directory, site, *, full, jobs, log):
                 read_all_inputs(entries)
                 walk.run()
             rows_valid = walk.save_row_states(stamp)
+            if rows_valid and _stamp() == stamp:
+                # Every digest kept was read from the rows the store now
+                # holds the states of: the next export starts from them.
+                entries.save_inputs(entries.inputs)
             writer.remove_stale()
             # Pagefind reads HTML only: new downloads, cards or feeds leave its
             # index as it was; of its bundles, those whose pages changed are
@@ -417,7 +424,9 @@ class _Walk:
         self.copy_assets(sorted(self.assets, key=lambda t: t.path))
         self.save()
 
-    def run_incremental(self):
+    def run_incremental(self, kept_inputs):
+        """kept_inputs: the digests of publications' rows the last export
+        kept (``DiskEntryStore.take_inputs``)."""
         known = self.store.nodes()
         by_id = {node: target for target, (node, _name) in known.items()}
         self.seen.update(known)
@@ -425,6 +434,7 @@ class _Walk:
             self.site.target(url) for url in self.manifest.get("indexed", ())
         } - {None}
         dirty = {by_id[node] for node in self.find_dirty()}
+        self.restore_inputs(kept_inputs)
         # A file removed by hand is written again.
         missing = _missing(self.writer.root, {name for _node, name in known.values()})
         dirty.update(url for url, (_node, name) in known.items() if name in missing)
@@ -494,6 +504,16 @@ class _Walk:
 
     def read_columns(self):
         return _read_columns(self.store)
+
+    def restore_inputs(self, kept):
+        """Keep the digests of publications' rows the last export kept that
+        no row changed since leaves stale (``find_dirty`` has read the
+        changes), and read the others again: the forked workers then share
+        them rather than each reading every row again."""
+        changed = {}
+        for table, pk, _state in self.row_changes or ():
+            changed.setdefault(table, set()).add(pk)
+        restore_inputs(self.entries, kept, changed, self.digests or ())
 
     def save_row_states(self, stamp):
         """Store the rows' states for the next export; True when they are

@@ -43,8 +43,14 @@ Why this shape:
   the one the entries were written under, and for a ``--full`` export, which
   trusts nothing of the last one and fills the store anew. The key alone does
   not cover templates or code.
+- The digests of each publication's rows that entries are keyed by
+  (``EntryStore.inputs``) are kept too (``save_inputs``), for the next run
+  alone (``take_inputs``): what changed in between is known only against
+  the row states the export stored in the same run (``deps``), and a run
+  stopped midway saves none.
 """
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -69,6 +75,10 @@ CREATE TABLE IF NOT EXISTS entries (
 );
 CREATE INDEX IF NOT EXISTS entries_used ON entries (used);
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS inputs (
+    pk INTEGER PRIMARY KEY, digest BLOB NOT NULL, people TEXT NOT NULL,
+    authorships TEXT NOT NULL
+);
 """
 
 
@@ -245,6 +255,40 @@ class DiskEntryStore(EntryStore):
                 )
         # The WAL grows by every entry written; fold it into the file.
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def save_inputs(self, inputs):
+        """Keep inputs ({publication id: (digest bytes, author ids, authorship
+        ids)}, ``publications.downloads``' EntryStore.inputs) for the next
+        run (``take_inputs``), in place of any kept before."""
+        db = self._connection()
+        with db:
+            db.execute("DELETE FROM inputs")
+            db.executemany(
+                "INSERT INTO inputs (pk, digest, people, authorships) "
+                "VALUES (?, ?, ?, ?)",
+                [
+                    (pk, digest, json.dumps(sorted(people)), json.dumps(sorted(rows)))
+                    for pk, (digest, people, rows) in inputs.items()
+                ],
+            )
+
+    def saved_inputs(self):
+        """The inputs ``save_inputs`` kept, in its shape ({} when none are)."""
+        return {
+            pk: (digest, frozenset(json.loads(people)), frozenset(json.loads(rows)))
+            for pk, digest, people, rows in self._connection().execute(
+                "SELECT pk, digest, people, authorships FROM inputs"
+            )
+        }
+
+    def take_inputs(self):
+        """``saved_inputs``, no longer kept: they hold for the run after the
+        one that saved them, and a run stopped before saving its own leaves
+        none for the next."""
+        inputs = self.saved_inputs()
+        with self._connection() as db:
+            db.execute("DELETE FROM inputs")
+        return inputs
 
     def stored(self):
         """How many entries the file holds."""
