@@ -60,6 +60,9 @@ _CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<url>[^"')]+)(?P=quote)\s*\
 _FORM = re.compile(r"<form\b(?P<attrs>[^>]*)>(?P<body>.*?)</form>", re.S | re.I)
 _ATTRIBUTE = re.compile(r"""\b(?P<name>[a-z-]+)="(?P<value>[^"]*)\"""", re.I)
 # A folder name of a base URL's path (see _check_base_path).
+# A path that urlsplit and unquote leave as it is (``SiteMap.target``): no
+# query, fragment, escape, white space or control character.
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9/._~!$&'()*+,;=:@-]*\Z")
 _BASE_PATH_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
 PAGE_PARAMETER = "page"
 # Beside a list filtered in the browser: what each filter choice keeps (the
@@ -251,6 +254,16 @@ class SiteMap:
     def target(self, url):
         """The Target of a link as written in a page, or None when it leaves the
         mirror (another site, mailto:, the admin, a fragment on the same page)."""
+        # Most addresses looked up are plain: a site path, or one on the base
+        # URL (the sitemap's 10,000, the last export's list of pages), with no
+        # query, fragment or escape. Splitting and unquoting would leave them
+        # as they are, and cost most of the lookup.
+        if url.startswith(self.base_url):
+            plain = "/" + url[len(self.base_url) :]
+            if _PLAIN_PATH.match(plain):
+                return self._path_target(plain, ())
+        elif _PLAIN_PATH.match(url) and not url.startswith("//"):
+            return self._path_target(self._site_path(url), ())
         parts = urlsplit(url)
         if parts.scheme or parts.netloc:
             if (parts.scheme, parts.netloc.lower()) not in {
@@ -262,16 +275,24 @@ class SiteMap:
         path = parts.path
         if not path.startswith("/"):
             return None
-        path = unquote(path)
+        return self._path_target(
+            self._site_path(unquote(path)), canonical_query(parse_qsl(parts.query))
+        )
+
+    def _site_path(self, path):
+        """A path as written on the mirror (under the prefix) as the site's."""
         if path.startswith(self.prefix):
-            path = "/" + path[len(self.prefix) :]
-        elif path + "/" == self.prefix:
-            path = "/"
+            return "/" + path[len(self.prefix) :]
+        if path + "/" == self.prefix:
+            return "/"
+        return path
+
+    def _path_target(self, path, query):
+        """The Target of a site path and its canonical query, or None."""
         if path.startswith(self.skip):
             return None
         if path in self.keep_query:
             return Target(path)
-        query = canonical_query(parse_qsl(parts.query))
         if path in self.filtered and _filters(query):
             # The browser shows every match at once, from the unfiltered
             # pages; unfiltered, each page is a page of its own.

@@ -4,6 +4,7 @@ import json
 import re
 import shutil
 import sqlite3
+import threading
 from io import StringIO
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from publications import selectors as publication_selectors
 from publications import views as publication_views
 from publications.models import Publication
 from research.models import ResearchTheme
-from site_config.export import deps, search
+from site_config.export import build, deps, search
 from site_config.export.build import ExportError, export_site, mirror_site
 from site_config.export.check import check_mirror
 from site_config.export.deps import state_path
@@ -386,6 +387,47 @@ def test_an_export_stopped_while_indexing_is_finished_by_the_next_one(
         digests
         == json.loads((fresh / "pagefind" / "bundles.json").read_text())["digests"]
     )
+
+
+def test_an_export_stopped_while_storing_its_state_waits_for_the_index(
+    demo_site, tmp_path, monkeypatch
+):
+    # Pagefind indexes while the export stores its dependency state: stopped
+    # then, the export ends only once indexing has, and its manifest sends the
+    # next export through every page and the index again.
+    site = tmp_path / "site"
+    first = export_site(site, base_url=BASE_URL)
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Title Indexed While The State Was Stored"
+    publication.save()
+    indexed = threading.Event()
+    update_index = search.update_index
+
+    def index_then_note(*args, **kwargs):
+        report = update_index(*args, **kwargs)
+        indexed.set()
+        return report
+
+    def stop(self, stamp):
+        raise _Stopped
+
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "update_index", index_then_note)
+        patch.setattr(build._Walk, "save_row_states", stop)
+        with pytest.raises(_Stopped):
+            export_site(site, base_url=BASE_URL)
+    assert indexed.is_set()
+    assert threading.active_count() == 1
+    manifest = json.loads((site / ".labsite-export.json").read_text())
+    assert manifest["search_pending"] is True
+    assert manifest["rows_valid"] is False
+
+    again = export_site(site, base_url=BASE_URL)
+    assert again.pages_rendered == first.pages_rendered
+    assert_same_as_a_full_export(site, tmp_path / "fresh")
+    manifest = json.loads((site / ".labsite-export.json").read_text())
+    assert "search_pending" not in manifest
+    assert manifest["rows_valid"] is True
 
 
 def test_pages_depending_on_whole_tables_follow_inserts_and_edits(

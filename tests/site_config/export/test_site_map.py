@@ -193,3 +193,31 @@ def test_a_link_met_again_gives_the_same_rewriting_and_target_on_every_page():
         assert relative == f"/lab{page.path}page=2/"
         assert found == {Target("/people/ada/"), Target(page.path, (("page", "2"),))}
     assert site.link("https://elsewhere.org/x", set()) == "https://elsewhere.org/x"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/people/ada/",
+        "/publications/",
+        "/publications/export.bib",
+        "/search/",
+        "/admin/",
+        "/admin/login/",
+        "/people/o'brien;v=1/",
+        "/a:b/@c/",
+        "/lab",
+        "/elsewhere/",
+        "//example.org/people/",
+        "/people//double/",
+    ],
+)
+@pytest.mark.parametrize("site", [SITE, SiteMap("http://127.0.0.1/")])
+def test_plain_addresses_give_what_splitting_them_gives(site, path):
+    # Plain addresses (no query, fragment or escape) skip urlsplit and
+    # unquote; an empty query sends the same address the long way round.
+    under_prefix = site.prefix.rstrip("/") + path
+    for url in (path, under_prefix, site.origin + under_prefix):
+        assert site.target(url) == site.target(url + "?"), url
+        assert site.target(url) == site.target(url + "#"), url
