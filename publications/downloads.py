@@ -177,26 +177,20 @@ def _instances(store, inputs, ids):
     keeps inputs (``store.loaded``, bounded), under the digest of the rows
     they were loaded from, so an instance is only reused for the same rows.
     The rows they were read from are noted on each use by ``_inputs``."""
-    kept = store.loaded
-    if kept is None:
-        found = {}
+
+    def load(keys):
+        publications = Publication.objects.filter(pk__in=[pk for pk, _in in keys])
+        return {
+            (publication.pk, inputs[publication.pk]): publication
+            for publication in _loaded(publications)
+        }
+
+    keys = [(pk, inputs[pk]) for pk in ids]
+    if store.loaded is None:
+        loaded = load(keys)
     else:
-        found = {pk: kept[pk, inputs[pk]] for pk in ids if (pk, inputs[pk]) in kept}
-    new = [pk for pk in ids if pk not in found]
-    if new:
-        found.update(
-            (publication.pk, publication)
-            for publication in _loaded(Publication.objects.filter(pk__in=new))
-        )
-    if kept is not None:
-        # The list's head last, so the most recently used stay: a long list's
-        # formatted text holds only its first TEXT_LIMIT entries.
-        for pk in reversed(ids):
-            if pk in found:
-                kept[pk, inputs[pk]] = found[pk]
-                kept.move_to_end((pk, inputs[pk]))
-        while len(kept) > LOADED_LIMIT:
-            kept.popitem(last=False)
+        loaded = store.loaded.take(keys, load, limit=LOADED_LIMIT)
+    found = {pk: publication for (pk, _in), publication in loaded.items()}
     return [found[pk] for pk in ids if pk in found]
 
 

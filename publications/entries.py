@@ -67,8 +67,8 @@ class EntryStore:
         self.listed_people = {} if keep_inputs else None
         # Publications as those lists load them ({(id, fields loaded):
         # instance}, the least recently used dropped: listing._shared_rows).
-        self.listed_rows = OrderedDict() if keep_inputs else None
-        self.loaded = OrderedDict() if keep_inputs else None
+        self.listed_rows = KeptInstances() if keep_inputs else None
+        self.loaded = KeptInstances() if keep_inputs else None
         # Feed items' fields by everything they show (publications.feeds).
         self.feed_items = {}
         # List entries' keys by what they are made from, when it keeps inputs
@@ -104,6 +104,30 @@ class EntryStore:
         """Write entries put since the last flush where they last longer than
         this store: nothing to do for one in memory (a store kept on disk,
         site_config/export/entries.py, writes them)."""
+
+
+class KeptInstances(OrderedDict):
+    """Model instances kept between pages while an export's store lasts, by
+    key (a publication's id and what it was loaded from), least recently
+    used first."""
+
+    def take(self, keys, load, *, limit):
+        """{key: instance} of keys (a list, in the page's order): those kept,
+        and for the others load(the missing keys), a {key: instance} of those
+        that exist. Every key found becomes the most recently used, the first
+        of keys most (the head of a long list is what later lists show
+        again); then the least recently used past limit are dropped."""
+        found = {key: self[key] for key in keys if key in self}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            found.update(load(missing))
+        for key in reversed(keys):
+            if key in found:
+                self[key] = found[key]
+                self.move_to_end(key)
+        while len(self) > limit:
+            self.popitem(last=False)
+        return found
 
 
 @contextlib.contextmanager

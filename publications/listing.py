@@ -243,20 +243,21 @@ def _shared_rows(store, queryset, ids):
     # What a row loads (the deferred fields): part of the key, so a list
     # that loads other fields never takes another's instances.
     loading = queryset.query.deferred_loading
-    kept = store.listed_rows
-    found = {pk: kept[pk, loading] for pk in ids if (pk, loading) in kept}
-    new = [pk for pk in ids if pk not in found]
-    if new:
-        read = model._default_manager.filter(pk__in=new)
+
+    def load(keys):
+        read = model._default_manager.filter(pk__in=[pk for pk, _loading in keys])
         read.query.deferred_loading = loading
-        found.update((row.pk, row) for row in read.order_by())
-    old = [pk for pk in ids if pk in found and pk not in new]
+        return {(row.pk, loading): row for row in read.order_by()}
+
+    keys = [(pk, loading) for pk in ids]
+    kept = {key for key in keys if key in store.listed_rows}
+    found = {
+        pk: row
+        for (pk, _loading), row in store.listed_rows.take(
+            keys, load, limit=KEPT_ROWS
+        ).items()
+    }
+    old = [pk for pk in ids if (pk, loading) in kept]
     if old and store.note_rows is not None:
         store.note_rows(model._meta.db_table, model._meta.pk.column, old)
-    for pk in reversed(ids):
-        if pk in found:
-            kept[pk, loading] = found[pk]
-            kept.move_to_end((pk, loading))
-    while len(kept) > KEPT_ROWS:
-        kept.popitem(last=False)
     return [found[pk] for pk in ids if pk in found]

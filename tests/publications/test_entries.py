@@ -9,7 +9,7 @@ from django.urls import reverse
 from people.models import Person
 from publications import entries
 from publications.downloads import read_all_inputs
-from publications.entries import EntryStore, reusing
+from publications.entries import EntryStore, KeptInstances, reusing
 from publications.models import Publication
 
 TOKEN = re.compile(r"LSCITE[0-9a-f]+N")
@@ -176,3 +176,22 @@ def test_an_entrys_key_is_the_same_before_and_after_its_files_are_read(
         other = Publication.objects.get(pk=paper.pk)
         other.pdf = "papers/other.pdf"
         assert entries._key(other, authors, False) != before
+
+
+def test_kept_instances_load_only_what_they_lack_and_drop_the_least_recent():
+    kept = KeptInstances()
+    asked = []
+
+    def load(keys):
+        asked.append(keys)
+        # Key 9 names a row that no longer exists.
+        return {key: f"row {key}" for key in keys if key != 9}
+
+    assert kept.take([1, 2, 3], load, limit=3) == {k: f"row {k}" for k in (1, 2, 3)}
+    assert kept.take([3, 4, 9], load, limit=3) == {3: "row 3", 4: "row 4"}
+    assert asked == [[1, 2, 3], [4, 9]]
+    # Least recent first: a list's head is used last, so 1 outlived 2.
+    assert list(kept) == [1, 4, 3]
+    kept.take([2], load, limit=2)
+    assert asked[-1] == [2]
+    assert list(kept) == [3, 2]
