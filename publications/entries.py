@@ -68,6 +68,8 @@ class EntryStore:
         # Publications as those lists load them ({(id, fields loaded):
         # instance}, the least recently used dropped: listing._shared_rows).
         self.listed_rows = KeptInstances() if keep_inputs else None
+        # Publications loaded with their authors for downloads ({(id, inputs
+        # digest): instance}: downloads._instances).
         self.loaded = KeptInstances() if keep_inputs else None
         # Feed items' fields by everything they show (publications.feeds).
         self.feed_items = {}

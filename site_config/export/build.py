@@ -357,8 +357,16 @@ def _export_locked(directory, site, *, full, jobs, log):
                 walk.save()
             saved["rows_valid"] = walk.save_row_states(stamp)
             if saved["rows_valid"] and _stamp() == stamp:
-                # Every digest kept was read from the rows the store now
-                # holds the states of: the next export starts from them.
+                if walk.rows_read_late:
+                    # The stored states are the rows as they are now, and a
+                    # change that moves no stamp (QuerySet.update) may have
+                    # come after the digests were read: read again, after the
+                    # states, a digest is never older than the state it is
+                    # kept with (a newer one is read again next time).
+                    entries.inputs.clear()
+                    read_all_inputs(entries)
+                # The next export starts from these digests, and reads again
+                # those whose rows changed since the states stored here.
                 entries.save_inputs(entries.inputs)
             writer.remove_stale()
             # The manifest is saved before the store of row states commits (at
@@ -382,6 +390,8 @@ def _export_locked(directory, site, *, full, jobs, log):
         if indexing is not None:
             # Not left running past the export's lock (its error, if any, is
             # the one raised above or by result()).
+            if not indexing.done():
+                log("Waiting for Pagefind to finish the search index")
             indexing.wait()
         entries.close()
         store.close()
@@ -396,12 +406,20 @@ class _Indexing:
     indexing used to follow)."""
 
     def __init__(self, directory, pages, *, rebuild):
-        self.started = time.perf_counter()
+        # Pagefind's own time, not the wait for it.
         self.seconds = 0.0
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="labsite-pagefind")
-        self._future = self._pool.submit(
-            search.update_index, directory, pages, rebuild=rebuild
-        )
+        self._future = self._pool.submit(self._index, directory, pages, rebuild)
+
+    def _index(self, directory, pages, rebuild):
+        started = time.perf_counter()
+        try:
+            return search.update_index(directory, pages, rebuild=rebuild)
+        finally:
+            self.seconds = time.perf_counter() - started
+
+    def done(self):
+        return self._future.done()
 
     def result(self):
         """The IndexReport; raises ExportError with Pagefind's message when
@@ -411,7 +429,6 @@ class _Indexing:
         except search.SearchIndexError as error:
             raise ExportError(str(error)) from error
         finally:
-            self.seconds = time.perf_counter() - self.started
             self._pool.shutdown(wait=True)
 
     def wait(self):
@@ -453,6 +470,8 @@ class _Walk:
         self.row_changes = None
         self.digests = None
         self.gone_maybe = set()
+        # Whether save_row_states read the rows after the pages rendered.
+        self.rows_read_late = False
 
     # --- the walks ------------------------------------------------------------
 
@@ -574,6 +593,7 @@ class _Walk:
             return False
         reader = RowStates()
         self.store.save_rows(reader.read(columns), reader)
+        self.rows_read_late = True
         return True
 
     def drain(self, *, workers_from=1):

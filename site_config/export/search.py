@@ -362,6 +362,14 @@ def _index_bundle(directory, bundle, names):
             raise SearchIndexError(
                 f"Pagefind took over {TIMEOUT} s on bundle {bundle}; stopped."
             ) from error
+        except OSError as error:
+            # Not the mirror's fault: the binary itself could not be started
+            # (not executable, a wrong architecture, removed meanwhile).
+            raise SearchIndexError(
+                f"Pagefind's binary {command[0]} could not be run "
+                f"({error.strerror or error}); reinstall it: "
+                "pip install --force-reinstall 'pagefind[extended]'."
+            ) from error
         if (
             done.returncode != 0
             or not (work / "index" / "pagefind-entry.json").is_file()
@@ -375,7 +383,12 @@ def _index_bundle(directory, bundle, names):
 
 def _binary():
     """The path of the Pagefind binary the installed package runs."""
-    found = get_executable() if get_executable else None
+    try:
+        found = get_executable() if get_executable else None
+    except FileNotFoundError:
+        # The package is installed but its binary package is not (the
+        # "extended" extra, or a platform without a wheel).
+        found = None
     if found is None:
         raise SearchIndexError(
             "Pagefind's binary is missing: pip install 'pagefind[extended]'."

@@ -111,6 +111,37 @@ def test_an_export_that_saw_rows_change_under_it_keeps_none(
     assert kept_for_next_run(site) == {}
 
 
+def test_a_change_without_a_stamp_while_pages_render_leaves_no_old_digest(
+    demo_site, tmp_path, monkeypatch
+):
+    # A full export reads every digest before its pages and the rows' states
+    # after them; QuerySet.update() in between moves no content stamp. The
+    # digest kept must be the row's as stored, not the one read before.
+    site = tmp_path / "site"
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    save_row_states = build._Walk.save_row_states
+
+    def update_then_save(self, stamp):
+        Publication.objects.filter(pk=publication.pk).update(title="Raced")
+        return save_row_states(self, stamp)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Walk, "save_row_states", update_then_save)
+        export_site(site, base_url=BASE_URL)
+    assert kept_for_next_run(site) == read_afresh()
+
+    other = Publication.objects.exclude(pk=publication.pk).first()
+    other.title = "Saved Later"
+    other.save()
+    export_site(site, base_url=BASE_URL)
+    assert kept_for_next_run(site) == read_afresh()
+    # The whole list's download, rendered again for the later edit, holds the
+    # row as it is (its entry keyed by the digest read after the update).
+    bibtex = (site / "publications" / "export.bib").read_text()
+    assert "Raced" in bibtex
+    assert "Saved Later" in bibtex
+
+
 def test_digests_serve_one_run_and_a_run_that_saves_none_leaves_none(tmp_path):
     path = tmp_path / "state.entries.sqlite3"
     digests = {7: (b"d" * 16, frozenset({1, 2}), frozenset({10, 11}))}

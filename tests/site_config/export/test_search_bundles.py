@@ -337,3 +337,27 @@ def test_a_formula_in_a_title_is_indexed_as_shown_not_with_its_tex(demo_site, tm
         titles.update(indexed_pages(site, bundle))
     found = [title for url, title in titles.items() if url.endswith(path)]
     assert found == ["Bounds in ℝn for sparse graphs"]
+
+
+def test_a_pagefind_binary_that_cannot_run_is_named_with_the_fix(
+    mirror, tmp_path, monkeypatch
+):
+    root, names = mirror
+
+    # Installed without its binary package: get_executable raises.
+    def missing():
+        raise FileNotFoundError("no pagefind_bin")
+
+    monkeypatch.setattr(search, "get_executable", missing)
+    with pytest.raises(search.SearchIndexError, match="pip install"):
+        search.update_index(root, digests(root, names), per_bundle=4)
+    # A binary that cannot be started (not executable): not a mirror path.
+    binary = tmp_path / "pagefind_extended"
+    binary.write_bytes(b"not a program")
+    binary.chmod(0o644)
+    monkeypatch.setattr(search, "get_executable", lambda: binary)
+    with pytest.raises(search.SearchIndexError) as raised:
+        search.update_index(root, digests(root, names), per_bundle=4)
+    assert f"Pagefind's binary {binary} could not be run" in str(raised.value)
+    assert "reinstall" in str(raised.value)
+    assert not search.has_index(root)
