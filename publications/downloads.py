@@ -255,12 +255,17 @@ def restore_inputs(store, saved, changed, known):
     read as pages need them. A digest is read again when its publication's
     row, one of its authorship rows (as it was, or as it is now: an
     authorship moved to another paper) or one of its authors' person rows is
-    among them. Read outside a page, as ``read_all_inputs``; returns how many
-    were read again.
+    among them. With nothing saved (the last export stopped midway) every
+    digest is read, once here rather than in each worker, so the next export
+    has them all again. Read outside a page, as ``read_all_inputs``; returns
+    how many were read again.
     """
     tables = {m._meta.db_table for m in (Publication, Authorship, Person)}
-    if store.inputs is None or not saved or not tables <= set(known):
+    if store.inputs is None or not tables <= set(known):
         return None
+    if not saved:
+        read_all_inputs(store)
+        return len(store.inputs)
     # The three tables' primary keys are integers (AutoField).
     publications, authorships, people = (
         {int(pk) for pk in changed.get(model._meta.db_table, ())}

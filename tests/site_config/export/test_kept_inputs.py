@@ -9,6 +9,7 @@ those read afresh, or an entry made from old rows would be taken as current.
 
 import itertools
 
+from news.models import NewsPost
 from people.models import Person
 from publications import downloads
 from publications.entries import EntryStore
@@ -169,3 +170,20 @@ def test_nothing_is_restored_unless_all_three_tables_changes_are_known(
     known.add(Person._meta.db_table)
     assert downloads.restore_inputs(store, saved, {}, known) == 0
     assert store.inputs == saved
+
+
+def test_an_export_after_one_that_kept_none_reads_and_keeps_them_all(
+    demo_site, tmp_path
+):
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL)
+    # As after an export stopped midway: nothing kept.
+    store = DiskEntryStore(entries_path(state_path(site)), fingerprint=_fingerprint())
+    store.take_inputs()
+    store.close()
+    # An edit no download reads: no page of this export reads the digests.
+    post = NewsPost.objects.order_by("pk").first()
+    post.title = "Retitled News"
+    post.save()
+    export_site(site, base_url=BASE_URL)
+    assert kept_for_next_run(site) == read_afresh()
