@@ -513,7 +513,7 @@ class _Walk:
             self.read_sitemaps(refresh=True)
             dirty.update(t.url for t in before ^ self.indexed)
             dirty.difference_update(self.sitemap_urls(known))
-        for url in sorted(dirty):
+        for url in self.costliest_first(dirty, known):
             if url == MISSING_PATH:
                 self.write_not_found()
             elif url in self.site.keep_query:
@@ -532,6 +532,25 @@ class _Walk:
         # of changed media files refreshed (unchanged ones cost a stat call).
         self.copy_assets(sorted(self.assets, key=lambda t: t.path))
         self.remove_orphans(known)
+
+    def costliest_first(self, urls, known):
+        """urls ordered for rendering: the largest file each wrote last time
+        first (a whole list's download, the word index, a long list page),
+        then by address. Workers take batches as they free up, so the heavy
+        pages queued first are spread over them and the last batches, the
+        lightest, finish together: in address order, a title edit at 10,000
+        publications left the word index (0.5 s) to one worker at the end
+        while the other waited. A file's size stands for its cost, which no
+        export keeps."""
+
+        def size(url):
+            name = known.get(url, (None, None))[1]
+            try:
+                return (self.writer.root / name).stat().st_size if name else 0
+            except OSError:
+                return 0
+
+        return sorted(urls, key=lambda url: (-size(url), url))
 
     def root_targets(self):
         """The pages every export starts from: home, robots.txt, the sitemap,
@@ -666,7 +685,8 @@ class _Walk:
         # Links of pages rendered now are not stored yet: save first.
         self.save()
         self.store.forget_unused_scans()
-        nodes = self.store.nodes()
+        # Read only when a link was dropped: 54,000 nodes take 0.2 s.
+        nodes = self.store.nodes() if dropped else {}
         while dropped:
             url = dropped.pop()
             if url in roots or self.store.linked(url):

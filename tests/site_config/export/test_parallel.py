@@ -12,9 +12,10 @@ from django.core.management import CommandError, call_command
 from publications.entries import EntryStore
 from publications.models import Publication
 from research.views import ThemeDetailView
+from site_config.export import build
 from site_config.export import parallel as parallel_module
 from site_config.export.build import ExportError, export_site
-from site_config.export.deps import Recorder
+from site_config.export.deps import DepsStore, Recorder, state_path
 from site_config.export.parallel import JOBS_LIMIT, default_jobs
 from site_config.export.site import Target
 from tests.site_config.export.conftest import BASE_URL, mirror_files, stored_keys
@@ -88,6 +89,36 @@ def test_after_a_parallel_export_an_edit_rewrites_what_it_does_in_one_process(
     assert detail in rewritten[two]
     assert "A Freshly Renamed Paper" in (two / detail).read_text()
     assert mirror_files(two) == mirror_files(one)
+
+
+def test_after_an_edit_the_pages_with_the_largest_files_render_first(
+    demo_site, tmp_path, monkeypatch
+):
+    # Workers take batches as they free up: the heavy pages (a whole list's
+    # download, the word index) queued first are spread over them, and the
+    # light ones left for the end let them finish together.
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL, jobs=1)
+    store = DepsStore(state_path(site))
+    names = {url: name for url, (_node, name) in store.nodes().items()}
+    store.close()
+    sizes = []
+    drain = build._Walk.drain
+
+    def noting(walk, **options):
+        # Their files as the last export left them.
+        sizes.extend((site / names[t.url]).stat().st_size for t in walk.queue)
+        return drain(walk, **options)
+
+    monkeypatch.setattr(build._Walk, "drain", noting)
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Freshly Renamed Paper"
+    publication.save()
+    export_site(site, base_url=BASE_URL, jobs=1)
+
+    assert len(sizes) > 5
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] > 10 * sizes[-1] > 0
 
 
 def test_entries_workers_wrote_serve_the_next_export_after_an_edit(
