@@ -23,7 +23,6 @@ later exports find them; the export's process writes its pending ones before
 forking, so no worker starts with entries to write that are not its own.
 """
 
-import gc
 import multiprocessing
 import os
 import signal
@@ -59,12 +58,6 @@ PAGES_AHEAD = 4
 # when the queue is short (``batch_size``), so a short queue still spreads
 # over every worker.
 BATCH_LIMIT = 16
-# A worker's young-generation collection threshold (CPython's default is
-# 2,000 allocations). With the forked heap frozen (``_start_worker``), the
-# cyclic collector still took about 4 s of a worker's 90 s of CPU in a full
-# export at 10,000 publications; a page's objects are freed by reference
-# counting, so collecting less often finds the same few cycles later.
-WORKER_GC_THRESHOLD = 20_000
 
 
 def default_jobs():
@@ -163,17 +156,6 @@ def _start_worker(make, recorder, entries, prefix):
     # process stops the pool and says so in one line; a worker's traceback
     # would come before it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Everything forked with the worker (Django, compiled templates, the
-    # export's kept digests and entries) lives as long as it does: frozen,
-    # the cyclic collector no longer walks it at every full collection, nor
-    # writes to its pages (which the fork shares until written). A full
-    # export at 10,000 publications took 124.8 s and 236 s of CPU, against
-    # 134.6 s and 255 s unfrozen with the default threshold, the GC's own
-    # time falling from 6.5 s to 4.2 s a worker (the rest is memory shared
-    # that was copied). The Python documentation's advice for fork without
-    # exec (gc.freeze).
-    gc.freeze()
-    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     recorder.mark_known()
     set_script_prefix(prefix)
     _job = (make, recorder, entries)

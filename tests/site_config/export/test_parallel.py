@@ -1,7 +1,6 @@
 """export_site rendering in worker processes (--jobs): the same files as in one
 process, the same incremental exports after it, and the same errors."""
 
-import gc
 import os
 import signal
 from io import StringIO
@@ -235,22 +234,6 @@ def test_workers_leave_ctrl_c_to_the_export_process(can_fork):
         found = pool.results(pool.submit([(Target("/"), {})]))
     assert found[0][0] == signal.SIG_IGN
     assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
-
-
-def test_workers_leave_what_they_forked_with_to_the_collector_no_more(can_fork):
-    # A worker's heap as forked (Django, the export's kept rows) lives as long
-    # as the worker: frozen, full collections neither walk nor copy it.
-    recorder, entries = Recorder(scans={}), EntryStore()
-    entries.flush = lambda: None
-    with parallel_module.Workers(2, _collector_state, recorder, entries, "/") as pool:
-        (frozen, threshold), *_rest = pool.results(pool.submit([(Target("/"), {})]))[0]
-    assert frozen > 10_000
-    assert threshold == parallel_module.WORKER_GC_THRESHOLD
-    assert gc.get_freeze_count() == 0
-
-
-def _collector_state(target):
-    return gc.get_freeze_count(), gc.get_threshold()[0]
 
 
 def test_pages_go_in_batches_that_still_reach_every_worker():
