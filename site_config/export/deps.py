@@ -97,6 +97,13 @@ _COLUMN = re.compile(
 _ORDER_BY = re.compile(r"\sORDER\s+BY\s", re.I)
 _LIMITED = re.compile(r"\s(?:LIMIT|OFFSET)\s", re.I)
 _LIMIT_ONLY = re.compile(r"\sLIMIT\s+(?P<limit>\d+)\s*$", re.I)
+# A position in an ORDER BY list ("ORDER BY x, 1 ASC"), with what surrounds it.
+_ORDER_POSITION = re.compile(
+    r"(?P<before>(?:^|,)\s*)(?P<position>\d+)(?P<after>\s+(?:ASC|DESC)\b|\s*(?=,|$))",
+    re.I,
+)
+# A select list item that is one table's column, maybe named "AS" another.
+_SELECTED_COLUMN = re.compile(r'(?P<column>"[^"]+"\."[^"]+")(?:\s+AS\s+"[^"]+")?')
 _GROUPED = re.compile(r"\s(?:GROUP\s+BY|HAVING)\s", re.I)
 _ORDINAL = re.compile(
     r"(?:\sORDER\s+BY|\sGROUP\s+BY|,)\s+\d+(?:\s+(?:ASC|DESC))?", re.I
@@ -464,6 +471,11 @@ class Recorder:
         if "%s" in head:
             return None
         before, ordering = rest[: order.start()], rest[order.end() : limit.start()]
+        # Django orders by a value it selects "AS" a name by its position
+        # (values_list("pk") ordered by pk gives "ORDER BY ..., 1 ASC"): such
+        # a position reads the column it names.
+        ordering = _ORDER_POSITION.sub(lambda m: _selected(head, m), ordering)
+        rest = f"{before}{order.group()}{ordering}{rest[limit.start() :]}"
         if (
             len(rows) < int(limit["limit"])
             or before.count("(") != before.count(")")
@@ -1145,6 +1157,21 @@ def _changed_columns(old_names, old_row, new_names, new_text):
     new_row = json.loads(new_text)
     pairs = zip(new_names, old_row, new_row, strict=True)
     return {name for name, a, b in pairs if a != b}
+
+
+def _selected(head, position):
+    """The column the select list of head ("SELECT a, b AS x") holds at
+    position (an ``_ORDER_POSITION`` match, counted from 1), with the text
+    around the number kept; the match itself when that item is not a plain
+    column (an expression, a function, a position past the list)."""
+    items = re.sub(r"^\s*SELECT\s+(?:DISTINCT\s+)?", "", head, flags=re.I).split(",")
+    index = int(position["position"]) - 1
+    item = (
+        _SELECTED_COLUMN.fullmatch(items[index].strip()) if index < len(items) else None
+    )
+    if item is None:
+        return position.group()
+    return f"{position['before']}{item['column']}{position['after']}"
 
 
 def _unordered(rest, rows):

@@ -1,6 +1,8 @@
 """export_site rendering in worker processes (--jobs): the same files as in one
 process, the same incremental exports after it, and the same errors."""
 
+import hashlib
+import json
 import os
 import signal
 from io import StringIO
@@ -13,6 +15,7 @@ from publications.models import Publication
 from research.views import ThemeDetailView
 from site_config.export import build
 from site_config.export import parallel as parallel_module
+from site_config.export import search as search_module
 from site_config.export.build import ExportError, export_site
 from site_config.export.deps import DepsStore, Recorder, state_path
 from site_config.export.parallel import JOBS_LIMIT, default_jobs
@@ -90,23 +93,27 @@ def test_after_a_parallel_export_an_edit_rewrites_what_it_does_in_one_process(
     assert mirror_files(two) == mirror_files(one)
 
 
-def test_after_an_edit_the_pages_with_the_largest_files_render_first(
+def test_after_an_edit_pages_to_index_render_first_then_the_largest_files(
     demo_site, tmp_path, monkeypatch
 ):
-    # Workers take batches as they free up: the heavy pages (a whole list's
-    # download, the word index) queued first are spread over them, and the
-    # light ones left for the end let them finish together.
+    # The pages Pagefind reads come first, so it can index them while the
+    # rest renders; within each part the heavy pages (a whole list's
+    # download, the word index) go first: workers take batches as they free
+    # up, and the light ones left for the end let them finish together.
     site = tmp_path / "site"
     export_site(site, base_url=BASE_URL, jobs=1)
     store = DepsStore(state_path(site))
     names = {url: name for url, (_node, name) in store.nodes().items()}
     store.close()
-    sizes = []
+    queued = []
     drain = build._Walk.drain
 
     def noting(walk, **options):
         # Their files as the last export left them.
-        sizes.extend((site / names[t.url]).stat().st_size for t in walk.queue)
+        queued.extend(
+            (t not in walk.indexed, -(site / names[t.url]).stat().st_size)
+            for t in walk.queue
+        )
         return drain(walk, **options)
 
     monkeypatch.setattr(build._Walk, "drain", noting)
@@ -115,9 +122,57 @@ def test_after_an_edit_the_pages_with_the_largest_files_render_first(
     publication.save()
     export_site(site, base_url=BASE_URL, jobs=1)
 
-    assert len(sizes) > 5
-    assert sizes == sorted(sizes, reverse=True)
-    assert sizes[0] > 10 * sizes[-1] > 0
+    assert queued == sorted(queued)
+    indexed = [size for later, size in queued if not later]
+    rest = [size for later, size in queued if later]
+    assert len(indexed) > 2
+    assert len(rest) > 2
+    assert -rest[0] > 10 * -rest[-1] > 0
+
+
+def test_after_an_edit_the_search_index_is_updated_while_other_pages_render(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL, jobs=1)
+    events, rebuilt = [], []
+    add, start = build._Walk.add, build._Indexing.__init__
+    update = search_module.update_index
+
+    def adding(walk, target, made, deps):
+        events.append(("page", target in walk.indexed))
+        return add(walk, target, made, deps)
+
+    def starting(indexing, *args, **options):
+        events.append(("index", None))
+        return start(indexing, *args, **options)
+
+    def updating(directory, pages, **options):
+        report = update(directory, pages, **options)
+        rebuilt.append(report.rebuilt)
+        return report
+
+    monkeypatch.setattr(build._Walk, "add", adding)
+    monkeypatch.setattr(build._Indexing, "__init__", starting)
+    monkeypatch.setattr(search_module, "update_index", updating)
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Freshly Renamed Paper"
+    publication.save()
+    report = export_site(site, base_url=BASE_URL, jobs=1)
+
+    first = events.index(("index", None))
+    # Started once every page to index was written, before the others.
+    assert ("page", True) in events[:first]
+    assert ("page", True) not in events[first:]
+    assert ("page", False) in events[first:]
+    # The bundle of the edited page was written then; the run after the
+    # walk found it up to date.
+    assert rebuilt[0]
+    assert rebuilt[-1] == []
+    assert report.search_bundles == rebuilt[0]
+    index = json.loads((site / "pagefind" / "pages.json").read_text())["pages"]
+    detail = publication.get_absolute_url().lstrip("/") + "index.html"
+    assert index[detail][0] == hashlib.sha256((site / detail).read_bytes()).hexdigest()
 
 
 def test_entries_workers_wrote_serve_the_next_export_after_an_edit(
