@@ -221,7 +221,7 @@ def test_a_window_that_cut_nothing_does_not_depend_on_its_order(db):
 
 
 @pytest.mark.parametrize(
-    "select, ordering",
+    ("select", "ordering"),
     [
         (f'"{PUB}"."id", "{PUB}"."title"', f'"{PUB}"."title" ASC'),
         # values_list("pk") ordered by title then pk: Django writes the pk's
