@@ -254,6 +254,9 @@ def _export_locked(directory, site, *, full, jobs, log):
         _Writer(directory, {}, full=True, keep=False, report=None).save(
             base_url=site.base_url
         )
+    # A stopped export may have written pages its manifest does not name: one
+    # of an edit undone since then would match the manifest yet not the file.
+    interrupted = DepsStore.interrupted(state_path(directory))
     # Read before rendering: an edit made meanwhile moves the stamp again, so
     # the next export renders it.
     stamp = _stamp()
@@ -266,6 +269,7 @@ def _export_locked(directory, site, *, full, jobs, log):
     report = ExportReport()
     if (
         not full
+        and not interrupted
         and manifest.get("fingerprint") == fingerprint
         and manifest.get("stamp") == stamp
         and manifest.get("today") == today
@@ -286,7 +290,7 @@ def _export_locked(directory, site, *, full, jobs, log):
     entries = DiskEntryStore(
         entries_path(store.path), fingerprint=fingerprint, fresh=full
     )
-    indexing = walk = None
+    indexing = walk = writer = None
     try:
         incremental = (
             not full
@@ -296,7 +300,12 @@ def _export_locked(directory, site, *, full, jobs, log):
             and not store.is_empty()
         )
         writer = _Writer(
-            directory, manifest, full=full, keep=incremental, report=report
+            directory,
+            manifest,
+            full=full,
+            keep=incremental,
+            report=report,
+            trusted=not interrupted,
         )
         recorder = Recorder(scans=store.load_scans() if incremental else {})
         # Taken whatever this run does: they hold against the row states the
@@ -330,6 +339,7 @@ def _export_locked(directory, site, *, full, jobs, log):
             reindex = (
                 writer.html_changed
                 or full
+                or interrupted
                 or manifest.get("search_pending")
                 or not search.has_index(directory)
             )
@@ -386,6 +396,10 @@ def _export_locked(directory, site, *, full, jobs, log):
             report.search_seconds = indexing.seconds
             writer.save(**saved)
         report.pages_unchanged = len(writer.pages) - report.pages_written
+    except BaseException:
+        if writer is not None:
+            writer.save_stopped(base_url=site.base_url)
+        raise
     finally:
         if indexing is None and walk is not None:
             indexing = walk.early
@@ -1028,9 +1042,13 @@ class _Writer:
     write is removed at the end.
     """
 
-    def __init__(self, root, manifest, *, full, keep, report):
+    def __init__(self, root, manifest, *, full, keep, report, trusted=True):
         self.root = root
         self.full = full
+        # Whether the manifest's digests are those of the files on disk (not
+        # so after an export stopped without saving its own: the files are
+        # read and compared).
+        self.trusted = trusted
         self.keep = keep
         self.report = report
         self.old_pages = manifest.get("pages", {})
@@ -1051,8 +1069,12 @@ class _Writer:
         new = self.pages if page else self.files
         new[name] = digest
         path = self.root / name
-        unchanged = not self.full and _digest_of(old.get(name)) == digest
-        unchanged = unchanged and path.is_file()
+        if self.full:
+            unchanged = False
+        elif self.trusted:
+            unchanged = _digest_of(old.get(name)) == digest and path.is_file()
+        else:
+            unchanged = _holds(path, data)
         if page:
             if not unchanged:
                 self.report.pages_written += 1
@@ -1074,6 +1096,7 @@ class _Writer:
         old = self.old_files.get(name)
         if (
             not self.full
+            and self.trusted
             and isinstance(old, list)
             and old[1:] == [stat.st_size, stat.st_mtime_ns]
             and (self.root / name).is_file()
@@ -1116,6 +1139,31 @@ class _Writer:
             self.root / MANIFEST,
             json.dumps(data, sort_keys=True, separators=(",", ":")).encode(),
         )
+
+    def save_stopped(self, **extra):
+        """Save, for an export stopped midway, a manifest naming every file it
+        wrote and every file of the earlier export: the next export compares
+        the first by digest and removes those of the second it does not write
+        (a page of an object deleted meanwhile). It holds no fingerprint, so
+        that export renders every page, and it asks for the search index to be
+        brought up to date. A save that fails (a full disk) leaves the manifest
+        as it was: the next export then reads the files to compare
+        (``DepsStore.interrupted``)."""
+        self.pages = {**self.old_pages, **self.pages}
+        self.files = {**self.old_files, **self.files}
+        with contextlib.suppress(OSError):
+            self.save(**extra, rows_valid=False, search_pending=True)
+
+
+def _holds(path, data):
+    """Whether the file at path holds exactly data (bytes); False when there
+    is no such file."""
+    try:
+        if os.stat(path).st_size != len(data):
+            return False
+        return Path(path).read_bytes() == data
+    except OSError:
+        return False
 
 
 def _missing(root, names):

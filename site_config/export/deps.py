@@ -160,6 +160,10 @@ def state_path(directory):
     return folder / f"{name[:24]}.sqlite3"
 
 
+def _open_marker(path):
+    return path.with_name(path.name + ".open")
+
+
 def _digest(text):
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
@@ -762,7 +766,7 @@ class DepsStore:
 
     def __init__(self, path):
         self.path = Path(path)
-        self.open_marker = self.path.with_name(self.path.name + ".open")
+        self.open_marker = _open_marker(self.path)
         if self.open_marker.exists():
             self.path.unlink(missing_ok=True)
             self.open_marker.unlink()
@@ -802,6 +806,14 @@ class DepsStore:
             "table_digests",
         ):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    @staticmethod
+    def interrupted(path):
+        """Whether the last export that opened the store at path stopped
+        before its batch ended (its marker is there): that export may have
+        written files its mirror's manifest does not name. Read before a
+        ``DepsStore(path)`` opens it, which clears the marker."""
+        return _open_marker(Path(path)).exists()
 
     @contextmanager
     def batch(self):

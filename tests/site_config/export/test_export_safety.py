@@ -12,6 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from people.models import Person
+from publications.models import Publication
 from site_config.export import build, files
 from site_config.export import site as site_module
 from site_config.export.build import MANIFEST
@@ -195,6 +196,95 @@ def test_a_first_export_stopped_midway_is_completed_by_the_next_one(
 
     assert_same_as_a_full_export(site, tmp_path / "fresh")
     assert check_mirror(site, build.mirror_site(BASE_URL)) == []
+
+
+def _killed(monkeypatch):
+    """As if the process were killed (SIGKILL, power loss): a stopped
+    export saves no manifest of its own."""
+    monkeypatch.setattr(build._Writer, "save_stopped", lambda writer, **extra: None)
+
+
+@pytest.mark.parametrize("stop", ["interrupted", "killed"])
+@pytest.mark.parametrize("change", ["save", "update"])
+def test_an_edit_undone_after_an_interrupted_export_leaves_no_page_of_it(
+    demo_site, tmp_path, monkeypatch, change, stop
+):
+    """The stopped run wrote the edit's pages; the next one, with the edit
+    undone, finds no row changed since the last whole export, yet must put
+    those pages back as they were."""
+    site = tmp_path / "site"
+    run(site)
+    paper = Publication.objects.order_by("pk").first()
+    title = paper.title
+
+    def retitle(value):
+        if change == "save":
+            paper.title = value
+            paper.save()
+        else:
+            # No signal and no stamp: only the stored row states tell.
+            Publication.objects.filter(pk=paper.pk).update(title=value)
+
+    retitle("An edit never published")
+    real_put = build._Writer.put
+    written = []
+
+    def put_then_stop(writer, name, data, *, page):
+        real_put(writer, name, data, page=page)
+        if b"An edit never published" in data:
+            written.append(name)
+        if len(written) == 2:
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Writer, "put", put_then_stop)
+        if stop == "killed":
+            _killed(patch)
+        with pytest.raises(CommandError, match=r"interrupted"):
+            run(site)
+    assert len(written) == 2
+    retitle(title)
+
+    run(site)
+
+    stale = [
+        path.relative_to(site)
+        for path in site.rglob("*")
+        if path.is_file() and b"An edit never published" in path.read_bytes()
+    ]
+    assert stale == []
+    assert_same_as_a_full_export(site, tmp_path / "fresh")
+    # Once put right, the manifest names the files again: nothing to do.
+    assert "0 pages written" in run(site)
+
+
+def test_the_page_of_an_object_deleted_after_an_interrupted_export_is_removed(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    run(site)
+    paper = Publication.objects.create(
+        title="Written Then Withdrawn", year=2026, slug="written-then-withdrawn"
+    )
+    withdrawn = site / "publications" / "written-then-withdrawn" / "index.html"
+    real_put = build._Writer.put
+
+    def put_then_stop(writer, name, data, *, page):
+        real_put(writer, name, data, page=page)
+        if name.endswith("written-then-withdrawn/index.html"):
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Writer, "put", put_then_stop)
+        with pytest.raises(CommandError, match=r"interrupted"):
+            run(site)
+    assert withdrawn.is_file()
+    paper.delete()
+
+    run(site)
+
+    assert not withdrawn.exists()
+    assert_same_as_a_full_export(site, tmp_path / "fresh")
 
 
 def test_a_plain_run_after_an_interrupted_first_one_keeps_its_base_url(
