@@ -224,6 +224,11 @@ def _prepare_folder(directory, *, force):
     export replaces files by name and would overwrite someone's files there.
     """
     for parent in (directory, *directory.parents):
+        if parent.is_symlink() and not parent.exists():
+            raise ExportError(
+                f"Cannot export into {directory}: {parent} is a symbolic link to "
+                f"{os.readlink(parent)}, which does not exist."
+            )
         if parent.exists() and not parent.is_dir():
             raise ExportError(
                 f"Cannot export into {directory}: {parent} is a file, not a folder."
@@ -382,7 +387,11 @@ def _export_locked(directory, site, *, full, jobs, log):
             # the end of this block): stopped after that commit, an export whose
             # manifest still named the earlier files' digests would leave the
             # next one finding nothing to render and the search index stale.
-            writer.save(**saved, **({"search_pending": True} if reindex else {}))
+            # Pagefind may still be writing (an incremental walk's indexing
+            # starts early, whether or not a page changed): until it is done,
+            # the manifest says the index is pending.
+            pending = indexing is not None
+            writer.save(**saved, **({"search_pending": True} if pending else {}))
         entries.finish()
         report.entries_written += entries.writes
         report.entries_reused += entries.hits
@@ -391,7 +400,7 @@ def _export_locked(directory, site, *, full, jobs, log):
             index = indexing.result()
             written = len(indexing.rebuilt)
             log(f"{written} of {len(index.bundles)} search bundles written")
-            report.search_indexed = bool(indexing.rebuilt or index.removed)
+            report.search_indexed = bool(indexing.rebuilt or indexing.removed)
             report.search_bundles = indexing.rebuilt
             report.search_seconds = indexing.seconds
             writer.save(**saved)
@@ -424,8 +433,10 @@ class _Indexing:
     def __init__(self, directory, pages, *, rebuild, after=None):
         # Pagefind's own time, not the wait for it.
         self.seconds = 0.0
-        # Bundles written, this indexing's and those of the one it follows.
+        # Bundles written and bundles removed, this indexing's and those of
+        # the one it follows.
         self.rebuilt = []
+        self.removed = []
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="labsite-pagefind")
         self._future = self._pool.submit(self._index, directory, pages, rebuild, after)
 
@@ -435,12 +446,14 @@ class _Indexing:
             # bundles the earlier one wrote up to date.
             earlier = after.result()
             self.seconds, self.rebuilt = after.seconds, list(earlier.rebuilt)
+            self.removed = list(after.removed)
         started = time.perf_counter()
         try:
             report = search.update_index(directory, pages, rebuild=rebuild)
         finally:
             self.seconds += time.perf_counter() - started
         self.rebuilt += [b for b in report.rebuilt if b not in self.rebuilt]
+        self.removed += [b for b in report.removed if b not in self.removed]
         return report
 
     def done(self):

@@ -21,7 +21,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("directory", type=Path, help="Folder to write, e.g. site/")
+        parser.add_argument(
+            "directory", type=_folder, help="Folder to write, e.g. site/"
+        )
         parser.add_argument(
             "--base-url",
             default=None,
@@ -133,6 +135,17 @@ class Command(BaseCommand):
                 )
             self.stdout.write("Every link and asset leads to a file.")
         self.stdout.write(self.style.SUCCESS(report.summary()))
+
+
+def _folder(text):
+    """DIR: a path, not an empty or blank word. Path("") is the current
+    folder: an unset variable in ``export_site "$OUT"`` would otherwise
+    export into wherever the command runs (with --force, over its files)."""
+    if not text.strip():
+        raise ArgumentTypeError(
+            "is empty; name the folder to write, e.g. site/ (. for this folder)"
+        )
+    return Path(text)
 
 
 def _positive(text):

@@ -65,6 +65,31 @@ def test_a_path_under_a_regular_file_names_the_file(db, tmp_path):
             call_command("export_site", str(path))
 
 
+@pytest.mark.parametrize("word", ["", "  "])
+def test_an_empty_folder_name_is_refused_not_taken_for_this_folder(
+    db, tmp_path, monkeypatch, word
+):
+    # An unset variable in `export_site "$OUT" --force` would otherwise
+    # write the site over the files of the folder the command runs in.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "index.html").write_text("my own page")
+    with pytest.raises(CommandError, match=r"directory: is empty; name the folder"):
+        call_command("export_site", word, "--force", "--base-url", BASE_URL)
+    assert (tmp_path / "index.html").read_text() == "my own page"
+    assert not (tmp_path / MANIFEST).exists()
+
+
+@pytest.mark.parametrize("depth", [0, 1])
+def test_a_dangling_symbolic_link_names_the_missing_target(db, tmp_path, depth):
+    link = tmp_path / "published"
+    link.symlink_to(tmp_path / "mounted" / "www")
+    folder = link / "lab" if depth else link
+    message = f"{link} is a symbolic link to {tmp_path / 'mounted' / 'www'}, which"
+    with pytest.raises(CommandError, match=re.escape(message)):
+        run(folder)
+    assert not (tmp_path / "mounted").exists()
+
+
 @pytest.mark.parametrize(
     "url",
     [

@@ -5,6 +5,7 @@ import hashlib
 import json
 import os
 import signal
+import threading
 from io import StringIO
 
 import pytest
@@ -173,6 +174,54 @@ def test_after_an_edit_the_search_index_is_updated_while_other_pages_render(
     index = json.loads((site / "pagefind" / "pages.json").read_text())["pages"]
     detail = publication.get_absolute_url().lstrip("/") + "index.html"
     assert index[detail][0] == hashlib.sha256((site / detail).read_bytes()).hexdigest()
+
+
+def test_a_manifest_saved_while_the_search_index_is_written_says_it_is_pending(
+    demo_site, tmp_path, monkeypatch
+):
+    # An incremental walk starts indexing once the pages to index are
+    # written, whether or not their bytes changed; a manifest saved while
+    # Pagefind still writes must send a stopped export's successor through
+    # the index again.
+    site = tmp_path / "site"
+    export_site(site, base_url=BASE_URL, jobs=1)
+    saves, stored = [], threading.Event()
+    put, save = build._Writer.put, build._Writer.save
+    update = search_module.update_index
+
+    def put_as_unchanged(writer, name, data, *, page):
+        put(writer, name, data, page=page)
+        # As if every page's bytes were those written before.
+        writer.html_changed = False
+
+    def saving(writer, **extra):
+        indexing = any(
+            thread.name.startswith("labsite-pagefind") and thread.is_alive()
+            for thread in threading.enumerate()
+        )
+        saves.append((indexing, extra.get("search_pending", False)))
+        save(writer, **extra)
+        if indexing:
+            stored.set()
+
+    def updating(directory, pages, **options):
+        # Still writing when the walk's state is stored.
+        stored.wait(timeout=60)
+        return update(directory, pages, **options)
+
+    monkeypatch.setattr(build._Writer, "put", put_as_unchanged)
+    monkeypatch.setattr(build._Writer, "save", saving)
+    monkeypatch.setattr(search_module, "update_index", updating)
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = "A Title Written While Indexing"
+    publication.save()
+    export_site(site, base_url=BASE_URL, jobs=1)
+
+    assert stored.is_set()
+    assert [pending for indexing, pending in saves if indexing] == [True]
+    assert saves[-1] == (False, False)
+    manifest = json.loads((site / build.MANIFEST).read_text())
+    assert "search_pending" not in manifest
 
 
 def test_entries_workers_wrote_serve_the_next_export_after_an_edit(
