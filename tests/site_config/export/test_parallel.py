@@ -69,9 +69,7 @@ def test_after_a_parallel_export_an_edit_rewrites_what_it_does_in_one_process(
     export_site(two, base_url=BASE_URL, jobs=2)
     before = {root: modified(root) for root in (one, two)}
 
-    publication = Publication.objects.filter(authorships__isnull=False).first()
-    publication.title = "A Freshly Renamed Paper"
-    publication.save()
+    publication = _retitle_a_paper("A Freshly Renamed Paper")
     alone = export_site(one, base_url=BASE_URL, jobs=1)
     parallel = export_site(two, base_url=BASE_URL, jobs=2)
 
@@ -118,9 +116,7 @@ def test_after_an_edit_pages_to_index_render_first_then_the_largest_files(
         return drain(walk, **options)
 
     monkeypatch.setattr(build._Walk, "drain", noting)
-    publication = Publication.objects.filter(authorships__isnull=False).first()
-    publication.title = "A Freshly Renamed Paper"
-    publication.save()
+    _retitle_a_paper("A Freshly Renamed Paper")
     export_site(site, base_url=BASE_URL, jobs=1)
 
     assert queued == sorted(queued)
@@ -129,6 +125,15 @@ def test_after_an_edit_pages_to_index_render_first_then_the_largest_files(
     assert len(indexed) > 2
     assert len(rest) > 2
     assert -rest[0] > 10 * -rest[-1] > 0
+
+
+def _retitle_a_paper(title):
+    """Give a publication with authors a new title (a save, as in the admin);
+    returns it."""
+    publication = Publication.objects.filter(authorships__isnull=False).first()
+    publication.title = title
+    publication.save()
+    return publication
 
 
 def test_after_an_edit_the_search_index_is_updated_while_other_pages_render(
@@ -156,9 +161,7 @@ def test_after_an_edit_the_search_index_is_updated_while_other_pages_render(
     monkeypatch.setattr(build._Walk, "add", adding)
     monkeypatch.setattr(build._Indexing, "__init__", starting)
     monkeypatch.setattr(search_module, "update_index", updating)
-    publication = Publication.objects.filter(authorships__isnull=False).first()
-    publication.title = "A Freshly Renamed Paper"
-    publication.save()
+    publication = _retitle_a_paper("A Freshly Renamed Paper")
     report = export_site(site, base_url=BASE_URL, jobs=1)
 
     first = events.index(("index", None))
@@ -212,9 +215,7 @@ def test_a_manifest_saved_while_the_search_index_is_written_says_it_is_pending(
     monkeypatch.setattr(build._Writer, "put", put_as_unchanged)
     monkeypatch.setattr(build._Writer, "save", saving)
     monkeypatch.setattr(search_module, "update_index", updating)
-    publication = Publication.objects.filter(authorships__isnull=False).first()
-    publication.title = "A Title Written While Indexing"
-    publication.save()
+    _retitle_a_paper("A Title Written While Indexing")
     export_site(site, base_url=BASE_URL, jobs=1)
 
     assert stored.is_set()
@@ -235,9 +236,7 @@ def test_entries_workers_wrote_serve_the_next_export_after_an_edit(
     # Written in the workers, counted and kept on disk for the next export.
     assert 0 < len(before) <= first.entries_written
 
-    publication = Publication.objects.filter(authorships__isnull=False).first()
-    publication.title = "A Freshly Renamed Paper"
-    publication.save()
+    _retitle_a_paper("A Freshly Renamed Paper")
     again = export_site(site, base_url=BASE_URL, jobs=2)
     new = set(stored_keys(site)) - set(before)
     assert again.jobs == 2
@@ -257,9 +256,7 @@ def test_an_edit_queueing_fewer_pages_than_the_threshold_renders_in_one_process(
     assert export_site(site, base_url=BASE_URL, jobs=2).jobs == 2
     # The demo's edit queues about as many pages as the threshold: set above.
     monkeypatch.setattr(parallel_module, "INCREMENTAL_FROM", 1_000)
-    publication = Publication.objects.filter(authorships__isnull=False).first()
-    publication.title = "A Freshly Renamed Paper"
-    publication.save()
+    publication = _retitle_a_paper("A Freshly Renamed Paper")
     lines = []
     again = export_site(site, base_url=BASE_URL, jobs=2, log=lines.append)
     assert 0 < again.pages_rendered < parallel_module.INCREMENTAL_FROM
