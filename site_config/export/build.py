@@ -262,6 +262,9 @@ def _export_locked(directory, site, *, full, jobs, log):
     # A stopped export may have written pages its manifest does not name: one
     # of an edit undone since then would match the manifest yet not the file.
     interrupted = DepsStore.interrupted(state_path(directory))
+    # Files a killed export wrote that no manifest names (a page of an object
+    # deleted since then is removed only if some list names it).
+    journal = _Journal(state_path(directory))
     # Read before rendering: an edit made meanwhile moves the stamp again, so
     # the next export renders it.
     stamp = _stamp()
@@ -275,6 +278,7 @@ def _export_locked(directory, site, *, full, jobs, log):
     if (
         not full
         and not interrupted
+        and not journal.names
         and manifest.get("fingerprint") == fingerprint
         and manifest.get("stamp") == stamp
         and manifest.get("today") == today
@@ -290,18 +294,20 @@ def _export_locked(directory, site, *, full, jobs, log):
         return report
 
     store = DepsStore(state_path(directory))
-    # Publications' list and download entries: written once for all the pages
-    # that show them, and kept for later exports (site_config.export.entries).
-    entries = DiskEntryStore(
-        entries_path(store.path), fingerprint=fingerprint, fresh=full
-    )
-    indexing = walk = writer = None
+    indexing = walk = writer = entries = None
     try:
+        # Publications' list and download entries: written once for all the
+        # pages that show them, and kept for later exports
+        # (site_config.export.entries).
+        entries = DiskEntryStore(
+            entries_path(store.path), fingerprint=fingerprint, fresh=full
+        )
         incremental = (
             not full
             and manifest.get("fingerprint") == fingerprint
             and manifest.get("today") == today
             and manifest.get("rows_valid")
+            and not journal.names
             and not store.is_empty()
         )
         writer = _Writer(
@@ -311,6 +317,7 @@ def _export_locked(directory, site, *, full, jobs, log):
             keep=incremental,
             report=report,
             trusted=not interrupted,
+            journal=journal,
         )
         recorder = Recorder(scans=store.load_scans() if incremental else {})
         # Taken whatever this run does: they hold against the row states the
@@ -392,6 +399,8 @@ def _export_locked(directory, site, *, full, jobs, log):
             # the manifest says the index is pending.
             pending = indexing is not None
             writer.save(**saved, **({"search_pending": True} if pending else {}))
+            # The manifest names every file now.
+            journal.clear()
         entries.finish()
         report.entries_written += entries.writes
         report.entries_reused += entries.hits
@@ -406,7 +415,10 @@ def _export_locked(directory, site, *, full, jobs, log):
             writer.save(**saved)
         report.pages_unchanged = len(writer.pages) - report.pages_written
     except BaseException:
-        if writer is not None:
+        # Only when files changed since the writer's last manifest: one
+        # stopped before its first write, or while Pagefind indexes after the
+        # last save, leaves a manifest that is right as it is.
+        if writer is not None and writer.unsaved:
             writer.save_stopped(base_url=site.base_url)
         raise
     finally:
@@ -418,8 +430,10 @@ def _export_locked(directory, site, *, full, jobs, log):
             if not indexing.done():
                 log("Waiting for Pagefind to finish the search index")
             indexing.wait()
-        entries.close()
+        if entries is not None:
+            entries.close()
         store.close()
+        journal.close()
     return report
 
 
@@ -1055,9 +1069,15 @@ class _Writer:
     write is removed at the end.
     """
 
-    def __init__(self, root, manifest, *, full, keep, report, trusted=True):
+    def __init__(
+        self, root, manifest, *, full, keep, report, trusted=True, journal=None
+    ):
         self.root = root
         self.full = full
+        # Where each new name is noted before its file is written.
+        self.journal = journal
+        # Whether a file was written or removed since the last save.
+        self.unsaved = False
         # Whether the manifest's digests are those of the files on disk (not
         # so after an export stopped without saving its own: the files are
         # read and compared).
@@ -1066,6 +1086,10 @@ class _Writer:
         self.report = report
         self.old_pages = manifest.get("pages", {})
         self.old_files = manifest.get("files", {})
+        if journal is not None and journal.names:
+            # Named with no digest: compared, and removed unless written.
+            self.old_pages = {**journal.of_kind(True), **self.old_pages}
+            self.old_files = {**journal.of_kind(False), **self.old_files}
         self.pages = dict(self.old_pages) if keep else {}
         self.files = dict(self.old_files) if keep else {}
         self.written = set()
@@ -1097,6 +1121,9 @@ class _Writer:
             else:
                 self.report.files_written += 1
         if not unchanged:
+            if self.journal is not None and name not in old:
+                self.journal.note(name, page=page)
+            self.unsaved = True
             write_atomic(path, data)
             self.html_changed |= name.endswith(".html")
 
@@ -1125,6 +1152,7 @@ class _Writer:
         (self.pages if page else self.files).pop(name, None)
         path = self.root / name
         if path.is_file():
+            self.unsaved = True
             path.unlink()
             self.html_changed |= name.endswith(".html")
             self.report.removed.append(name)
@@ -1152,6 +1180,7 @@ class _Writer:
             self.root / MANIFEST,
             json.dumps(data, sort_keys=True, separators=(",", ":")).encode(),
         )
+        self.unsaved = False
 
     def save_stopped(self, **extra):
         """Save, for an export stopped midway, a manifest naming every file it
@@ -1166,6 +1195,55 @@ class _Writer:
         self.files = {**self.old_files, **self.files}
         with contextlib.suppress(OSError):
             self.save(**extra, rows_valid=False, search_pending=True)
+
+
+class _Journal:
+    """The names of the files an export writes that the mirror's manifest
+    does not name yet, one a line, appended before each file is written and
+    flushed at once: an export killed (SIGKILL, out of memory) before it saved
+    its manifest leaves them for the next one, which then removes those it
+    does not write (the page of an object deleted meanwhile). Kept beside the
+    dependency state (state_path + ``.written``), not in the mirror.
+
+    ``names``: {name: whether it is a page} found when opened;
+    ``note(name, page=...)`` appends; ``clear()`` empties the file once a
+    manifest names every file.
+    """
+
+    def __init__(self, state):
+        self.path = state.with_name(state.name + ".written")
+        try:
+            text = self.path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        # A line cut short by the kill names no file the export wrote.
+        complete = text[: text.rfind("\n") + 1]
+        self.names = {
+            line[2:]: line[0] == "p"
+            for line in complete.splitlines()
+            if line[:2] in {"p ", "f "}
+        }
+        self._file = None
+
+    def of_kind(self, page):
+        """{name: None} of the pages (page true) or other files noted."""
+        return {name: None for name, kind in self.names.items() if kind == page}
+
+    def note(self, name, *, page):
+        if self._file is None:
+            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115
+        self._file.write(f"{'p' if page else 'f'} {name}\n")
+        self._file.flush()
+
+    def clear(self):
+        self.close()
+        self.path.unlink(missing_ok=True)
+        self.names = {}
+
+    def close(self):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
 
 def _holds(path, data):

@@ -761,15 +761,17 @@ class DepsStore:
     It is written without a journal (fast, and the state can always be made
     again), so an export stopped while writing could leave it half-written:
     a marker file beside it says a batch is open, and a store found with the
-    marker is started afresh (the next export then renders every page once).
+    marker is started afresh (the next export then renders every page once);
+    the marker goes when a batch commits.
     """
 
     def __init__(self, path):
         self.path = Path(path)
         self.open_marker = _open_marker(self.path)
         if self.open_marker.exists():
+            # The marker stays until a batch commits: an export stopped
+            # before that must leave the next one knowing (``interrupted``).
             self.path.unlink(missing_ok=True)
-            self.open_marker.unlink()
         self.db = sqlite3.connect(self.path, isolation_level=None)
         (version,) = self.db.execute("PRAGMA user_version").fetchone()
         if version != STATE_VERSION:
@@ -809,10 +811,10 @@ class DepsStore:
 
     @staticmethod
     def interrupted(path):
-        """Whether the last export that opened the store at path stopped
-        before its batch ended (its marker is there): that export may have
-        written files its mirror's manifest does not name. Read before a
-        ``DepsStore(path)`` opens it, which clears the marker."""
+        """Whether an export that opened the store at path stopped before its
+        batch committed (its marker is there, until a later batch commits):
+        that export may have written files its mirror's manifest does not
+        name, or names with other digests."""
         return _open_marker(Path(path)).exists()
 
     @contextmanager

@@ -17,6 +17,7 @@ from site_config.export import build, files
 from site_config.export import site as site_module
 from site_config.export.build import MANIFEST
 from site_config.export.check import check_mirror
+from site_config.export.entries import DiskEntryStore
 from site_config.management.commands import export_site as export_site_command
 from tests.site_config.export.conftest import (
     BASE_URL,
@@ -223,8 +224,17 @@ def test_a_first_export_stopped_midway_is_completed_by_the_next_one(
     assert check_mirror(site, build.mirror_site(BASE_URL)) == []
 
 
+def _files_holding(site, text):
+    """The mirror's files (relative paths) whose bytes hold text."""
+    return [
+        path.relative_to(site)
+        for path in site.rglob("*")
+        if path.is_file() and text in path.read_bytes()
+    ]
+
+
 def _killed(monkeypatch):
-    """As if the process were killed (SIGKILL, power loss): a stopped
+    """As if the process were killed (SIGKILL, out of memory): a stopped
     export saves no manifest of its own."""
     monkeypatch.setattr(build._Writer, "save_stopped", lambda writer, **extra: None)
 
@@ -272,22 +282,30 @@ def test_an_edit_undone_after_an_interrupted_export_leaves_no_page_of_it(
 
     run(site)
 
-    stale = [
-        path.relative_to(site)
-        for path in site.rglob("*")
-        if path.is_file() and b"An edit never published" in path.read_bytes()
-    ]
-    assert stale == []
+    assert _files_holding(site, b"An edit never published") == []
     assert_same_as_a_full_export(site, tmp_path / "fresh")
     # Once put right, the manifest names the files again: nothing to do.
     assert "0 pages written" in run(site)
 
 
+@pytest.mark.parametrize(
+    ("stop", "first", "then"),
+    [
+        ("interrupted", False, ()),
+        ("killed", False, ()),
+        ("killed", True, ()),
+        ("killed", False, ("--full", "--check")),
+    ],
+)
 def test_the_page_of_an_object_deleted_after_an_interrupted_export_is_removed(
-    demo_site, tmp_path, monkeypatch
+    demo_site, tmp_path, monkeypatch, stop, first, then
 ):
+    # Killed, the export saved no manifest naming the page: the names of
+    # the files it wrote are journaled before each is written. first: the
+    # stopped export was the folder's first.
     site = tmp_path / "site"
-    run(site)
+    if not first:
+        run(site)
     paper = Publication.objects.create(
         title="Written Then Withdrawn", year=2026, slug="written-then-withdrawn"
     )
@@ -301,14 +319,83 @@ def test_the_page_of_an_object_deleted_after_an_interrupted_export_is_removed(
 
     with monkeypatch.context() as patch:
         patch.setattr(build._Writer, "put", put_then_stop)
+        if stop == "killed":
+            _killed(patch)
         with pytest.raises(CommandError, match=r"interrupted"):
             run(site)
     assert withdrawn.is_file()
     paper.delete()
 
-    run(site)
+    run(site, *then)
 
     assert not withdrawn.exists()
+    assert_same_as_a_full_export(site, tmp_path / "fresh")
+
+
+def test_a_stop_before_the_store_is_saved_remembers_an_earlier_kill(
+    demo_site, tmp_path, monkeypatch
+):
+    site = tmp_path / "site"
+    run(site)
+    paper = Publication.objects.order_by("pk").first()
+    title = paper.title
+    paper.title = "An edit never published"
+    paper.save()
+    real_put = build._Writer.put
+
+    def put_then_stop(writer, name, data, *, page):
+        real_put(writer, name, data, page=page)
+        if b"An edit never published" in data:
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Writer, "put", put_then_stop)
+        _killed(patch)
+        with pytest.raises(CommandError, match=r"interrupted"):
+            run(site)
+    paper.title = title
+    paper.save()
+    # Stopped again after opening the dependency store, before its batch.
+    with monkeypatch.context() as patch:
+        patch.setattr(DiskEntryStore, "take_inputs", _stop)
+        with pytest.raises(CommandError, match=r"interrupted"):
+            run(site)
+
+    run(site)
+
+    assert _files_holding(site, b"An edit never published") == []
+
+
+def _stop(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        # Before any file is written: the manifest is right as it was.
+        (DiskEntryStore, "take_inputs"),
+        # Waiting for Pagefind, the pages and the store saved.
+        (build._Indexing, "result"),
+    ],
+    ids=["before-writing", "while-indexing"],
+)
+def test_an_export_stopped_with_its_manifest_right_leaves_the_next_one_incremental(
+    demo_site, tmp_path, monkeypatch, where
+):
+    site = tmp_path / "site"
+    first = build.export_site(site, base_url=BASE_URL)
+    paper = Publication.objects.order_by("pk").first()
+    paper.title = "Retitled While Stopped"
+    paper.save()
+    with monkeypatch.context() as patch:
+        patch.setattr(*where, _stop)
+        with pytest.raises(CommandError, match=r"interrupted"):
+            run(site)
+
+    again = build.export_site(site, base_url=BASE_URL)
+
+    assert again.pages_rendered < first.pages_rendered / 2
     assert_same_as_a_full_export(site, tmp_path / "fresh")
 
 
