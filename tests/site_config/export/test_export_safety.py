@@ -366,6 +366,60 @@ def test_a_stop_before_the_store_is_saved_remembers_an_earlier_kill(
     assert _files_holding(site, b"An edit never published") == []
 
 
+@pytest.mark.parametrize("stop", ["interrupted", "killed"])
+def test_a_page_left_after_a_stop_once_every_page_was_written_is_removed(
+    demo_site, tmp_path, monkeypatch, stop
+):
+    # A run that renders every page (--full, a new day) saves a manifest
+    # before its search indexing and before it removes the earlier export's
+    # pages it did not write: that manifest must still name them.
+    site = tmp_path / "site"
+    paper = Publication.objects.create(
+        title="Written Then Withdrawn", year=2026, slug="written-then-withdrawn"
+    )
+    run(site)
+    withdrawn = site / "publications" / "written-then-withdrawn" / "index.html"
+    assert withdrawn.is_file()
+    paper.delete()
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Walk, "save_row_states", _stop)
+        if stop == "killed":
+            _killed(patch)
+        with pytest.raises(CommandError, match=r"interrupted"):
+            run(site, "--full")
+
+    run(site)
+
+    assert not withdrawn.exists()
+    assert_same_as_a_full_export(site, tmp_path / "fresh")
+
+
+def test_the_journal_gives_back_every_name_whole(tmp_path):
+    state = tmp_path / "state.sqlite3"
+    names = [
+        "publications/plain/index.html",
+        "media/papers/odd\u2028name.pdf",
+        "media/papers/odd\x85name.pdf",
+        "media/papers/line\nbreak.pdf",
+        "media/papers/carriage\rreturn.pdf",
+        "media/photos/café.jpg",
+    ]
+    journal = build._Journal(state)
+    for index, name in enumerate(names):
+        journal.note(name, page=index == 0)
+    journal.close()
+    # A kill midway through a line (here inside the "é" of a name).
+    with journal.path.open("ab") as handle:
+        handle.write('["f", "media/photos/café'.encode()[:-1])
+
+    again = build._Journal(state)
+
+    assert again.names == {name: index == 0 for index, name in enumerate(names)}
+    assert list(again.of_kind(True)) == names[:1]
+    again.clear()
+    assert build._Journal(state).names == {}
+
+
 def _stop(*args, **kwargs):
     raise KeyboardInterrupt
 
