@@ -233,6 +233,24 @@ def _files_holding(site, text):
     ]
 
 
+def _stop_export_after(monkeypatch, site, written, *, stop="interrupted"):
+    """Run an export of site that stops (Ctrl-C, or killed: see _killed)
+    once it has written a file for which written(name, data) is true."""
+    real_put = build._Writer.put
+
+    def put_then_stop(writer, name, data, *, page):
+        real_put(writer, name, data, page=page)
+        if written(name, data):
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build._Writer, "put", put_then_stop)
+        if stop == "killed":
+            _killed(patch)
+        with pytest.raises(CommandError, match=r"interrupted"):
+            run(site)
+
+
 def _killed(monkeypatch):
     """As if the process were killed (SIGKILL, out of memory): a stopped
     export saves no manifest of its own."""
@@ -261,22 +279,14 @@ def test_an_edit_undone_after_an_interrupted_export_leaves_no_page_of_it(
             Publication.objects.filter(pk=paper.pk).update(title=value)
 
     retitle("An edit never published")
-    real_put = build._Writer.put
     written = []
 
-    def put_then_stop(writer, name, data, *, page):
-        real_put(writer, name, data, page=page)
+    def second_page_of_the_edit(name, data):
         if b"An edit never published" in data:
             written.append(name)
-        if len(written) == 2:
-            raise KeyboardInterrupt
+        return len(written) == 2
 
-    with monkeypatch.context() as patch:
-        patch.setattr(build._Writer, "put", put_then_stop)
-        if stop == "killed":
-            _killed(patch)
-        with pytest.raises(CommandError, match=r"interrupted"):
-            run(site)
+    _stop_export_after(monkeypatch, site, second_page_of_the_edit, stop=stop)
     assert len(written) == 2
     retitle(title)
 
@@ -310,19 +320,12 @@ def test_the_page_of_an_object_deleted_after_an_interrupted_export_is_removed(
         title="Written Then Withdrawn", year=2026, slug="written-then-withdrawn"
     )
     withdrawn = site / "publications" / "written-then-withdrawn" / "index.html"
-    real_put = build._Writer.put
-
-    def put_then_stop(writer, name, data, *, page):
-        real_put(writer, name, data, page=page)
-        if name.endswith("written-then-withdrawn/index.html"):
-            raise KeyboardInterrupt
-
-    with monkeypatch.context() as patch:
-        patch.setattr(build._Writer, "put", put_then_stop)
-        if stop == "killed":
-            _killed(patch)
-        with pytest.raises(CommandError, match=r"interrupted"):
-            run(site)
+    _stop_export_after(
+        monkeypatch,
+        site,
+        lambda name, data: name.endswith("written-then-withdrawn/index.html"),
+        stop=stop,
+    )
     assert withdrawn.is_file()
     paper.delete()
 
